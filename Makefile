@@ -1,0 +1,40 @@
+# Two commands a newcomer needs: `make run` and `make test`. Each sets up everything first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test install lint migrate demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/okrs migrate --noinput
+
+demo: migrate
+	$(BIN)/okrs demo
+
+run: demo
+	$(BIN)/okrs collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn okrs.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/okrs makemigrations --check --dry-run
+	$(BIN)/mypy --strict okrs/core/
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,100 @@
+"""Typed readers for the environment. Each refuses a bad value with a message naming the variable.
+
+Settings read the process environment only through these helpers, so that a typo in a deployment
+fails at start-up instead of running with a surprising default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+class ConfigError(ValueError):
+    """A configuration value in the environment is not usable."""
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
+
+
+def env_str(name: str, default: str, environ: Mapping[str, str] = os.environ) -> str:
+    return environ.get(name, default).strip() or default
+
+
+def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:
+    raw = environ.get(name)
+    if raw is None:
+        return list(default)
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if not items:
+        raise ConfigError(f"{name}: expected a comma-separated list, got an empty value")
+    return items
+
+
+def env_database(
+    name: str, default_sqlite: Path, environ: Mapping[str, str] = os.environ
+) -> dict[str, Any]:
+    """A Django DATABASES entry from a URL (sqlite:///path or postgres://user@host:port/db).
+
+    SQLite runs in WAL mode with immediate transactions, so that readers never wait for the
+    writer and concurrent writers queue instead of failing with "database is locked".
+    """
+    raw = environ.get(name, "").strip()
+    url = raw or f"sqlite:///{default_sqlite}"
+    scheme = url.split(":", 1)[0]
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError(f"{name}={raw!r}: only sqlite:/// and postgres:// URLs are supported")
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except Exception as exc:  # dj_database_url raises several kinds for malformed URLs
+        raise ConfigError(f"{name}={raw!r}: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        if not config.get("NAME"):
+            raise ConfigError(f"{name}={raw!r}: a SQLite URL needs a file path")
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            " PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def env_secret_key(name: str, keep_in: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """The secret key from the environment, or one generated once and kept in `keep_in`."""
+    raw = environ.get(name, "").strip()
+    if raw:
+        if len(raw) < 32:
+            raise ConfigError(f"{name}: must be at least 32 characters long")
+        return raw
+    if keep_in.exists():
+        kept = keep_in.read_text().strip()
+        if len(kept) >= 32:
+            return kept
+    keep_in.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fd = os.open(keep_in, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

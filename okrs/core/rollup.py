@@ -1,0 +1,158 @@
+"""Rollups: weighted means of grades (or progress, or expected progress) up the tree.
+
+Pure rules, no Django. An objective's grade is the weighted mean of its key results'
+grades and of the rolled-up grades of the objectives that contribute to it; a team's is
+the weighted mean of its objectives'.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
+G = TypeVar("G", bound=Hashable)
+
+WeightedValue = tuple[float | None, float]
+"""A (value, weight) pair; a None value means "no data" and is left out."""
+
+
+class CycleError(ValueError):
+    """Objectives contribute to each other in a cycle; ``cycle`` lists them in order.
+
+    Each member of ``cycle`` contributes to the next, and the last to the first.
+    """
+
+    def __init__(self, cycle: Sequence[Hashable]) -> None:
+        self.cycle: tuple[Hashable, ...] = tuple(cycle)
+        chain = " -> ".join(repr(k) for k in (*self.cycle, self.cycle[0]))
+        super().__init__(f"objectives contribute to each other in a cycle: {chain}")
+
+
+def weighted_mean(items: Iterable[WeightedValue]) -> float | None:
+    """Return the weighted mean of the (value, weight) pairs, ignoring None values.
+
+    Rule: every weight must be a finite number > 0 and every value finite (ValueError
+    otherwise, also for weights paired with None); None when no value is left. The
+    result always lies within the smallest and largest value, and equals the value
+    exactly when all values are the same.
+    """
+    values: list[float] = []
+    weights: list[float] = []
+    for value, weight in items:
+        _check_weight(weight)
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            raise ValueError(f"value: must be a finite number, got {value!r}")
+        values.append(value)
+        weights.append(weight)
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    if low == high:
+        return low
+    mean = math.fsum(v * w for v, w in zip(values, weights, strict=True)) / math.fsum(weights)
+    return min(max(mean, low), high)
+
+
+def _check_weight(weight: float) -> None:
+    """Raise ValueError unless ``weight`` is a finite number > 0."""
+    if not (math.isfinite(weight) and weight > 0):
+        raise ValueError(f"weight: must be a finite number > 0, got {weight!r}")
+
+
+def rollup_objectives(
+    own: Mapping[K, Sequence[WeightedValue]],
+    contributions: Mapping[K, Sequence[tuple[K, float]]],
+) -> dict[K, float | None]:
+    """Roll values up the contributes-to graph of objectives.
+
+    ``own[k]`` holds the (value, weight) pairs of objective ``k``'s key results;
+    ``contributions[parent]`` lists (child, link weight) for the objectives that
+    contribute to ``parent``. Rule: an objective's value is the weighted mean over its
+    own KRs and its contributing objectives' rolled-up values (each with its link
+    weight); None when none of them has a value. Works alike for grades, progress or
+    expected progress. Every objective named anywhere gets a result. A contribution
+    cycle raises CycleError naming its objectives. Each objective is computed once, in
+    topological order, so the cost is linear in objectives + KRs + links.
+    """
+    result: dict[K, float | None] = {}
+    for key in _children_first(_all_objectives(own, contributions), contributions):
+        links = [(result[child], weight) for child, weight in contributions.get(key, ())]
+        result[key] = weighted_mean([*own.get(key, ()), *links])
+    return result
+
+
+def _all_objectives(
+    own: Mapping[K, Sequence[WeightedValue]],
+    contributions: Mapping[K, Sequence[tuple[K, float]]],
+) -> list[K]:
+    """Every objective named in ``own`` or ``contributions``, first-seen order, no repeats."""
+    named: dict[K, None] = dict.fromkeys(own)
+    for parent, links in contributions.items():
+        named[parent] = None
+        for child, _ in links:
+            named[child] = None
+    return list(named)
+
+
+def _children_first(
+    objectives: Iterable[K], contributions: Mapping[K, Sequence[tuple[K, float]]]
+) -> list[K]:
+    """Order the objectives so every contributor comes before what it contributes to.
+
+    Iterative depth-first search (no recursion limit on long chains); raises CycleError
+    on a cycle.
+    """
+    done: set[K] = set()
+    order: list[K] = []
+    for root in objectives:
+        if root in done:
+            continue
+        path: list[K] = [root]
+        on_path: set[K] = {root}
+        pending: list[Iterator[tuple[K, float]]] = [iter(contributions.get(root, ()))]
+        while pending:
+            for child, _ in pending[-1]:
+                if child in on_path:
+                    raise CycleError(_cycle_from(path, child))
+                if child not in done:
+                    path.append(child)
+                    on_path.add(child)
+                    pending.append(iter(contributions.get(child, ())))
+                    break
+            else:
+                pending.pop()
+                node = path.pop()
+                on_path.discard(node)
+                done.add(node)
+                order.append(node)
+    return order
+
+
+def _cycle_from(path: Sequence[K], child: K) -> list[K]:
+    """The cycle closed by ``child``, in contributes-to order (each contributes to the next).
+
+    ``path`` runs from a parent down to its contributors, so the cycle is its tail from
+    ``child`` on, reversed.
+    """
+    return list(reversed(path[path.index(child) :]))
+
+
+def rollup_groups(
+    values: Mapping[K, WeightedValue], group_of: Mapping[K, G]
+) -> dict[G, float | None]:
+    """Return the weighted mean of the values per group (objective -> team -> organization).
+
+    ``values[k]`` is (value, weight) for member ``k``; ``group_of[k]`` its group. Rule:
+    every group named in ``group_of`` gets a result, None when none of its members has a
+    value; a member of ``values`` without a group raises KeyError.
+    """
+    members: dict[G, list[WeightedValue]] = {group: [] for group in group_of.values()}
+    for key, pair in values.items():
+        if key not in group_of:
+            raise KeyError(f"no group for {key!r}")
+        members[group_of[key]].append(pair)
+    return {group: weighted_mean(pairs) for group, pairs in members.items()}

@@ -1,0 +1,306 @@
+"""Scoring: a key result's rule, its progress, its grade and its combined score.
+
+Pure rules, no Django. See "Rules of measurement" in DESIGN.md: progress is measured
+from the baseline, never from zero, is direction-aware and is never clamped; only the
+grade is clamped to Google's 0.0 to 1.0 scale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import overload
+
+from okrs.core.pacing import Commitment, Status, check_confidence, expected_progress, status
+
+
+class Direction(StrEnum):
+    """How a key result's value should move."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    RANGE = "range"
+    MILESTONE = "milestone"
+
+
+_UPWARD = frozenset({Direction.INCREASE, Direction.AT_LEAST})
+_DOWNWARD = frozenset({Direction.DECREASE, Direction.AT_MOST})
+
+
+class RuleError(ValueError):
+    """An invalid key result rule; ``field`` names the offending field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(field, problem)
+        self.field = field
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResultRule:
+    """The measurement rule of a key result.
+
+    ``target`` is the goal (for RANGE: the lower bound); ``target_high`` is the RANGE
+    upper bound and nothing else; ``stretch`` is an optional goal beyond ``target``.
+    A MILESTONE has baseline 0 and an implied target of 1 (``target`` may be None).
+    Invalid rules raise RuleError at construction.
+    """
+
+    direction: Direction
+    baseline: float = 0.0
+    target: float | None = None
+    target_high: float | None = None
+    stretch: float | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            direction = Direction(self.direction)
+        except ValueError:
+            raise RuleError("direction", f"unknown direction {self.direction!r}") from None
+        object.__setattr__(self, "direction", direction)
+        _check_finite(self)
+        _check_bounds(self)
+        _check_stretch(self)
+
+
+def _check_finite(rule: KeyResultRule) -> None:
+    """Rule: every number given (baseline, target, target_high, stretch) is finite."""
+    for name in ("baseline", "target", "target_high", "stretch"):
+        number = getattr(rule, name)
+        if number is not None and not math.isfinite(number):
+            raise RuleError(name, f"must be a finite number, got {number!r}")
+
+
+def _check_bounds(rule: KeyResultRule) -> None:
+    """Rule: the target fields each direction needs are present and well ordered.
+
+    increase: target > baseline; decrease: target < baseline; at_least / at_most: a
+    target; range: target (low) and target_high (high) with low <= high; milestone:
+    baseline 0 and target None or 1. Only range takes target_high.
+    """
+    direction = rule.direction
+    if direction is not Direction.RANGE and rule.target_high is not None:
+        raise RuleError("target_high", f"only for direction 'range', not {direction.value!r}")
+    if direction is Direction.MILESTONE:
+        if rule.baseline != 0.0:
+            raise RuleError("baseline", "must be 0 for direction 'milestone'")
+        if rule.target is not None and rule.target != 1.0:
+            raise RuleError("target", "must be 1 (done) or empty for direction 'milestone'")
+        return
+    if rule.target is None:
+        raise RuleError("target", f"required for direction {direction.value!r}")
+    if direction is Direction.INCREASE and not rule.target > rule.baseline:
+        raise RuleError("target", "must be above the baseline for direction 'increase'")
+    if direction is Direction.DECREASE and not rule.target < rule.baseline:
+        raise RuleError("target", "must be below the baseline for direction 'decrease'")
+    if direction is Direction.RANGE:
+        if rule.target_high is None:
+            raise RuleError("target_high", "required for direction 'range'")
+        if rule.target > rule.target_high:
+            raise RuleError("target_high", "must not be below target (the range's low bound)")
+
+
+def _check_stretch(rule: KeyResultRule) -> None:
+    """Rule: a stretch lies strictly beyond the target in the KR's direction.
+
+    Above the target for increase / at_least, below it for decrease / at_most; range and
+    milestone take no stretch.
+    """
+    if rule.stretch is None:
+        return
+    if rule.direction in _UPWARD:
+        assert rule.target is not None
+        if not rule.stretch > rule.target:
+            raise RuleError("stretch", f"must be above the target for {rule.direction.value!r}")
+    elif rule.direction in _DOWNWARD:
+        assert rule.target is not None
+        if not rule.stretch < rule.target:
+            raise RuleError("stretch", f"must be below the target for {rule.direction.value!r}")
+    else:
+        raise RuleError("stretch", f"not supported for direction {rule.direction.value!r}")
+
+
+def progress(rule: KeyResultRule, value: float | None) -> float | None:
+    """Return the progress of ``value`` under ``rule``, or None when there is no value.
+
+    Measured from the baseline, never from zero; direction-aware; NOT clamped (values
+    beyond the target give more than 1.0, values behind the baseline less than 0.0).
+    See the ``_progress_*`` helpers for each direction's rule. A non-finite value raises
+    ValueError.
+    """
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        raise ValueError(f"value: must be a finite number, got {value!r}")
+    match rule.direction:
+        case Direction.INCREASE:
+            return _progress_increase(rule, value)
+        case Direction.DECREASE:
+            return _progress_decrease(rule, value)
+        case Direction.AT_LEAST:
+            return _progress_at_least(rule, value)
+        case Direction.AT_MOST:
+            return _progress_at_most(rule, value)
+        case Direction.RANGE:
+            return _progress_range(rule, value)
+        case Direction.MILESTONE:
+            return _progress_milestone(value)
+
+
+def _target(rule: KeyResultRule) -> float:
+    """The rule's target; validation guarantees it for every direction but milestone."""
+    assert rule.target is not None
+    return rule.target
+
+
+def _progress_increase(rule: KeyResultRule, value: float) -> float:
+    """Increase: ``(value - baseline) / (target - baseline)``."""
+    return (value - rule.baseline) / (_target(rule) - rule.baseline)
+
+
+def _progress_decrease(rule: KeyResultRule, value: float) -> float:
+    """Decrease: ``(baseline - value) / (baseline - target)``; a rising value is negative."""
+    return (rule.baseline - value) / (rule.baseline - _target(rule))
+
+
+def _progress_at_least(rule: KeyResultRule, value: float) -> float:
+    """At least: like increase when baseline < target.
+
+    When baseline >= target ("stay at least"), 1.0 while value >= target and 0.0 once the
+    floor is broken: a kept promise is all-or-nothing, there is no partial credit.
+    """
+    target = _target(rule)
+    if rule.baseline < target:
+        return _progress_increase(rule, value)
+    return 1.0 if value >= target else value / target
+
+
+def _progress_at_most(rule: KeyResultRule, value: float) -> float:
+    """At most: like decrease when baseline > target.
+
+    When baseline <= target ("stay at most"), 1.0 while value <= target and 0.0 once the
+    ceiling is broken (all-or-nothing, as for at least).
+    """
+    target = _target(rule)
+    if rule.baseline > target:
+        return _progress_decrease(rule, value)
+    return 1.0 if value <= target else 0.0
+
+
+def _distance_to_range(x: float, low: float, high: float) -> float:
+    """How far ``x`` lies outside ``[low, high]``; 0.0 inside."""
+    if x < low:
+        return low - x
+    if x > high:
+        return x - high
+    return 0.0
+
+
+def _progress_range(rule: KeyResultRule, value: float) -> float:
+    """Range: 1.0 when ``low <= value <= high``.
+
+    Outside the range, with the baseline outside it: ``1 - dist(value) / dist(baseline)``,
+    i.e. the share of the baseline's distance to the range that has been closed (negative
+    when the value is farther away than the baseline; either side of the range counts).
+    With the baseline inside the range: ``1 - dist(value) / width`` (width = high - low,
+    or 1.0 for a one-point range), which goes negative once the value strays more than
+    one width away.
+    """
+    low, high = _target(rule), rule.target_high
+    assert high is not None
+    off = _distance_to_range(value, low, high)
+    if off == 0.0:
+        return 1.0
+    start_off = _distance_to_range(rule.baseline, low, high)
+    if start_off > 0.0:
+        return 1.0 - off / start_off
+    width = high - low
+    return 1.0 - off / (width if width > 0.0 else 1.0)
+
+
+def _progress_milestone(value: float) -> float:
+    """Milestone: the value is the fraction done (0 = not done, 1 = done) and is the progress."""
+    return value
+
+
+@overload
+def grade(progress: float) -> float: ...
+@overload
+def grade(progress: None) -> None: ...
+@overload
+def grade(progress: float | None) -> float | None: ...
+def grade(progress: float | None) -> float | None:
+    """Return the grade: progress clamped to [0.0, 1.0] (Google's scale), None for None.
+
+    No rounding is applied here; presentation rounds.
+    """
+    if progress is None:
+        return None
+    return min(max(progress, 0.0), 1.0)
+
+
+def stretch_progress(rule: KeyResultRule, value: float | None) -> float | None:
+    """Return progress measured against the stretch target, or None without one.
+
+    Rule: the same rule with ``target`` replaced by ``stretch`` (so an "at least" KR whose
+    baseline is below the stretch counts as increasing towards it). None when the rule
+    has no stretch or there is no value.
+    """
+    if rule.stretch is None:
+        return None
+    return progress(dataclasses.replace(rule, target=rule.stretch, stretch=None), value)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResultScore:
+    """Everything known about a key result on one day.
+
+    ``progress``, ``grade`` and ``stretch_progress`` are None when there is no value
+    (no check-in yet); ``confidence`` is None when the owner gave none.
+    """
+
+    value: float | None
+    progress: float | None
+    grade: float | None
+    stretch_progress: float | None
+    expected: float
+    status: Status
+    confidence: float | None
+
+
+def score_key_result(
+    *,
+    rule: KeyResultRule,
+    value: float | None,
+    confidence: float | None,
+    start: date,
+    deadline: date,
+    on: date,
+    commitment: Commitment = Commitment.COMMITTED,
+) -> KeyResultScore:
+    """Score a key result's latest ``value`` on day ``on``.
+
+    Combines ``progress``, ``grade``, ``stretch_progress``, ``expected_progress`` (from
+    ``start`` to ``deadline`` for the objective's ``commitment``) and ``status``.
+    """
+    if confidence is not None:
+        check_confidence(confidence)
+    measured = progress(rule, value)
+    expected = expected_progress(start=start, deadline=deadline, on=on, commitment=commitment)
+    return KeyResultScore(
+        value=value,
+        progress=measured,
+        grade=grade(measured),
+        stretch_progress=stretch_progress(rule, value),
+        expected=expected,
+        status=status(progress=measured, expected=expected, confidence=confidence),
+        confidence=confidence,
+    )

@@ -1,0 +1,271 @@
+"""Periods, objectives, key results, their alignment and the check-in history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from okrs.core.pacing import Commitment
+from okrs.core.scoring import Direction, KeyResultRule, RuleError
+from okrs.org.models import Team
+
+
+class Period(models.Model):
+    """A quarter (or any span) in which OKRs are set, e.g. `2017-Q1`. Both dates are inclusive."""
+
+    slug = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="period_start_lt_end"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.slug
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class ObjectiveState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class ObjectiveVisibility(models.TextChoices):
+    TEAM = "team", "As the team"
+    PRIVATE = "private", "Team members only"
+
+
+class CommitmentChoices(models.TextChoices):
+    COMMITTED = Commitment.COMMITTED.value, "Committed"
+    ASPIRATIONAL = Commitment.ASPIRATIONAL.value, "Aspirational"
+
+
+class Objective(models.Model):
+    """A qualitative goal of a team for a period."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="objectives")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="objectives")
+    code = models.CharField(max_length=16, blank=True, help_text="Short reference, e.g. O2.")
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_objectives",
+    )
+    commitment = models.CharField(
+        max_length=16, choices=CommitmentChoices.choices, default=CommitmentChoices.COMMITTED
+    )
+    weight = models.FloatField(default=1.0)
+    order = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        max_length=16, choices=ObjectiveState.choices, default=ObjectiveState.DRAFT
+    )
+    visibility = models.CharField(
+        max_length=16, choices=ObjectiveVisibility.choices, default=ObjectiveVisibility.TEAM
+    )
+    illustrative = models.BooleanField(
+        default=False, help_text="Written for the demo, not taken from a real source."
+    )
+    contributes_to = models.ManyToManyField(
+        "self",
+        through="Alignment",
+        through_fields=("child", "parent"),
+        symmetrical=False,
+        related_name="contributors",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team__order", "team__name", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="objective_weight_positive"),
+            models.UniqueConstraint(
+                fields=["team", "period", "code"],
+                condition=~Q(code=""),
+                name="objective_code_unique_in_team_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "team", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+class Alignment(models.Model):
+    """`child` contributes to `parent` (usually an objective of the parent team), with a weight."""
+
+    child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="alignments_up")
+    parent = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="alignments_down")
+    weight = models.FloatField(default=1.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "parent"], name="alignment_unique"),
+            models.CheckConstraint(
+                condition=~Q(child=models.F("parent")), name="alignment_not_self"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="alignment_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.parent}"
+
+
+class MeasureKind(models.TextChoices):
+    MANUAL = "manual", "Manual check-ins"
+
+
+class DirectionChoices(models.TextChoices):
+    INCREASE = Direction.INCREASE.value, "Increase to"
+    DECREASE = Direction.DECREASE.value, "Decrease to"
+    AT_LEAST = Direction.AT_LEAST.value, "Stay at least"
+    AT_MOST = Direction.AT_MOST.value, "Stay at most"
+    RANGE = Direction.RANGE.value, "Stay within a range"
+    MILESTONE = Direction.MILESTONE.value, "Milestone"
+
+
+class KeyResult(models.Model):
+    """A measurable result of an objective. The value comes from its check-in history."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    code = models.CharField(max_length=16, blank=True, help_text="Short reference, e.g. KR2.")
+    title = models.CharField(max_length=500)
+    direction = models.CharField(
+        max_length=16, choices=DirectionChoices.choices, default=DirectionChoices.INCREASE
+    )
+    baseline = models.FloatField(default=0.0)
+    target = models.FloatField(null=True, blank=True, help_text="For a range: its lower bound.")
+    target_high = models.FloatField(null=True, blank=True, help_text="For a range: upper bound.")
+    stretch = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=32, blank=True)
+    deadline = models.DateField(null=True, blank=True, help_text="Defaults to the period end.")
+    weight = models.FloatField(default=1.0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_key_results",
+    )
+    order = models.PositiveIntegerField(default=0)
+    measure_kind = models.CharField(
+        max_length=32, choices=MeasureKind.choices, default=MeasureKind.MANUAL
+    )
+    measure_params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["objective", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="kr_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(direction="milestone") | Q(target__isnull=False),
+                name="kr_target_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="range")
+                | Q(target_high__isnull=False, target__lte=models.F("target_high")),
+                name="kr_range_has_both_bounds",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="increase") | Q(target__gt=models.F("baseline")),
+                name="kr_increase_target_above_baseline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="decrease") | Q(target__lt=models.F("baseline")),
+                name="kr_decrease_target_below_baseline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def rule(self) -> KeyResultRule:
+        return KeyResultRule(
+            direction=Direction(self.direction),
+            baseline=self.baseline,
+            target=self.target,
+            target_high=self.target_high,
+            stretch=self.stretch,
+        )
+
+    def due(self, period: Period | None = None) -> dt.date:
+        """The deadline, or the end of the objective's period."""
+        if self.deadline is not None:
+            return self.deadline
+        return (period or self.objective.period).end
+
+    def clean(self) -> None:
+        try:
+            self.rule  # noqa: B018 - building the rule validates it
+        except RuleError as exc:
+            raise ValidationError({exc.field: exc.problem}) from exc
+        if self.deadline and self.objective_id:
+            period = self.objective.period
+            if not period.contains(self.deadline):
+                raise ValidationError(
+                    {"deadline": f"must lie inside {period} ({period.start} to {period.end})."}
+                )
+
+
+class CheckInSource(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    COMPUTED = "computed", "Computed"
+    IMPORT = "import", "Imported"
+    API = "api", "API"
+
+
+class CheckIn(models.Model):
+    """A dated value of a key result. History is append-only: check-ins are never overwritten."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="checkins")
+    value = models.FloatField()
+    confidence = models.FloatField(null=True, blank=True, help_text="0.0 to 1.0")
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checkins",
+    )
+    at = models.DateTimeField(default=timezone.now, help_text="When the value was true.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(
+        max_length=16, choices=CheckInSource.choices, default=CheckInSource.MANUAL
+    )
+
+    class Meta:
+        ordering = ["key_result", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                name="checkin_confidence_0_1",
+            ),
+        ]
+        indexes = [models.Index(fields=["key_result", "-at", "-id"], name="checkin_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.key_result}: {self.value} at {self.at:%Y-%m-%d}"

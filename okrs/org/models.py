@@ -1,0 +1,104 @@
+"""Teams as a tree, people's memberships and roles, and cohorts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public: anyone may read"
+    PRIVATE = "private", "Private: members only"
+
+
+class Team(models.Model):
+    """A node of the organization tree (Mozilla → Community Development Team → Reps)."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    tracker_url = models.URLField(blank=True, help_text="The public issue tracker of the team.")
+    discussion_url = models.URLField(blank=True, help_text="Where the community discusses.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="team_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        seen = {self.pk} if self.pk else set()
+        node = self.parent
+        while node is not None:
+            if node.pk in seen:
+                raise ValidationError({"parent": "A team cannot be its own ancestor."})
+            seen.add(node.pk)
+            node = node.parent
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Team lead"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["team", "role", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "team"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.team} ({self.role})"
+
+
+class Profile(models.Model):
+    """What okrs knows of a person beyond the Django user: names on other services."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=200, blank=True)
+    github_login = models.CharField(max_length=100, blank=True)
+    discourse_username = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.person)
+
+
+class Cohort(models.Model):
+    """A named set of people ("Reps", "Mobilizers", "Core community"), the population of a KR."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts"
+    )
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cohorts")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
