@@ -180,7 +180,7 @@ def _progress_at_least(rule: KeyResultRule, value: float) -> float:
     target = _target(rule)
     if rule.baseline < target:
         return _progress_increase(rule, value)
-    return 1.0 if value >= target else value / target
+    return 1.0 if value >= target else 0.0
 
 
 def _progress_at_most(rule: KeyResultRule, value: float) -> float:

@@ -1,28 +1,95 @@
-"""Who may read objectives and key results. Every page and export goes through here."""
+"""Who may read and change objectives and key results. Every page, export and endpoint goes
+through here: readers who may not see an objective get 404 (its existence is not revealed),
+readers who may see but not change it get 403."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from okrs.goals.models import Objective, ObjectiveState, ObjectiveVisibility
-from okrs.org.models import Visibility
+from okrs.goals.models import KeyResult, Objective, ObjectiveState, ObjectiveVisibility
+from okrs.org.access import User, can_lead_team, is_site_admin, team_role
+from okrs.org.models import Role, Visibility
+
+PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
 
 
-def visible_objectives(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Objective]:
-    """Objectives `user` may read.
-
-    Anyone reads published objectives of public teams that are not marked private; members of a
-    team read all of its objectives (drafts included); site admins read everything.
-    """
-    objectives = Objective.objects.all()
-    if getattr(user, "is_superuser", False):
-        return objectives
-    public = Q(
-        state__in=[ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED],
+def _public() -> Q:
+    return Q(
+        state__in=PUBLIC_STATES,
         team__visibility=Visibility.PUBLIC,
         visibility=ObjectiveVisibility.TEAM,
     )
+
+
+def visible_objectives(user: User) -> QuerySet[Objective]:
+    """Objectives `user` may read.
+
+    Anyone reads published objectives of public teams that are not marked private; members of a
+    team (any role) read all of its objectives, drafts included; site admins read everything.
+    """
+    objectives = Objective.objects.all()
+    if is_site_admin(user):
+        return objectives
     if not user.is_authenticated:
-        return objectives.filter(public)
-    return objectives.filter(public | Q(team__memberships__person=user)).distinct()
+        return objectives.filter(_public())
+    member_of = Q(team__memberships__person_id=user.pk)
+    return objectives.filter(_public() | member_of).distinct()
+
+
+def visible_key_results(user: User) -> QuerySet[KeyResult]:
+    return KeyResult.objects.filter(objective__in=visible_objectives(user).values("pk"))
+
+
+def can_read_objective(user: User, objective: Objective) -> bool:
+    if is_site_admin(user):
+        return True
+    public = (
+        objective.state in PUBLIC_STATES
+        and objective.team.visibility == Visibility.PUBLIC
+        and objective.visibility == ObjectiveVisibility.TEAM
+    )
+    return public or team_role(user, objective.team) is not None
+
+
+def can_edit_objective(user: User, objective: Objective) -> bool:
+    """Leads of the objective's team (and site admins) edit it and its key results."""
+    return can_lead_team(user, objective.team)
+
+
+def can_check_in(user: User, key_result: KeyResult) -> bool:
+    """Leads and members of the team check in on its KRs; so does the KR's owner if a reader."""
+    objective = key_result.objective
+    if is_site_admin(user):
+        return True
+    role = team_role(user, objective.team)
+    if role in (Role.LEAD, Role.MEMBER):
+        return True
+    is_owner = user.is_authenticated and key_result.owner_id == user.pk
+    return is_owner and can_read_objective(user, objective)
+
+
+def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objective:
+    objective = Objective.objects.select_related("team", "period", "owner").filter(pk=pk).first()
+    if objective is None or not can_read_objective(user, objective):
+        raise Http404("No such objective.")
+    if write and not can_edit_objective(user, objective):
+        raise PermissionDenied("Only the team's leads may change this objective.")
+    return objective
+
+
+def get_key_result_for_user(user: User, pk: int, *, action: str = "read") -> KeyResult:
+    """The key result for `action` in read / checkin / edit, or 404 / 403 as the module says."""
+    key_result = (
+        KeyResult.objects.select_related("objective__team", "objective__period", "owner")
+        .filter(pk=pk)
+        .first()
+    )
+    if key_result is None or not can_read_objective(user, key_result.objective):
+        raise Http404("No such key result.")
+    if action == "checkin" and not can_check_in(user, key_result):
+        raise PermissionDenied("Only the team's members and the owner may check in here.")
+    if action == "edit" and not can_edit_objective(user, key_result.objective):
+        raise PermissionDenied("Only the team's leads may change this key result.")
+    return key_result

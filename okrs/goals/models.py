@@ -132,7 +132,14 @@ class Alignment(models.Model):
 
 
 class MeasureKind(models.TextChoices):
+    """Where a key result's value comes from; computed kinds are evaluated by `okrs.measures`."""
+
     MANUAL = "manual", "Manual check-ins"
+    NPS = "nps", "Net Promoter Score of a survey"
+    ACTIVITY_SHARE = "activity_share", "Share of activities matching a filter"
+    COHORT_FACT_SHARE = "cohort_fact_share", "Share of a cohort whose facts satisfy a condition"
+    DISTINCT_PEOPLE = "distinct_people", "Distinct people with an event"
+    ACTIVITY_COUNT = "activity_count", "Number of activities"
 
 
 class DirectionChoices(models.TextChoices):

@@ -1,0 +1,70 @@
+"""Small factories for test data: plain functions with keyword arguments and sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState, Period
+from okrs.heartbeats.models import Heartbeat
+from okrs.org.models import Membership, Team
+
+_seq = itertools.count(1)
+
+
+def person(username: str | None = None, **fields: Any) -> User:
+    return User.objects.create_user(username=username or f"person{next(_seq)}", **fields)
+
+
+def team(slug: str | None = None, **fields: Any) -> Team:
+    slug = slug or f"team{next(_seq)}"
+    fields.setdefault("name", slug.title())
+    return Team.objects.create(slug=slug, **fields)
+
+
+def membership(person: User, team: Team, role: str = "member") -> Membership:
+    return Membership.objects.create(person=person, team=team, role=role)
+
+
+def period(slug: str = "2017-Q1", **fields: Any) -> Period:
+    fields.setdefault("start", dt.date(2017, 1, 1))
+    fields.setdefault("end", dt.date(2017, 3, 31))
+    return Period.objects.get_or_create(slug=slug, defaults=fields)[0]
+
+
+def objective(**fields: Any) -> Objective:
+    fields.setdefault("team", fields.get("team") or team())
+    fields.setdefault("period", fields.get("period") or period())
+    fields.setdefault("title", f"Objective {next(_seq)}")
+    fields.setdefault("state", ObjectiveState.PUBLISHED)
+    return Objective.objects.create(**fields)
+
+
+def key_result(**fields: Any) -> KeyResult:
+    fields.setdefault("objective", fields.get("objective") or objective())
+    fields.setdefault("title", f"Key result {next(_seq)}")
+    fields.setdefault("direction", "increase")
+    fields.setdefault("baseline", 0.0)
+    if fields["direction"] != "milestone":
+        fields.setdefault("target", 100.0)
+    return KeyResult.objects.create(**fields)
+
+
+def checkin(key_result: KeyResult, value: float, at: dt.datetime | str, **fields: Any) -> CheckIn:
+    if isinstance(at, str):
+        at = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+    return CheckIn.objects.create(key_result=key_result, value=value, at=at, **fields)
+
+
+def align(child: Objective, parent: Objective, weight: float = 1.0) -> Alignment:
+    return Alignment.objects.create(child=child, parent=parent, weight=weight)
+
+
+def heartbeat(**fields: Any) -> Heartbeat:
+    fields.setdefault("team", fields.get("team") or team())
+    fields.setdefault("period", fields.get("period") or period())
+    fields.setdefault("name", f"HB{next(_seq)}")
+    return Heartbeat.objects.create(**fields)
