@@ -131,6 +131,12 @@ class Alignment(models.Model):
         return f"{self.child} → {self.parent}"
 
 
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    TWICE_MONTHLY = "twice_monthly", "Twice a month"
+    MONTHLY = "monthly", "Monthly"
+
+
 class MeasureKind(models.TextChoices):
     """Where a key result's value comes from; computed kinds are evaluated by `okrs.measures`."""
 
@@ -179,6 +185,9 @@ class KeyResult(models.Model):
         max_length=32, choices=MeasureKind.choices, default=MeasureKind.MANUAL
     )
     measure_params = models.JSONField(default=dict, blank=True)
+    cadence = models.CharField(
+        max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY, help_text="Check-in rhythm."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -26,6 +26,9 @@ class Team(models.Model):
     )
     tracker_url = models.URLField(blank=True, help_text="The public issue tracker of the team.")
     discussion_url = models.URLField(blank=True, help_text="Where the community discusses.")
+    follows_parent_heartbeats = models.BooleanField(
+        default=False, help_text="Work in the parent team's heartbeat calendar."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

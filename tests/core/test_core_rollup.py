@@ -38,7 +38,17 @@ def test_weighted_mean_accepts_a_generator() -> None:
 
 
 def test_weighted_mean_of_identical_values_is_exact() -> None:
-    assert weighted_mean([(0.1, 0.3), (0.1, 0.7), (0.1, 1e-9)]) == 0.1
+    # Plain sum(v * w) / sum(w) gives -0.7312715117751974 here (float rounding).
+    value = -0.7312715117751976
+    assert weighted_mean([(value, 2.5514351883684774), (value, 4.954855435832318)]) == value
+
+
+def test_weighted_mean_never_leaves_min_max_through_rounding() -> None:
+    # Plain sum(v * w) / sum(w) gives -0.2399701561985767 here, above the largest value.
+    low, high = -0.23997015619857676, -0.23997015619857673
+    items = [(low, 8.918002788825046), (low, 5.258001938691137), (high, 5.605543099903963)]
+    mean = weighted_mean(items)
+    assert mean is not None and low <= mean <= high
 
 
 # --- rollup of objectives -------------------------------------------------------------------

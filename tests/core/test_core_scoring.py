@@ -60,7 +60,11 @@ MILESTONE = KeyResultRule(Direction.MILESTONE)
         ({"direction": Direction.INCREASE, "target": 5.0, "target_high": 9.0}, "target_high", ""),
         ({"direction": "sideways", "target": 5.0}, "direction", "unknown"),
         ({"direction": Direction.INCREASE, "target": float("inf")}, "target", "finite"),
-        ({"direction": Direction.INCREASE, "baseline": float("nan"), "target": 1.0}, "baseline", ""),
+        (
+            {"direction": Direction.INCREASE, "baseline": float("nan"), "target": 1.0},
+            "baseline",
+            "",
+        ),
     ],
 )
 def test_invalid_rules_raise_rule_error_naming_the_field(
@@ -116,7 +120,9 @@ def test_rules_are_frozen() -> None:
 def test_no_value_means_no_progress_grade_or_stretch() -> None:
     assert progress(INC, None) is None
     assert grade(None) is None
-    assert stretch_progress(KeyResultRule(Direction.INCREASE, target=1.0, stretch=2.0), None) is None
+    assert (
+        stretch_progress(KeyResultRule(Direction.INCREASE, target=1.0, stretch=2.0), None) is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -183,7 +189,8 @@ def test_stay_at_most_is_all_or_nothing(baseline: float) -> None:
     assert progress(rule, 5.01) == 0.0
 
 
-RANGE_FROM_BELOW = KeyResultRule(Direction.RANGE, baseline=0.0, target=10.0, target_high=20.0)
+# Baseline 20 below the range [10, 20] of width 10 (the two rules must give different answers).
+RANGE_FROM_BELOW = KeyResultRule(Direction.RANGE, baseline=-10.0, target=10.0, target_high=20.0)
 RANGE_FROM_INSIDE = KeyResultRule(Direction.RANGE, baseline=15.0, target=10.0, target_high=20.0)
 
 
@@ -195,7 +202,15 @@ def test_range_inside_is_done(rule: KeyResultRule, value: float) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0.0, 0.0), (5.0, 0.5), (8.0, 0.8), (-5.0, -0.5), (25.0, 0.5), (30.0, 0.0), (40.0, -1.0)],
+    [
+        (-10.0, 0.0),
+        (0.0, 0.5),
+        (6.0, 0.8),
+        (-20.0, -0.5),
+        (30.0, 0.5),  # overshooting to the other side counts the same way
+        (40.0, 0.0),
+        (60.0, -1.0),
+    ],
 )
 def test_range_with_baseline_outside_closes_the_baseline_distance(
     value: float, expected: float
