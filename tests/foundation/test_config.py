@@ -10,7 +10,9 @@ import pytest
 from okrs.config import ConfigError, env_bool, env_database, env_list, env_secret_key
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("", False)]
+)
 def test_env_bool_reads_the_usual_words(raw: str, expected: bool) -> None:
     assert env_bool("OKRS_DEBUG", default=True, environ={"OKRS_DEBUG": raw}) is expected
 

@@ -21,7 +21,11 @@ def refused(create) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_period_start_must_precede_end() -> None:
-    refused(lambda: Period.objects.create(slug="bad", start=dt.date(2017, 3, 1), end=dt.date(2017, 1, 1)))
+    refused(
+        lambda: Period.objects.create(
+            slug="bad", start=dt.date(2017, 3, 1), end=dt.date(2017, 1, 1)
+        )
+    )
 
 
 def test_weights_must_be_positive() -> None:
@@ -41,7 +45,9 @@ def test_key_result_needs_a_target_unless_milestone() -> None:
 
 def test_range_key_result_needs_both_bounds_in_order() -> None:
     objective = f.objective()
-    refused(lambda: f.key_result(objective=objective, direction="range", target=1, target_high=None))
+    refused(
+        lambda: f.key_result(objective=objective, direction="range", target=1, target_high=None)
+    )
     refused(lambda: f.key_result(objective=objective, direction="range", target=5, target_high=1))
     ok = f.key_result(objective=objective, direction="range", target=1, target_high=5)
     assert ok.pk
@@ -78,7 +84,11 @@ def test_heartbeats_stay_inside_their_period() -> None:
     period = f.period()
     refused(
         lambda: Heartbeat.objects.create(
-            team=team, period=period, name="HB0", start=dt.date(2016, 12, 20), end=dt.date(2017, 1, 7)
+            team=team,
+            period=period,
+            name="HB0",
+            start=dt.date(2016, 12, 20),
+            end=dt.date(2017, 1, 7),
         )
     )
 
@@ -86,9 +96,17 @@ def test_heartbeats_stay_inside_their_period() -> None:
 def test_heartbeats_of_one_calendar_never_overlap() -> None:
     team = f.team()
     period = f.period()
-    first = f.heartbeat(team=team, period=period, start=dt.date(2017, 1, 22), end=dt.date(2017, 2, 11))
-    refused(lambda: f.heartbeat(team=team, period=period, start=dt.date(2017, 2, 11), end=dt.date(2017, 3, 3)))
-    second = f.heartbeat(team=team, period=period, start=dt.date(2017, 2, 12), end=dt.date(2017, 3, 4))
+    first = f.heartbeat(
+        team=team, period=period, start=dt.date(2017, 1, 22), end=dt.date(2017, 2, 11)
+    )
+    refused(
+        lambda: f.heartbeat(
+            team=team, period=period, start=dt.date(2017, 2, 11), end=dt.date(2017, 3, 3)
+        )
+    )
+    second = f.heartbeat(
+        team=team, period=period, start=dt.date(2017, 2, 12), end=dt.date(2017, 3, 4)
+    )
     # another team's calendar may overlap
     f.heartbeat(period=period, start=dt.date(2017, 1, 22), end=dt.date(2017, 2, 11))
     second.start = dt.date(2017, 2, 1)
@@ -101,14 +119,20 @@ def test_heartbeats_of_one_calendar_never_overlap() -> None:
 def test_heartbeat_clean_explains_the_rule_in_words() -> None:
     period = f.period()
     heartbeat = Heartbeat(
-        team=f.team(), period=period, name="HB9", start=dt.date(2017, 3, 20), end=dt.date(2017, 4, 9)
+        team=f.team(),
+        period=period,
+        name="HB9",
+        start=dt.date(2017, 3, 20),
+        end=dt.date(2017, 4, 9),
     )
     with pytest.raises(ValidationError, match="inside 2017-Q1"):
         heartbeat.clean()
 
 
 def test_key_result_clean_names_the_field() -> None:
-    kr = KeyResult(objective=f.objective(), title="x", direction="increase", baseline=0, target=None)
+    kr = KeyResult(
+        objective=f.objective(), title="x", direction="increase", baseline=0, target=None
+    )
     with pytest.raises(ValidationError) as caught:
         kr.clean()
     assert "target" in caught.value.message_dict
@@ -116,7 +140,11 @@ def test_key_result_clean_names_the_field() -> None:
 
 def test_key_result_deadline_must_lie_inside_the_period() -> None:
     kr = KeyResult(
-        objective=f.objective(), title="x", direction="increase", target=5, deadline=dt.date(2017, 5, 1)
+        objective=f.objective(),
+        title="x",
+        direction="increase",
+        target=5,
+        deadline=dt.date(2017, 5, 1),
     )
     with pytest.raises(ValidationError) as caught:
         kr.clean()

@@ -24,8 +24,15 @@ def test_home_shows_objectives_krs_grade_and_status(client) -> None:  # type: ig
     period = f.period()
     reps = f.team("reps", name="Mozilla Reps")
     objective = f.objective(team=reps, period=period, code="O1", title="A unified approach")
-    kr = f.key_result(objective=objective, code="KR3", title="Core community sentiment > 11.5 NPS",
-                      direction="at_least", baseline=5, target=11.5, unit="NPS")
+    kr = f.key_result(
+        objective=objective,
+        code="KR3",
+        title="Core community sentiment > 11.5 NPS",
+        direction="at_least",
+        baseline=5,
+        target=11.5,
+        unit="NPS",
+    )
     f.checkin(kr, 8.25, "2017-02-01T00:00:00", confidence=0.9)
     response = client.get("/", {"period": "2017-Q1", "on": "2017-02-15"})
     assert response.status_code == 200

@@ -29,12 +29,23 @@ def reps() -> dict[str, object]:
     parent = f.objective(team=cdt, period=period, code="O1", title="Mobilizers are unified")
     child = f.objective(team=reps, period=period, code="O1", title="Unified approach")
     nps = f.key_result(
-        objective=child, code="KR3", title="Core community sentiment > 11.5 NPS",
-        direction="at_least", baseline=5.0, target=11.5, unit="NPS",
+        objective=child,
+        code="KR3",
+        title="Core community sentiment > 11.5 NPS",
+        direction="at_least",
+        baseline=5.0,
+        target=11.5,
+        unit="NPS",
     )
     feedback = f.key_result(
-        objective=child, code="KR5", title="At least 50 Reps have given feedback",
-        direction="increase", baseline=0, target=50, unit="people", weight=3,
+        objective=child,
+        code="KR5",
+        title="At least 50 Reps have given feedback",
+        direction="increase",
+        baseline=0,
+        target=50,
+        unit="people",
+        weight=3,
     )
     f.checkin(nps, 8.25, "2017-02-01T10:00:00", confidence=0.9)
     f.checkin(nps, 11.5, "2017-03-20T10:00:00", confidence=0.9)
@@ -48,7 +59,9 @@ def test_latest_value_as_of_a_day_drives_progress_and_grade(reps) -> None:  # ty
     child_row = next(r for r in board.objectives if r.objective == reps["child"])
     nps_row, feedback_row = child_row.key_results
     assert nps_row.score.value == 8.25  # the March value is not yet known on Feb 15
-    assert nps_row.score.progress == pytest.approx(0.5)  # (8.25 - 5) / (11.5 - 5), from the baseline
+    assert nps_row.score.progress == pytest.approx(
+        0.5
+    )  # (8.25 - 5) / (11.5 - 5), from the baseline
     assert feedback_row.score.grade == pytest.approx(0.2)
     # objective grade: weighted mean (1 × 0.5 + 3 × 0.2) / 4
     assert child_row.grade == pytest.approx(0.275)
@@ -71,8 +84,13 @@ def test_status_follows_pace_and_confidence(reps) -> None:  # type: ignore[no-un
     child_row = next(r for r in board.objectives if r.objective == reps["child"])
     assert child_row.key_results[0].score.status == "on_track"  # target met
     assert child_row.key_results[1].score.status == "off_track"  # 20% at the deadline
-    checkin_create(key_result=reps["feedback"], value=48, author=None, confidence=0.9,
-                   at=dt.datetime(2017, 3, 30, tzinfo=dt.UTC))
+    checkin_create(
+        key_result=reps["feedback"],
+        value=48,
+        author=None,
+        confidence=0.9,
+        at=dt.datetime(2017, 3, 30, tzinfo=dt.UTC),
+    )
     board = scoreboard(reps["period"], Objective.objects.all(), on=on)
     child_row = next(r for r in board.objectives if r.objective == reps["child"])
     assert child_row.key_results[1].score.status == "on_track"  # 96% ≥ 90% of expected
