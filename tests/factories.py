@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState, Period
-from okrs.heartbeats.models import Heartbeat
-from okrs.org.models import Membership, Team
+from okrs.heartbeats.models import Heartbeat, PacketRole, WorkPacket
+from okrs.org.models import Membership, Profile, Team
 
 _seq = itertools.count(1)
 
@@ -68,3 +68,20 @@ def heartbeat(**fields: Any) -> Heartbeat:
     fields.setdefault("period", fields.get("period") or period())
     fields.setdefault("name", f"HB{next(_seq)}")
     return Heartbeat.objects.create(**fields)
+
+
+def packet(**fields: Any) -> WorkPacket:
+    """A work packet; `responsible=[person, ...]` gives people the R role."""
+    responsible = fields.pop("responsible", [])
+    key_results = fields.pop("key_results", [])
+    fields.setdefault("team", fields.get("team") or team())
+    fields.setdefault("title", f"Packet {next(_seq)}")
+    item = WorkPacket.objects.create(**fields)
+    item.key_results.set(key_results)
+    for someone in responsible:
+        PacketRole.objects.create(packet=item, person=someone, role="R")
+    return item
+
+
+def profile(person: User, **fields: Any) -> Profile:
+    return Profile.objects.update_or_create(person=person, defaults=fields)[0]

@@ -120,3 +120,129 @@ class PacketRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_role_display()} on {self.packet}"
+
+
+class HeartbeatReview(models.Model):
+    """One team's plan notes, mid-point check and review of a heartbeat.
+
+    Kept per team because a program that follows its parent's calendar works in the parent's
+    heartbeats with its own packets, and reviews its own work.
+    """
+
+    heartbeat = models.ForeignKey(Heartbeat, on_delete=models.CASCADE, related_name="reviews")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="heartbeat_reviews")
+    plan_note = models.TextField(blank=True, help_text="What the heartbeat sets out to do.")
+    midpoint_note = models.TextField(blank=True, help_text="The mid-point check.")
+    midpoint_on = models.DateField(null=True, blank=True)
+    learned = models.TextField(blank=True, help_text="What we learned; what stopped us.")
+    demo_notes = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="heartbeat_reviews",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["heartbeat", "team"], name="heartbeat_review_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} review of {self.heartbeat}"
+
+
+class Outcome(models.TextChoices):
+    OPEN = "", "Not reviewed yet"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+    CARRIED_OVER = "carried_over", "Carried over"
+
+
+class Commitment(models.Model):
+    """A packet committed in a heartbeat's plan, with its priority and, after review, outcome.
+
+    A packet carried over has one commitment per heartbeat it was planned in, so the history of
+    what was promised and what happened stays visible.
+    """
+
+    heartbeat = models.ForeignKey(Heartbeat, on_delete=models.CASCADE, related_name="commitments")
+    packet = models.ForeignKey(WorkPacket, on_delete=models.CASCADE, related_name="commitments")
+    priority = models.CharField(max_length=2, choices=Priority.choices, default="", blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default="", blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was not done or carried over.")
+    committed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["heartbeat__start", "priority", "packet__order", "packet_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["heartbeat", "packet"], name="commitment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.packet} in {self.heartbeat}"
+
+
+class ChecklistItem(models.Model):
+    """A line of a packet's checklist: `task (owner, Due: date)`."""
+
+    packet = models.ForeignKey(WorkPacket, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checklist_items",
+    )
+    owner_name = models.CharField(max_length=200, blank=True, help_text="As written.")
+    due = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["packet", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    STATUS = "status", "Status changed"
+    COMMITTED = "committed", "Committed to a heartbeat"
+    CARRIED_OVER = "carried_over", "Carried over"
+    REVIEWED = "reviewed", "Reviewed"
+    SYNCED = "synced", "Synced from a tracker"
+
+
+class PacketEvent(models.Model):
+    """Append-only history of a packet: what changed, when, by whom, from what to what."""
+
+    packet = models.ForeignKey(WorkPacket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="packet_events",
+    )
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    from_heartbeat = models.ForeignKey(
+        Heartbeat, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_heartbeat = models.ForeignKey(
+        Heartbeat, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["packet", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.packet}: {self.get_kind_display()}"
