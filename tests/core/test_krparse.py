@@ -1,0 +1,139 @@
+"""KR sentence parser: the phrasings of the issue, deadlines inside the period, no invention."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrs.core.krparse import Milestone, Period, numbers_in_text, parse_kr, period_from_slug
+from okrs.core.scoring import Direction
+
+Q1 = period_from_slug("2017-Q1")
+Q4 = period_from_slug("2017-Q4")
+
+
+def test_period_from_slug() -> None:
+    assert period_from_slug("2017-Q1") == Period(dt.date(2017, 1, 1), dt.date(2017, 3, 31))
+    assert period_from_slug("2016-q4") == Period(dt.date(2016, 10, 1), dt.date(2016, 12, 31))
+    assert period_from_slug("2019-H2") == Period(dt.date(2019, 7, 1), dt.date(2019, 12, 31))
+    assert period_from_slug("2025") == Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    with pytest.raises(ValueError, match="2017-Q5"):
+        period_from_slug("2017-Q5")
+    with pytest.raises(ValueError, match="expected a name"):
+        period_from_slug("spring")
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "target", "unit", "strict"),
+    [
+        ("Core community sentiment > 11.5 NPS", Direction.AT_LEAST, 11.5, "NPS", True),
+        ("At least 50 Reps have given feedback", Direction.AT_LEAST, 50, "people", False),
+        ("Time to first answer is a maximum of 2 weeks", Direction.AT_MOST, 2, "weeks", False),
+        ("At least half of the mentors run a session", Direction.AT_LEAST, 50, "%", False),
+        ("No more than 3 open incidents", Direction.AT_MOST, 3, "", False),
+        ("Fewer than 5 days to review a pull request", Direction.AT_MOST, 5, "days", True),
+        ("$20,000 raised in donations", Direction.INCREASE, 20000, "USD", False),
+        ("10 or more meetups organised", Direction.AT_LEAST, 10, "", False),
+    ],
+)
+def test_comparators_targets_units(
+    text: str, direction: Direction, target: float, unit: str, strict: bool
+) -> None:
+    kr = parse_kr(text, Q1)
+    assert (kr.direction, kr.target, kr.unit, kr.strict) == (direction, target, unit, strict)
+    assert kr.uncertain == ()
+
+
+def test_from_to_gives_baseline_and_direction() -> None:
+    up = parse_kr("Grow weekly active contributors from 25 to 35", Q1)
+    assert (up.direction, up.baseline, up.target) == (Direction.INCREASE, 25, 35)
+    down = parse_kr("Cut open bugs from 40 to 10", Q1)
+    assert (down.direction, down.baseline, down.target) == (Direction.DECREASE, 40, 10)
+
+
+def test_relative_change_leaves_the_baseline_for_review() -> None:
+    kr = parse_kr("The amount of mentor-less Reps is reduced by 50%", Q1)
+    assert (kr.direction, kr.change, kr.target, kr.baseline) == (
+        Direction.DECREASE,
+        -50,
+        None,
+        None,
+    )
+    assert kr.uncertain_fields() == ["baseline"]
+
+
+def test_range() -> None:
+    kr = parse_kr("Keep the response time between 2 and 4 days", Q1)
+    assert (kr.direction, kr.target, kr.target_high, kr.unit) == (Direction.RANGE, 2, 4, "days")
+
+
+def test_milestone_when_no_number() -> None:
+    kr = parse_kr("Shared onboarding framework and tools are identified", Q1)
+    assert kr.direction is Direction.MILESTONE and kr.target is None and kr.uncertain == ()
+
+
+def test_milestone_without_done_wording_is_marked_for_review() -> None:
+    kr = parse_kr("Data and qualitative narrative of existing communities", Q1)
+    assert kr.direction is Direction.MILESTONE
+    assert kr.uncertain_fields() == ["direction"]
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("100% Reps watching both categories by the end of February.", dt.date(2017, 2, 28)),
+        ("All sessions recorded by February", dt.date(2017, 2, 28)),
+        ("Guidelines published by Mar 2nd", dt.date(2017, 3, 2)),
+        ("Guidelines published by 15 January", dt.date(2017, 1, 15)),
+        ("Guidelines published by the end of the quarter", dt.date(2017, 3, 31)),
+        ("Guidelines published by Q1", dt.date(2017, 3, 31)),
+    ],
+)
+def test_deadlines_resolve_inside_the_period(text: str, deadline: dt.date) -> None:
+    kr = parse_kr(text, Q1)
+    assert kr.deadline == deadline
+    assert "deadline" not in kr.uncertain_fields()
+
+
+def test_deadline_year_follows_the_period() -> None:
+    period = Period(dt.date(2021, 10, 1), dt.date(2022, 2, 28))
+    assert parse_kr("By February we have 4 articles", period).deadline == dt.date(2022, 2, 28)
+    assert parse_kr("By Nov 2nd we have 4 articles", period).deadline == dt.date(2021, 11, 2)
+
+
+def test_deadline_outside_the_period_or_vague_is_marked_not_guessed() -> None:
+    outside = parse_kr("Guidelines published by the end of June", Q1)
+    assert outside.deadline is None and outside.uncertain_fields() == ["deadline"]
+    vague = parse_kr("Report delivered by early Nov", Q4)
+    assert vague.deadline is None and "names no day" in vague.uncertain[0].reason
+
+
+def test_second_milestone_in_brackets() -> None:
+    kr = parse_kr("100% of Reps onboarded by Nov 30 (90% by Nov 15)", Q4)
+    assert (kr.target, kr.unit, kr.deadline) == (100, "%", dt.date(2017, 11, 30))
+    assert kr.milestones == (Milestone(90, dt.date(2017, 11, 15)),)
+    assert kr.uncertain == ()
+
+
+def test_dates_and_years_are_not_targets() -> None:
+    kr = parse_kr("We have a clear plan on Coaching in 2017 by Feb 12th", Q1)
+    assert kr.direction is Direction.MILESTONE and kr.target is None
+
+
+def test_several_numbers_take_the_compared_one_and_say_so() -> None:
+    kr = parse_kr("Reach 30 clubs with at least 200 members", Q1)
+    assert (kr.direction, kr.target) == (Direction.AT_LEAST, 200)
+    assert kr.uncertain_fields() == ["target"]
+
+
+@given(
+    st.text(alphabet=st.sampled_from("0123456789 .,%<>≥abcdefghijklmnopqrstuvwxyz-"), max_size=60)
+)
+def test_never_invents_a_number(text: str) -> None:
+    kr = parse_kr(text, Q1)
+    written = numbers_in_text(text)
+    for number in kr.numbers():
+        assert number in written
