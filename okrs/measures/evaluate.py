@@ -1,0 +1,211 @@
+"""Evaluate a computed measure as SQL aggregates, as of any moment.
+
+Each measure is one aggregate query (plus a lookup of the survey or cohort by slug); no row is
+loaded into Python. ``evaluate(params, period=..., as_of=...)`` returns the value with the
+sample behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from okrs.core import nps as npsrules
+from okrs.core.measures import (
+    ActivityCountParams,
+    ActivityFilter,
+    ActivityShareParams,
+    CohortFactShareParams,
+    DistinctPeopleParams,
+    MeasureParams,
+    NpsParams,
+)
+from okrs.goals.models import DirectionChoices, KeyResult, Period
+from okrs.measures.models import Activity, ParticipationEvent, PersonFact, Survey, SurveyResponse
+from okrs.org.models import Cohort
+
+
+class MeasureError(ValueError):
+    """The measure refers to something that does not exist (a survey, a cohort)."""
+
+
+@dataclass
+class Result:
+    value: float | None
+    sample: int
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def as_of_for(key_result: KeyResult, now: dt.datetime | None = None) -> dt.datetime:
+    """The moment a KR is measured at: now, but no later than the end of its deadline day."""
+    now = now or timezone.now()
+    due = key_result.due()
+    end = dt.datetime.combine(
+        due + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
+    ) - dt.timedelta(microseconds=1)
+    return min(now, end)
+
+
+def evaluate(params: MeasureParams, *, period: Period, as_of: dt.datetime, **rule: Any) -> Result:
+    """The value of the measure over data up to ``as_of`` (activities: inside ``period``).
+
+    ``rule`` may give ``target`` and ``direction`` of the KR, for the NPS verdict.
+    """
+    match params:
+        case NpsParams():
+            return _nps(params, as_of, **rule)
+        case ActivityShareParams():
+            return _activity_share(params, period, as_of)
+        case ActivityCountParams():
+            return _activity_count(params, period, as_of)
+        case CohortFactShareParams():
+            return _cohort_fact_share(params, as_of)
+        case DistinctPeopleParams():
+            return _distinct_people(params, period, as_of)
+    raise AssertionError(params)  # pragma: no cover
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def _cohort(slug: str) -> Cohort:
+    cohort = Cohort.objects.filter(slug=slug).first()
+    if cohort is None:
+        raise MeasureError(f"no cohort {slug!r}")
+    return cohort
+
+
+def _members(cohort: Cohort) -> QuerySet[Any]:
+    return Cohort.members.through.objects.filter(cohort_id=cohort.pk).values("user_id")
+
+
+_COMPARATORS = {
+    DirectionChoices.INCREASE: npsrules.Comparator.GE,
+    DirectionChoices.AT_LEAST: npsrules.Comparator.GT,
+    DirectionChoices.DECREASE: npsrules.Comparator.LE,
+    DirectionChoices.AT_MOST: npsrules.Comparator.LT,
+}
+
+
+def _nps(
+    params: NpsParams,
+    as_of: dt.datetime,
+    target: float | None = None,
+    direction: str | None = None,
+) -> Result:
+    survey = Survey.objects.filter(slug=params.survey).only("pk").first()
+    if survey is None:
+        raise MeasureError(f"no survey {params.survey!r}")
+    row = SurveyResponse.objects.filter(survey_id=survey.pk, submitted_at__lte=as_of).aggregate(
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        passives=Count("pk", filter=Q(score__gte=7, score__lte=8)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )
+    counts = npsrules.NpsCounts(row["promoters"], row["passives"], row["detractors"])
+    comparator = params.comparator or _COMPARATORS.get(direction)  # type: ignore[call-overload]
+    summary = npsrules.summarize(counts, target=target, comparator=comparator)
+    value = None if summary.nps is None else round(summary.nps, 2)
+    wald = summary.wald
+    return Result(
+        value=value,
+        sample=counts.n,
+        detail={
+            "promoters": counts.promoters,
+            "passives": counts.passives,
+            "detractors": counts.detractors,
+            "nps": summary.nps,
+            "interval": [summary.adjusted.low, summary.adjusted.high] if counts.n else None,
+            "margin": summary.adjusted.margin if counts.n else None,
+            "standard_error": summary.adjusted.standard_error if counts.n else None,
+            "wald_margin": wald.margin if wald else None,
+            "method": npsrules.Method.ADJUSTED_WALD.value,
+            "comparator": comparator.value if comparator else None,
+            "target": target,
+            "verdict": summary.verdict.value if summary.verdict else None,
+            "warning": summary.warning,
+        },
+    )
+
+
+def _activity_q(f: ActivityFilter) -> Q:
+    q = Q()
+    if f.type is not None:
+        q &= Q(type=f.type)
+    if f.initiative is not None:
+        q &= Q(initiative=f.initiative)
+    if f.tag is not None:
+        q &= Q(tags__contains=f";{f.tag};")
+    return q
+
+
+def _activities(
+    period: Period, as_of: dt.datetime, cohort: str | None, within: ActivityFilter | None = None
+) -> QuerySet[Activity]:
+    day = timezone.localtime(as_of).date()
+    activities = Activity.objects.filter(date__gte=period.start, date__lte=min(day, period.end))
+    if within is not None:
+        activities = activities.filter(_activity_q(within))
+    if cohort is not None:
+        activities = activities.filter(person_id__in=_members(_cohort(cohort)))
+    return activities
+
+
+def _activity_share(params: ActivityShareParams, period: Period, as_of: dt.datetime) -> Result:
+    row = _activities(period, as_of, params.cohort, params.within).aggregate(
+        total=Count("pk"), matching=Count("pk", filter=_activity_q(params.filter))
+    )
+    return Result(
+        value=_pct(row["matching"], row["total"]),
+        sample=row["total"],
+        detail={"matching": row["matching"], "total": row["total"]},
+    )
+
+
+def _activity_count(params: ActivityCountParams, period: Period, as_of: dt.datetime) -> Result:
+    count = _activities(period, as_of, params.cohort, params.filter).count()
+    return Result(value=float(count), sample=count, detail={"count": count})
+
+
+def _cohort_fact_share(params: CohortFactShareParams, as_of: dt.datetime) -> Result:
+    cohort = _cohort(params.cohort)
+    people = get_user_model().objects.filter(pk__in=_members(cohort))
+    satisfied = Q()
+    for i, condition in enumerate(params.conditions):
+        latest = (
+            PersonFact.objects.filter(
+                person_id=OuterRef("pk"), key=condition.key, observed_at__lte=as_of
+            )
+            .order_by("-observed_at", "-id")
+            .values("value")[:1]
+        )
+        people = people.annotate(**{f"fact{i}": Subquery(latest)})
+        satisfied &= Q(**{f"fact{i}": condition.value})
+    row = people.aggregate(total=Count("pk"), satisfied=Count("pk", filter=satisfied))
+    return Result(
+        value=_pct(row["satisfied"], row["total"]),
+        sample=row["total"],
+        detail={"satisfied": row["satisfied"], "cohort_size": row["total"]},
+    )
+
+
+def _distinct_people(params: DistinctPeopleParams, period: Period, as_of: dt.datetime) -> Result:
+    events = ParticipationEvent.objects.filter(kind=params.event, at__lte=as_of)
+    if params.subject is not None:
+        events = events.filter(subject=params.subject)
+    if params.since_period_start:
+        start = dt.datetime.combine(period.start, dt.time(), tzinfo=timezone.get_current_timezone())
+        events = events.filter(at__gte=start)
+    if params.cohort is not None:
+        events = events.filter(person_id__in=_members(_cohort(params.cohort)))
+    row = events.aggregate(people=Count("person_id", distinct=True), events=Count("pk"))
+    return Result(
+        value=float(row["people"]),
+        sample=row["events"],
+        detail={"people": row["people"], "events": row["events"]},
+    )

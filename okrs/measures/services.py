@@ -1,0 +1,261 @@
+"""Writes of the measures app: one typed function per domain action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from okrs.core.measures import MeasureParamsError, describe, params_as_json, parse_measure
+from okrs.goals.models import CheckIn, CheckInSource, KeyResult, MeasureKind, Period
+from okrs.goals.services import checkin_create
+from okrs.measures.evaluate import MeasureError, Result, as_of_for, evaluate
+from okrs.measures.imports import ImportReport, Progress, import_dataset, resolve_kind
+from okrs.measures.models import Measurement, Survey, SurveyResponse
+from okrs.org.models import Cohort, Team
+
+#: Which measure kinds read which dataset (to recompute after an import).
+KINDS_READING = {
+    "responses": [MeasureKind.NPS],
+    "activities": [MeasureKind.ACTIVITY_SHARE, MeasureKind.ACTIVITY_COUNT],
+    "facts": [MeasureKind.COHORT_FACT_SHARE],
+    "events": [MeasureKind.DISTINCT_PEOPLE],
+}
+COMPUTED_KINDS = [kind for kind in MeasureKind if kind != MeasureKind.MANUAL]
+
+
+@dataclass
+class Outcome:
+    key_result: KeyResult
+    result: Result | None
+    checkin: CheckIn | None
+    error: str = ""
+
+
+@transaction.atomic
+def key_result_set_measure(*, key_result: KeyResult, kind: str, params: Any) -> KeyResult:
+    """Validate and store a KR's measure; raises ValidationError naming the bad fields."""
+    try:
+        parsed = parse_measure(kind, params)
+    except MeasureParamsError as exc:
+        raise ValidationError(
+            {"measure_params": [f"{field}: {message}" for field, message in exc.problems]}
+        ) from exc
+    key_result.measure_kind = kind
+    key_result.measure_params = {} if parsed is None else params_as_json(parsed)
+    key_result.save(update_fields=["measure_kind", "measure_params", "updated_at"])
+    return key_result
+
+
+def _note(key_result: KeyResult, result: Result) -> str:
+    parsed = parse_measure(key_result.measure_kind, key_result.measure_params)
+    assert parsed is not None
+    text = f"Computed: {describe(parsed)}; n = {result.sample}"
+    margin = result.detail.get("margin")
+    if margin is not None:
+        text += f", ±{margin:.2f} (95%, adjusted-Wald)"
+    return text + "."
+
+
+@transaction.atomic
+def measure_key_result(
+    *, key_result: KeyResult, as_of: dt.datetime | None = None, now: dt.datetime | None = None
+) -> Outcome:
+    """Evaluate a computed KR as of a moment (default: now, capped at its deadline), keep the
+    evaluation, and append a computed check-in when the value differs from the last computed
+    check-in up to that moment."""
+    period: Period = key_result.objective.period
+    as_of = as_of or as_of_for(key_result, now)
+    computed_at = now or timezone.now()
+    try:
+        parsed = parse_measure(key_result.measure_kind, key_result.measure_params)
+        if parsed is None:
+            return Outcome(key_result, None, None, "manual measure")
+        result = evaluate(
+            parsed,
+            period=period,
+            as_of=as_of,
+            target=key_result.target,
+            direction=key_result.direction,
+        )
+    except (MeasureParamsError, MeasureError) as exc:
+        Measurement.objects.update_or_create(
+            key_result=key_result,
+            defaults={"value": None, "sample": 0, "detail": {}, "as_of": as_of,
+                      "computed_at": computed_at, "error": str(exc)[:500]},
+        )  # fmt: skip
+        return Outcome(key_result, None, None, str(exc))
+    Measurement.objects.update_or_create(
+        key_result=key_result,
+        defaults={"value": result.value, "sample": result.sample, "detail": result.detail,
+                  "as_of": as_of, "computed_at": computed_at, "error": ""},
+    )  # fmt: skip
+    if result.value is None:
+        return Outcome(key_result, result, None)
+    last = (
+        CheckIn.objects.filter(key_result=key_result, source=CheckInSource.COMPUTED, at__lte=as_of)
+        .order_by("-at", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+    if last is not None and last == result.value:
+        return Outcome(key_result, result, None)
+    checkin = checkin_create(
+        key_result=key_result,
+        value=result.value,
+        author=None,
+        at=as_of,
+        note=_note(key_result, result),
+        source=CheckInSource.COMPUTED,
+    )
+    return Outcome(key_result, result, checkin)
+
+
+def computed_key_results(
+    *, period: Period | None = None, kinds: Iterable[str] | None = None
+) -> list[KeyResult]:
+    krs = KeyResult.objects.filter(measure_kind__in=list(kinds or COMPUTED_KINDS))
+    if period is not None:
+        krs = krs.filter(objective__period=period)
+    return list(krs.select_related("objective__period").order_by("objective__period", "pk"))
+
+
+def measure_all(
+    *,
+    period: Period | None = None,
+    kinds: Iterable[str] | None = None,
+    now: dt.datetime | None = None,
+) -> list[Outcome]:
+    """Recompute every computed KR (of a period, reading some datasets), each in its own
+    transaction."""
+    return [
+        measure_key_result(key_result=kr, now=now)
+        for kr in computed_key_results(period=period, kinds=kinds)
+    ]
+
+
+def measure_history(
+    *, key_result: KeyResult, every: dt.timedelta = dt.timedelta(days=7)
+) -> list[Outcome]:
+    """Evaluate a KR at every step from its period start to now (capped at its deadline), so
+    its chart shows history; check-ins are added only where the value changed."""
+    end = as_of_for(key_result)
+    start = key_result.objective.period.start
+    tz = timezone.get_current_timezone()
+    moment = dt.datetime.combine(start, dt.time(), tzinfo=tz) + every - dt.timedelta(seconds=1)
+    outcomes = []
+    while moment < end:
+        outcomes.append(measure_key_result(key_result=key_result, as_of=moment))
+        moment += every
+    outcomes.append(measure_key_result(key_result=key_result, as_of=end))
+    return outcomes
+
+
+def import_and_measure(
+    *,
+    kind: str,
+    stream: IO[bytes],
+    filename: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[ImportReport, list[Outcome]]:
+    """Import a dataset (all or nothing); when it was accepted and added rows, recompute the
+    KRs that read it. The entry point for the command, the upload page and the API."""
+    report = import_dataset(kind=kind, stream=stream, filename=filename, progress=progress)
+    outcomes: list[Outcome] = []
+    if report.ok and report.added:
+        outcomes = measure_all(kinds=KINDS_READING[resolve_kind(kind).name])
+    return report, outcomes
+
+
+# --- hosted surveys --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    team: Team,
+    slug: str,
+    title: str,
+    cohort: Cohort | None = None,
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+    allow_anonymous: bool = False,
+    question: str = "",
+) -> Survey:
+    """Open a hosted one-question NPS survey for a team (and optionally a cohort)."""
+    survey = Survey(
+        team=team,
+        slug=slug,
+        title=title,
+        cohort=cohort,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        allow_anonymous=allow_anonymous,
+        hosted=True,
+    )
+    if question:
+        survey.question = question
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey, at: dt.datetime | None = None) -> Survey:
+    survey.closes_at = at or timezone.now()
+    survey.save(update_fields=["closes_at"])
+    return survey
+
+
+def new_anonymous_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@transaction.atomic
+def survey_answer(
+    *,
+    survey: Survey,
+    score: int,
+    comment: str = "",
+    respondent: AbstractBaseUser | None = None,
+    anonymous_id: str = "",
+    now: dt.datetime | None = None,
+) -> SurveyResponse:
+    """Record (or change, while the survey is open) one person's answer.
+
+    A signed-in person has one answer per survey; an anonymous browser is known by its
+    ``anonymous_id``. The KRs reading surveys are recomputed after the commit.
+    """
+    now = now or timezone.now()
+    if not survey.is_open(now):
+        raise ValidationError({"survey": "This survey is closed."})
+    if not 0 <= score <= 10:
+        raise ValidationError({"score": "Choose a score from 0 to 10."})
+    if respondent is None and not (survey.allow_anonymous and anonymous_id):
+        raise ValidationError({"survey": "Sign in to answer this survey."})
+    key = f"user:{respondent.pk}" if respondent is not None else f"anon:{anonymous_id}"
+    response, _ = SurveyResponse.objects.update_or_create(
+        survey=survey,
+        content_key=_hosted_key(key),
+        defaults={
+            "score": score,
+            "comment": comment.strip()[:5000],
+            "respondent": respondent,
+            "anonymous_id": "" if respondent is not None else anonymous_id,
+            "submitted_at": now,
+        },
+    )
+    transaction.on_commit(lambda: measure_all(kinds=[MeasureKind.NPS]))
+    return response
+
+
+def _hosted_key(key: str) -> str:
+    return hashlib.sha1(f"hosted\x1f{key}".encode()).hexdigest()
