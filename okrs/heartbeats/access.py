@@ -52,3 +52,17 @@ def get_packet_for_user(user: User, slug: str, pk: int, *, write: bool = False) 
             "Only the team's leads and the packet's Responsible members may change it."
         )
     return packet
+
+
+def editable_packet_ids(user: User, team: Team, packets: list[WorkPacket]) -> set[int]:
+    """Ids of `packets` (of `team`, with `roles` prefetched) that `user` may change; no query
+    per packet."""
+    if can_lead_team(user, team):
+        return {p.pk for p in packets}
+    if not user.is_authenticated or team_role(user, team) != Role.MEMBER:
+        return set()
+    return {
+        p.pk
+        for p in packets
+        if any(r.person_id == user.pk and r.role == RasciRole.RESPONSIBLE for r in p.roles.all())
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from okrs.heartbeats import views
+
+app_name = "heartbeats"
+urlpatterns = [
+    path("teams/<slug:slug>/heartbeats/", views.heartbeat_list, name="list"),
+    path("teams/<slug:slug>/heartbeats/<int:pk>/", views.board, name="board"),
+    path("teams/<slug:slug>/heartbeats/<int:pk>/review/", views.review, name="review"),
+    path("teams/<slug:slug>/heartbeats/<int:pk>/carry-over/", views.carry, name="carry_over"),
+    path("teams/<slug:slug>/packets/<int:pk>/", views.packet_detail, name="packet"),
+    path("teams/<slug:slug>/packets/<int:pk>/status/", views.packet_move, name="packet_move"),
+    path("key-results/<int:pk>/packets/", views.key_result_packets, name="kr_packets"),
+]

@@ -1,0 +1,183 @@
+"""Heartbeat pages: the board (a column per status), the review, packets, and per-KR packets.
+
+Views stay thin: parse, check access (okrs.heartbeats.access), call a service or selector, render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from okrs.goals.access import get_key_result_for_user
+from okrs.heartbeats import services
+from okrs.heartbeats.access import (
+    editable_packet_ids,
+    get_heartbeat_for_user,
+    get_packet_for_user,
+    visible_packets,
+)
+from okrs.heartbeats.models import Outcome, PacketEvent, PacketStatus
+from okrs.heartbeats.selectors import (
+    board_columns,
+    closure_rates,
+    commitments_for_review,
+    heartbeats_for_team,
+    packets_for_key_result,
+    packets_with_details,
+)
+from okrs.org.access import can_lead_team, get_team_for_user
+
+
+@require_GET
+def heartbeat_list(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_team_for_user(request.user, slug)
+    beats = list(heartbeats_for_team(team))
+    return render(
+        request,
+        "heartbeats/list.html",
+        {"team": team, "heartbeats": beats, "title": f"Heartbeats of {team.name}"},
+    )
+
+
+def _board_context(request: HttpRequest, team, heartbeat) -> dict:  # type: ignore[no-untyped-def]
+    columns = board_columns(team, heartbeat)
+    packets = [p for c in columns for p in c.packets]
+    return {
+        "team": team,
+        "heartbeat": heartbeat,
+        "columns": columns,
+        "editable": editable_packet_ids(request.user, team, packets),
+        "statuses": PacketStatus.choices,
+        "rates": closure_rates(heartbeat, team),
+        "can_lead": can_lead_team(request.user, team),
+        "title": f"{heartbeat.name} · {team.name}",
+    }
+
+
+@require_GET
+def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, heartbeat = get_heartbeat_for_user(request.user, slug, pk)
+    return render(request, "heartbeats/board.html", _board_context(request, team, heartbeat))
+
+
+@require_POST
+def packet_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move a card to another column. htmx gets the board back; a plain form is redirected."""
+    packet = get_packet_for_user(request.user, slug, pk, write=True)
+    try:
+        services.packet_set_status(
+            packet=packet, status=request.POST.get("status", ""), actor=request.user
+        )
+    except ValidationError as exc:
+        if request.htmx:
+            return HttpResponse(" ".join(exc.messages), status=400)
+        messages.error(request, " ".join(exc.messages))
+    if packet.heartbeat is None:
+        return redirect("heartbeats:packet", slug=slug, pk=packet.pk)
+    if request.htmx:
+        team, heartbeat = get_heartbeat_for_user(request.user, slug, packet.heartbeat_id)
+        context = _board_context(request, team, heartbeat)
+        return render(request, "heartbeats/_board.html", context)
+    return redirect("heartbeats:board", slug=slug, pk=packet.heartbeat_id)
+
+
+def _outcomes_from(post, commitments) -> dict[int, tuple[str, str]]:  # type: ignore[no-untyped-def]
+    outcomes = {}
+    for commitment in commitments:
+        outcome = post.get(f"outcome-{commitment.packet_id}", "")
+        reason = post.get(f"reason-{commitment.packet_id}", "").strip()
+        if outcome or reason:
+            outcomes[commitment.packet_id] = (outcome, reason)
+    return outcomes
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    write = request.method == "POST"
+    team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=write)
+    commitments = list(commitments_for_review(heartbeat, team))
+    errors: list[str] = []
+    if write:
+        try:
+            services.heartbeat_review(
+                heartbeat=heartbeat,
+                team=team,
+                actor=request.user,
+                outcomes=_outcomes_from(request.POST, commitments),
+                learned=request.POST.get("learned", ""),
+                demo_notes=request.POST.get("demo_notes", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"Review of {heartbeat.name} saved.")
+            return redirect("heartbeats:review", slug=slug, pk=pk)
+    notes = heartbeat.reviews.filter(team=team).select_related("reviewed_by").first()
+    return render(
+        request,
+        "heartbeats/review.html",
+        {
+            "team": team,
+            "heartbeat": heartbeat,
+            "notes": notes,
+            "commitments": commitments,
+            "rates": closure_rates(heartbeat, team),
+            "outcomes": Outcome.choices[1:],
+            "can_lead": can_lead_team(request.user, team),
+            "errors": errors,
+            "title": f"Review of {heartbeat.name} · {team.name}",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def carry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=True)
+    try:
+        moved = services.carry_over(
+            heartbeat=heartbeat,
+            team=team,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("heartbeats:review", slug=slug, pk=pk)
+    messages.success(request, f"{len(moved)} unfinished packet(s) carried over.")
+    return redirect("heartbeats:review", slug=slug, pk=pk)
+
+
+@require_GET
+def packet_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    packet = get_packet_for_user(request.user, slug, pk)
+    packet = packets_with_details(type(packet).objects.filter(pk=packet.pk)).get()
+    events = PacketEvent.objects.filter(packet=packet).select_related(
+        "actor", "from_heartbeat", "to_heartbeat"
+    )
+    editable = editable_packet_ids(request.user, packet.team, [packet])
+    return render(
+        request,
+        "heartbeats/packet.html",
+        {
+            "team": packet.team,
+            "packet": packet,
+            "events": events,
+            "editable": editable,
+            "statuses": PacketStatus.choices,
+            "title": packet.title,
+        },
+    )
+
+
+@require_GET
+def key_result_packets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The packets that move a key result, as a fragment other pages include or load."""
+    key_result = get_key_result_for_user(request.user, pk)
+    packets = packets_for_key_result(key_result, visible_packets(request.user))
+    return render(
+        request, "heartbeats/_kr_packets.html", {"key_result": key_result, "packets": packets}
+    )
