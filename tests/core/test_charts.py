@@ -1,0 +1,191 @@
+"""The SVG charts: accessible, escaped, and with geometry that follows the data."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from okrs.core.charts import grade_buckets, histogram_svg, kr_chart_svg, nice_ticks
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+START, DEADLINE, END = date(2017, 1, 1), date(2017, 2, 28), date(2017, 3, 31)
+
+
+def _chart(**overrides: object) -> ET.Element:
+    args: dict[str, object] = {
+        "points": [(date(2017, 2, 1), 8.25), (date(2017, 1, 15), 6.0), (date(2017, 3, 1), 9.0)],
+        "baseline": 5.0,
+        "target": 11.5,
+        "target_high": None,
+        "start": START,
+        "deadline": DEADLINE,
+        "end": END,
+        "unit": "NPS",
+        "title": "Core community sentiment > 11.5 NPS",
+    }
+    args.update(overrides)
+    return ET.fromstring(kr_chart_svg(**args))  # type: ignore[arg-type]
+
+
+def _one(root: ET.Element, selector: str) -> ET.Element:
+    found = root.findall(selector, NS)
+    assert len(found) == 1, f"{selector}: {len(found)} elements"
+    return found[0]
+
+
+def _num(element: ET.Element, name: str) -> float:
+    return float(element.attrib[name])
+
+
+def test_chart_is_an_accessible_image_summarizing_the_latest_value() -> None:
+    root = _chart()
+    assert root.attrib["role"] == "img"
+    title = _one(root, "svg:title")
+    desc = _one(root, "svg:desc")
+    assert title.text == "Core community sentiment > 11.5 NPS"
+    assert desc.text is not None and "Latest value 9 NPS on Mar 1, 2017" in desc.text
+    assert "target 11.5 NPS by Feb 28, 2017" in desc.text
+    assert root.attrib["aria-labelledby"] == f"{title.attrib['id']} {desc.attrib['id']}"
+
+
+def test_points_are_drawn_in_date_order_and_higher_values_sit_higher() -> None:
+    root = _chart()
+    circles = root.findall(".//svg:circle[@class='point']", NS)
+    xs = [_num(c, "cx") for c in circles]
+    ys = [_num(c, "cy") for c in circles]
+    assert xs == sorted(xs) and len(set(xs)) == 3
+    # values in date order are 6.0, 8.25, 9.0: rising values have falling y (SVG y grows down)
+    assert ys[0] > ys[1] > ys[2]
+    polyline = _one(root, ".//svg:polyline[@class='values']")
+    coords = [tuple(map(float, pair.split(","))) for pair in polyline.attrib["points"].split()]
+    assert coords == list(zip(xs, ys, strict=True))
+
+
+def test_expected_line_runs_from_baseline_at_start_to_target_at_deadline() -> None:
+    root = _chart(points=[(START, 5.0), (END, 11.5)])
+    start_point, end_point = root.findall(".//svg:circle[@class='point']", NS)
+    line = _one(root, ".//svg:line[@class='expected']")
+    # a check-in at the baseline on the start day lies on the line's first end
+    assert _num(line, "x1") == _num(start_point, "cx")
+    assert _num(line, "y1") == _num(start_point, "cy")
+    # the target value is at the line's second end's height, on the deadline
+    assert _num(line, "y2") == _num(end_point, "cy")
+    assert _num(line, "x1") < _num(line, "x2") < _num(end_point, "cx")
+
+
+def test_deadline_marker_is_vertical_at_the_deadline_and_labelled() -> None:
+    root = _chart()
+    marker = _one(root, ".//svg:line[@class='deadline']")
+    expected = _one(root, ".//svg:line[@class='expected']")
+    assert _num(marker, "x1") == _num(marker, "x2") == _num(expected, "x2")
+    assert _num(marker, "y1") < _num(marker, "y2")
+    label = _one(root, ".//svg:text[@class='deadline-label']")
+    assert label.text == "Deadline Feb 28"
+
+
+def test_deadline_position_is_proportional_to_the_days() -> None:
+    mid = date(2017, 2, 15)  # 45 of 89 days into the time axis
+    root = _chart(deadline=mid, points=[(START, 5.0), (END, 6.0)])
+    first, last = (_num(c, "cx") for c in root.findall(".//svg:circle[@class='point']", NS))
+    marker = _num(_one(root, ".//svg:line[@class='deadline']"), "x1")
+    assert marker == pytest.approx(first + (last - first) * 45 / 89, abs=0.02)
+
+
+def test_axes_label_dates_and_values_with_the_unit() -> None:
+    root = _chart()
+    time_labels = [t.text for t in root.findall(".//svg:g[@class='axis axis-time']/svg:text", NS)]
+    value_labels = [
+        t.text for t in root.findall(".//svg:g[@class='axis axis-values']/svg:text", NS)
+    ]
+    assert time_labels[0] == "Jan 1" and time_labels[-1] == "Mar 31" and "Feb 1" in time_labels
+    assert all(label and label.endswith(" NPS") for label in value_labels)
+    numbers = [float(label.removesuffix(" NPS")) for label in value_labels if label]
+    assert numbers == sorted(numbers) and numbers[0] <= 5.0 and numbers[-1] >= 11.5
+
+
+def test_all_text_is_escaped() -> None:
+    svg = kr_chart_svg(
+        points=[(START, 1.0)],
+        baseline=0.0,
+        target=2.0,
+        target_high=None,
+        start=START,
+        deadline=END,
+        end=END,
+        unit='<b>"u"&',
+        title="</title><script>alert(1)</script>",
+        chart_id='x" onload="evil',
+    )
+    root = ET.fromstring(svg)  # still well-formed XML
+    assert root.find(".//svg:script", NS) is None
+    assert _one(root, "svg:title").text == "</title><script>alert(1)</script>"
+    assert "onload" not in root.attrib
+    assert "<b>" not in svg
+
+
+def test_no_checkins_says_so_and_draws_no_points() -> None:
+    root = _chart(points=[])
+    assert root.findall(".//svg:circle", NS) == []
+    assert _one(root, ".//svg:text[@class='no-data']").text == "No check-in yet"
+    desc = _one(root, "svg:desc").text or ""
+    assert desc.startswith("No check-in yet")
+
+
+def test_range_shades_the_band_between_its_bounds() -> None:
+    root = _chart(target=10.0, target_high=12.0, points=[(START, 11.0)])
+    band = _one(root, ".//svg:rect[@class='target-band']")
+    point = _one(root, ".//svg:circle[@class='point']")
+    assert _num(band, "y") < _num(point, "cy") < _num(band, "y") + _num(band, "height")
+    assert "between 10 NPS and 12 NPS" in (_one(root, "svg:desc").text or "")
+
+
+def test_milestone_without_target_has_no_expected_line() -> None:
+    root = _chart(target=None, points=[(START, 0.0)], unit="")
+    assert root.findall(".//svg:line[@class='expected']", NS) == []
+    assert len(root.findall(".//svg:line[@class='deadline']", NS)) == 1
+
+
+def test_checkins_outside_the_period_widen_the_time_axis() -> None:
+    root = _chart(points=[(date(2016, 12, 20), 5.0), (date(2017, 4, 10), 7.0)])
+    xs = [_num(c, "cx") for c in root.findall(".//svg:circle[@class='point']", NS)]
+    line = _one(root, ".//svg:line[@class='expected']")
+    assert xs[0] < _num(line, "x1") and xs[1] > _num(line, "x2")
+
+
+def test_non_finite_values_are_refused() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        _chart(points=[(START, float("nan"))])
+
+
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.floats(-1e6, 1e6, allow_nan=False),
+)
+def test_ticks_cover_the_range(low: float, high: float) -> None:
+    ticks = nice_ticks(low, high)
+    assert ticks == sorted(ticks)
+    assert ticks[0] <= min(low, high) + 1e-6 and ticks[-1] >= max(low, high) - 1e-6
+    assert 2 <= len(ticks) <= 12
+
+
+def test_grade_buckets_count_boundaries_in_the_upper_bucket() -> None:
+    assert grade_buckets([0.0, 0.29, 0.3, 0.69, 0.7, 1.0, 1.4, -0.2]) == [3, 2, 3]
+    assert grade_buckets([]) == [0, 0, 0]
+
+
+def test_histogram_bar_heights_follow_the_counts() -> None:
+    root = ET.fromstring(
+        histogram_svg(bars=[("0–0.3", 2), ("0.3–0.7", 4), ("0.7–1.0", 0)], title="Grades & more")
+    )
+    assert root.attrib["role"] == "img"
+    assert _one(root, "svg:title").text == "Grades & more"
+    assert "6 in all" in (_one(root, "svg:desc").text or "")
+    bars = [root.find(f".//svg:rect[@class='bar-{i}']", NS) for i in range(3)]
+    heights = [_num(bar, "height") for bar in bars if bar is not None]
+    assert heights[1] == pytest.approx(2 * heights[0]) and heights[2] == 0
+    counts = [t.text for t in root.findall(".//svg:text[@class='count']", NS)]
+    assert counts == ["2", "4", "0"]
