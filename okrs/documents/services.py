@@ -12,8 +12,9 @@ from django.db import transaction
 from okrs.core.docparse import ParsedObjective, parse_okrs
 from okrs.core.krparse import ParsedKR, period_from_slug
 from okrs.core.krparse import Period as PeriodSpan
+from okrs.core.okrlint import CHECKS
 from okrs.core.scoring import Direction
-from okrs.documents.models import KeyResultSource
+from okrs.documents.models import KeyResultSource, LintSilence
 from okrs.goals.models import KeyResult, Objective, ObjectiveState, Period
 from okrs.org.models import Team
 
@@ -179,3 +180,26 @@ def _key_results_create(parsed: ParsedObjective, *, objective: Objective) -> lis
         )
         created.append(key_result)
     return created
+
+
+@transaction.atomic
+def lint_silence_create(
+    *,
+    code: str,
+    objective: Objective | None = None,
+    key_result: KeyResult | None = None,
+    reason: str = "",
+    author: AbstractBaseUser | None = None,
+) -> LintSilence:
+    """Silence check ``code`` for one objective or one key result (idempotent)."""
+    if code not in CHECKS:
+        raise DocumentError(f"unknown check {code!r} (known: {', '.join(CHECKS)})")
+    if (objective is None) == (key_result is None):
+        raise DocumentError("silence one objective or one key result, not both or neither")
+    silence, _ = LintSilence.objects.get_or_create(
+        code=code,
+        objective=objective,
+        key_result=key_result,
+        defaults={"reason": reason, "created_by": author},
+    )
+    return silence
