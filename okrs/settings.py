@@ -25,6 +25,10 @@ INSTALLED_APPS = [
     "okrs.heartbeats",
     "okrs.measures",
     "okrs.web",
+    "ninja",
+    "okrs.api",
+    "okrs.hooks",
+    "okrs.reminders",
     "okrs.documents",
 ]
 
@@ -92,3 +96,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("OKRS_LOG_LEVEL", "WARNING")},
 }
+
+# API, webhooks and reminders (okrs.api, okrs.hooks, okrs.reminders).
+OKRS_API_RATE_LIMIT = int(env_str("OKRS_API_RATE_LIMIT", "600"))  # requests per token and window
+OKRS_API_RATE_WINDOW = int(env_str("OKRS_API_RATE_WINDOW", "60"))  # seconds
+OKRS_WEBHOOK_THREAD = env_bool("OKRS_WEBHOOK_THREAD", default=True)
+OKRS_WEBHOOK_TIMEOUT = float(env_str("OKRS_WEBHOOK_TIMEOUT", "10"))
+OKRS_WEBHOOK_MAX_ATTEMPTS = int(env_str("OKRS_WEBHOOK_MAX_ATTEMPTS", "6"))
+OKRS_WEBHOOK_BACKOFF_SECONDS = float(env_str("OKRS_WEBHOOK_BACKOFF_SECONDS", "30"))
+OKRS_WEBHOOK_THREAD_HORIZON = float(env_str("OKRS_WEBHOOK_THREAD_HORIZON", "300"))
+DEFAULT_FROM_EMAIL = env_str("OKRS_FROM_EMAIL", "okrs@localhost")
+OKRS_SITE_URL = env_str("OKRS_SITE_URL", "http://127.0.0.1:8000")

@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("okrs.web.urls")),
     path("", include("okrs.heartbeats.urls")),
+    path("", include("okrs.api.urls")),
 ]

@@ -1,0 +1,88 @@
+"""Helpers shared by the routers: cursor pagination, ETags and If-Match, resolving references."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from okrs.api.errors import ApiError
+
+M = TypeVar("M", bound=Model)
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def _encode(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{pk}".encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        pk = int(value)
+        if kind != "id" or not 0 <= pk < 2**62:
+            raise ValueError(raw)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ApiError(400, "bad_cursor", "Not a cursor this API handed out.", "cursor") from None
+    return pk
+
+
+def paginate(queryset: QuerySet[M], cursor: str | None, limit: int) -> tuple[list[M], str | None]:
+    """Keyset pagination on the primary key: stable under inserts, one query per page."""
+    queryset = queryset.order_by("pk")
+    if cursor:
+        queryset = queryset.filter(pk__gt=_decode(cursor))
+    rows = list(queryset[: limit + 1])
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, _encode(rows[-1].pk)
+    return rows, None
+
+
+def page(items: Sequence[Any], next_cursor: str | None) -> dict[str, Any]:
+    return {"items": list(items), "next_cursor": next_cursor}
+
+
+def etag_for(instance: Model) -> str:
+    """The version of a row: its key and the time of its last save (`updated_at`)."""
+    stamp = getattr(instance, "updated_at", None)
+    digest = hashlib.sha256(f"{instance._meta.label}:{instance.pk}:{stamp}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def set_etag(response: HttpResponse, instance: Model) -> None:
+    response["ETag"] = etag_for(instance)
+
+
+def check_if_match(request: HttpRequest, instance: Model) -> None:
+    """412 when the client's `If-Match` names a version that is no longer current."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if "*" in wanted or etag_for(instance) in wanted:
+        return
+    raise ApiError(
+        412,
+        "precondition_failed",
+        "This resource changed since you read it: fetch it again, then retry with its new ETag.",
+        "If-Match",
+    )
+
+
+def person_by_username(username: str | None, field: str = "owner") -> Any:
+    if username is None:
+        return None
+    person = get_user_model().objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise ApiError(422, "invalid", f"No person with username {username!r}.", field)
+    return person

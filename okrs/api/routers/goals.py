@@ -1,0 +1,405 @@
+"""Periods and their score, objectives, key results, check-ins and alignment.
+
+Every read goes through `okrs.goals.access`; writes check the same helpers and call services.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from okrs.api import services
+from okrs.api.auth import require_write
+from okrs.api.common import check_if_match, page, paginate, person_by_username, set_etag
+from okrs.api.errors import ERRORS, ApiError
+from okrs.api.routers.org import ListFilters
+from okrs.api.schemas import (
+    AlignmentIn,
+    AlignmentOut,
+    AlignmentPage,
+    CheckInIn,
+    CheckInOut,
+    CheckInPage,
+    Day,
+    Id,
+    KeyResultIn,
+    KeyResultOut,
+    KeyResultPage,
+    KeyResultPatch,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePage,
+    ObjectivePatch,
+    PeriodOut,
+    PeriodPage,
+    ScoreOut,
+    Slug,
+    Username,
+    patch_changes,
+)
+from okrs.goals.access import (
+    get_key_result_for_user,
+    get_objective_for_user,
+    visible_key_results,
+    visible_objectives,
+)
+from okrs.goals.models import (
+    Alignment,
+    CheckIn,
+    CheckInSource,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    Period,
+)
+from okrs.goals.selectors import key_results_with_latest, score_row, scoreboard
+from okrs.goals.serializers import scoreboard_as_dict
+from okrs.goals.services import checkin_create
+from okrs.org.access import get_team_for_user
+
+router = Router(tags=["goals"])
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def period_out(period: Period) -> dict[str, Any]:
+    return {"slug": period.slug, "name": period.name, "start": period.start, "end": period.end}
+
+
+def get_period(slug: str, field: str | None = None) -> Period:
+    period = Period.objects.filter(slug=slug).first()
+    if period is None:
+        status = 422 if field else 404
+        raise ApiError(status, "invalid" if field else "not_found", f"No period {slug!r}.", field)
+    return period
+
+
+@router.get("/periods", response={200: PeriodPage, **ERRORS})
+def list_periods(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    rows, cursor = paginate(Period.objects.all(), filters.cursor, filters.limit)
+    return page([period_out(p) for p in rows], cursor)
+
+
+@router.get("/periods/{slug}", response={200: PeriodOut, **ERRORS})
+def get_period_detail(request: HttpRequest, slug: Slug) -> Any:
+    return period_out(get_period(slug))
+
+
+class ScoreQuery(Schema):
+    on: Day | None = Field(None, description="Score as of this day (default: today).")
+
+
+@router.get("/periods/{slug}/score", response={200: ScoreOut, **ERRORS})
+def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> Any:
+    """What `okrs score --period SLUG --format json` prints, limited to what the caller may read."""
+    period = get_period(slug)
+    return scoreboard_as_dict(scoreboard(period, visible_objectives(request.auth), on=query.on))
+
+
+# --- objectives ----------------------------------------------------------------------------
+
+
+def objective_out(objective: Objective) -> dict[str, Any]:
+    return {
+        "id": objective.pk,
+        "team": objective.team.slug,
+        "period": objective.period.slug,
+        "code": objective.code,
+        "title": objective.title,
+        "description": objective.description,
+        "owner": objective.owner.get_username() if objective.owner else None,
+        "commitment": objective.commitment,
+        "weight": objective.weight,
+        "order": objective.order,
+        "state": objective.state,
+        "visibility": objective.visibility,
+        "created_at": objective.created_at,
+        "updated_at": objective.updated_at,
+    }
+
+
+class ObjectiveFilters(ListFilters):
+    period: Slug | None = None
+    team: Slug | None = None
+    owner: Username | None = None
+    state: ObjectiveState | None = None
+
+
+@router.get("/objectives", response={200: ObjectivePage, **ERRORS})
+def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> Any:
+    objectives = visible_objectives(request.auth).select_related("team", "period", "owner")
+    if filters.period:
+        objectives = objectives.filter(period__slug=filters.period)
+    if filters.team:
+        objectives = objectives.filter(team__slug=filters.team)
+    if filters.owner:
+        objectives = objectives.filter(owner__username=filters.owner)
+    if filters.state:
+        objectives = objectives.filter(state=filters.state)
+    rows, cursor = paginate(objectives, filters.cursor, filters.limit)
+    return page([objective_out(o) for o in rows], cursor)
+
+
+@router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
+def get_objective(request: HttpRequest, objective_id: Id, response: HttpResponse) -> Any:
+    objective = get_objective_for_user(request.auth, objective_id)
+    set_etag(response, objective)
+    return objective_out(objective)
+
+
+@router.post("/objectives", response={201: ObjectiveOut, **ERRORS})
+def create_objective(request: HttpRequest, body: ObjectiveIn, response: HttpResponse) -> Any:
+    user = require_write(request)
+    team = get_team_for_user(user, body.team, write=True)
+    fields = body.model_dump(exclude={"team", "period", "owner"})
+    period = get_period(body.period, "period")
+    if body.code and Objective.objects.filter(team=team, period=period, code=body.code).exists():
+        raise ApiError(
+            409, "conflict", f"{team.slug} has an {body.code} in {period} already.", "code"
+        )
+    objective = services.objective_create(
+        team=team,
+        period=period,
+        owner=person_by_username(body.owner),
+        **fields,
+    )
+    objective = get_objective_for_user(user, objective.pk)
+    set_etag(response, objective)
+    response["Location"] = f"{request.path.rstrip('/')}/{objective.pk}"
+    return Status(201, objective_out(objective))
+
+
+@router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
+def update_objective(
+    request: HttpRequest, objective_id: Id, body: ObjectivePatch, response: HttpResponse
+) -> Any:
+    """Change some fields. Send `If-Match` with the ETag you read to avoid losing others' edits."""
+    user = require_write(request)
+    changes = patch_changes(body)
+    if "owner" in changes:
+        changes["owner"] = person_by_username(changes["owner"])
+    with transaction.atomic():
+        get_objective_for_user(user, objective_id, write=True)
+        Objective.objects.select_for_update().filter(pk=objective_id).values_list("pk").first()
+        objective = get_objective_for_user(user, objective_id, write=True)
+        check_if_match(request, objective)
+        services.objective_update(objective=objective, changes=changes)
+    set_etag(response, objective)
+    return objective_out(objective)
+
+
+# --- key results ---------------------------------------------------------------------------
+
+
+def _today_in(period: Period) -> dt.date:
+    return min(max(timezone.localdate(), period.start), period.end)
+
+
+def key_result_out(kr: KeyResult) -> dict[str, Any]:
+    """A key result annotated by `key_results_with_latest`, with its score as of today."""
+    objective = kr.objective
+    row = score_row(kr, objective.period, objective.commitment, _today_in(objective.period))
+    score = row.score
+    return {
+        "id": kr.pk,
+        "objective": kr.objective_id,
+        "code": kr.code,
+        "title": kr.title,
+        "direction": kr.direction,
+        "baseline": kr.baseline,
+        "target": kr.target,
+        "target_high": kr.target_high,
+        "stretch": kr.stretch,
+        "unit": kr.unit,
+        "deadline": kr.deadline,
+        "weight": kr.weight,
+        "owner": kr.owner.get_username() if kr.owner else None,
+        "order": kr.order,
+        "measure_kind": kr.measure_kind,
+        "cadence": kr.cadence,
+        "value": score.value,
+        "confidence": score.confidence,
+        "progress": score.progress,
+        "grade": score.grade,
+        "expected": score.expected,
+        "status": score.status.value,
+        "last_checkin_at": row.last_checkin_at,
+        "updated_at": kr.updated_at,
+    }
+
+
+def _key_results(queryset: Any) -> Any:
+    return key_results_with_latest(queryset.select_related("objective__period", "owner"))
+
+
+def _load_key_result(pk: int) -> KeyResult:
+    return _key_results(KeyResult.objects.filter(pk=pk)).get()
+
+
+class KeyResultFilters(ListFilters):
+    objective: Id | None = None
+    period: Slug | None = None
+    team: Slug | None = None
+    owner: Username | None = None
+
+
+@router.get("/key-results", response={200: KeyResultPage, **ERRORS})
+def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> Any:
+    krs = visible_key_results(request.auth)
+    if filters.objective:
+        krs = krs.filter(objective_id=filters.objective)
+    if filters.period:
+        krs = krs.filter(objective__period__slug=filters.period)
+    if filters.team:
+        krs = krs.filter(objective__team__slug=filters.team)
+    if filters.owner:
+        krs = krs.filter(owner__username=filters.owner)
+    rows, cursor = paginate(_key_results(krs), filters.cursor, filters.limit)
+    return page([key_result_out(k) for k in rows], cursor)
+
+
+@router.get("/key-results/{kr_id}", response={200: KeyResultOut, **ERRORS})
+def get_key_result(request: HttpRequest, kr_id: Id, response: HttpResponse) -> Any:
+    get_key_result_for_user(request.auth, kr_id)
+    kr = _load_key_result(kr_id)
+    set_etag(response, kr)
+    return key_result_out(kr)
+
+
+@router.post("/key-results", response={201: KeyResultOut, **ERRORS})
+def create_key_result(request: HttpRequest, body: KeyResultIn, response: HttpResponse) -> Any:
+    user = require_write(request)
+    objective = get_objective_for_user(user, body.objective, write=True)
+    fields = body.model_dump(exclude={"objective", "owner"})
+    kr = services.key_result_create(
+        objective=objective, owner=person_by_username(body.owner), **fields
+    )
+    kr = _load_key_result(kr.pk)
+    set_etag(response, kr)
+    response["Location"] = f"{request.path.rstrip('/')}/{kr.pk}"
+    return Status(201, key_result_out(kr))
+
+
+@router.patch("/key-results/{kr_id}", response={200: KeyResultOut, **ERRORS})
+def update_key_result(
+    request: HttpRequest, kr_id: Id, body: KeyResultPatch, response: HttpResponse
+) -> Any:
+    user = require_write(request)
+    changes = patch_changes(body)
+    if "owner" in changes:
+        changes["owner"] = person_by_username(changes["owner"])
+    with transaction.atomic():
+        get_key_result_for_user(user, kr_id, action="edit")
+        KeyResult.objects.select_for_update().filter(pk=kr_id).values_list("pk").first()
+        kr = get_key_result_for_user(user, kr_id, action="edit")
+        check_if_match(request, kr)
+        services.key_result_update(key_result=kr, changes=changes)
+    kr = _load_key_result(kr_id)
+    set_etag(response, kr)
+    return key_result_out(kr)
+
+
+# --- check-ins -----------------------------------------------------------------------------
+
+
+def checkin_out(checkin: CheckIn) -> dict[str, Any]:
+    return {
+        "id": checkin.pk,
+        "key_result": checkin.key_result_id,
+        "value": checkin.value,
+        "confidence": checkin.confidence,
+        "note": checkin.note,
+        "author": checkin.author.get_username() if checkin.author else None,
+        "at": checkin.at,
+        "recorded_at": checkin.recorded_at,
+        "source": checkin.source,
+    }
+
+
+@router.get("/key-results/{kr_id}/checkins", response={200: CheckInPage, **ERRORS})
+def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) -> Any:
+    kr = get_key_result_for_user(request.auth, kr_id)
+    checkins = CheckIn.objects.filter(key_result=kr).select_related("author")
+    rows, cursor = paginate(checkins, filters.cursor, filters.limit)
+    return page([checkin_out(c) for c in rows], cursor)
+
+
+@router.post("/key-results/{kr_id}/checkins", response={201: CheckInOut, **ERRORS})
+def create_checkin(request: HttpRequest, kr_id: Id, body: CheckInIn, response: HttpResponse) -> Any:
+    """Append a value to the key result's history. Check-ins never overwrite each other."""
+    user = require_write(request)
+    kr = get_key_result_for_user(user, kr_id, action="checkin")
+    checkin = checkin_create(
+        key_result=kr,
+        value=body.value,
+        author=user,
+        confidence=body.confidence,
+        note=body.note,
+        at=body.at,
+        source=CheckInSource.API,
+    )
+    response["Location"] = f"{request.path.rstrip('/')}/{checkin.pk}"
+    return Status(201, checkin_out(checkin))
+
+
+# --- alignment -----------------------------------------------------------------------------
+
+
+def alignment_out(alignment: Alignment) -> dict[str, Any]:
+    return {
+        "id": alignment.pk,
+        "child": alignment.child_id,
+        "parent": alignment.parent_id,
+        "weight": alignment.weight,
+    }
+
+
+class AlignmentFilters(ListFilters):
+    objective: Id | None = Field(None, description="Links where this objective is child or parent.")
+    period: Slug | None = None
+
+
+def visible_alignments(user: Any) -> Any:
+    visible = visible_objectives(user).values("pk")
+    return Alignment.objects.filter(child__in=visible, parent__in=visible)
+
+
+@router.get("/alignments", response={200: AlignmentPage, **ERRORS})
+def list_alignments(request: HttpRequest, filters: Query[AlignmentFilters]) -> Any:
+    links = visible_alignments(request.auth)
+    if filters.objective:
+        links = links.filter(Q(child_id=filters.objective) | Q(parent_id=filters.objective))
+    if filters.period:
+        links = links.filter(child__period__slug=filters.period)
+    rows, cursor = paginate(links, filters.cursor, filters.limit)
+    return page([alignment_out(a) for a in rows], cursor)
+
+
+@router.post("/alignments", response={201: AlignmentOut, **ERRORS})
+def create_alignment(request: HttpRequest, body: AlignmentIn) -> Any:
+    """Say that `child` contributes to `parent`. Needs the right to change the child."""
+    user = require_write(request)
+    child = get_objective_for_user(user, body.child, write=True)
+    parent = get_objective_for_user(user, body.parent)
+    if child.pk == parent.pk:
+        raise ApiError(422, "invalid", "An objective cannot contribute to itself.", "parent")
+    if Alignment.objects.filter(child=child, parent=parent).exists():
+        raise ApiError(409, "conflict", "This alignment exists already.", "parent")
+    alignment = services.alignment_create(child=child, parent=parent, weight=body.weight)
+    return Status(201, alignment_out(alignment))
+
+
+@router.delete("/alignments/{alignment_id}", response={204: None, **ERRORS})
+def delete_alignment(request: HttpRequest, alignment_id: Id) -> Any:
+    user = require_write(request)
+    alignment = visible_alignments(user).filter(pk=alignment_id).first()
+    if alignment is None:
+        raise ApiError(404, "not_found", "No such alignment.")
+    get_objective_for_user(user, alignment.child_id, write=True)
+    services.alignment_delete(alignment=alignment)
+    return Status(204, None)

@@ -1,0 +1,207 @@
+"""Heartbeats and work packets. Readers of the team read them; the team's leads change packets."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from okrs.api import services
+from okrs.api.auth import require_write
+from okrs.api.common import check_if_match, page, paginate, set_etag
+from okrs.api.errors import ERRORS, ApiError
+from okrs.api.routers.org import ListFilters
+from okrs.api.schemas import (
+    HeartbeatOut,
+    HeartbeatPage,
+    Id,
+    PacketIn,
+    PacketOut,
+    PacketPage,
+    PacketPatch,
+    Slug,
+    patch_changes,
+)
+from okrs.goals.access import visible_key_results
+from okrs.heartbeats import access as heartbeat_access
+from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
+from okrs.org.access import get_team_for_user, visible_teams
+from okrs.org.models import Team
+
+router = Router(tags=["heartbeats"])
+
+
+def heartbeat_out(heartbeat: Heartbeat) -> dict[str, Any]:
+    return {
+        "id": heartbeat.pk,
+        "team": heartbeat.team.slug,
+        "period": heartbeat.period.slug,
+        "name": heartbeat.name,
+        "start": heartbeat.start,
+        "end": heartbeat.end,
+    }
+
+
+class HeartbeatFilters(ListFilters):
+    team: Slug | None = None
+    period: Slug | None = None
+
+
+def visible_heartbeats(user: Any) -> Any:
+    return Heartbeat.objects.filter(team__in=visible_teams(user).values("pk")).select_related(
+        "team", "period"
+    )
+
+
+@router.get("/heartbeats", response={200: HeartbeatPage, **ERRORS})
+def list_heartbeats(request: HttpRequest, filters: Query[HeartbeatFilters]) -> Any:
+    heartbeats = visible_heartbeats(request.auth)
+    if filters.team:
+        heartbeats = heartbeats.filter(team__slug=filters.team)
+    if filters.period:
+        heartbeats = heartbeats.filter(period__slug=filters.period)
+    rows, cursor = paginate(heartbeats, filters.cursor, filters.limit)
+    return page([heartbeat_out(h) for h in rows], cursor)
+
+
+@router.get("/heartbeats/{heartbeat_id}", response={200: HeartbeatOut, **ERRORS})
+def get_heartbeat(request: HttpRequest, heartbeat_id: Id) -> Any:
+    heartbeat = visible_heartbeats(request.auth).filter(pk=heartbeat_id).first()
+    if heartbeat is None:
+        raise ApiError(404, "not_found", "No such heartbeat.")
+    return heartbeat_out(heartbeat)
+
+
+# --- work packets --------------------------------------------------------------------------
+
+
+def visible_packets(user: Any) -> Any:
+    """Packets of teams the caller may read, listing only the key results the caller may read."""
+    return (
+        heartbeat_access.visible_packets(user)
+        .select_related("team")
+        .prefetch_related(
+            Prefetch(
+                "key_results",
+                queryset=visible_key_results(user).only("pk"),
+                to_attr="visible_key_results",
+            )
+        )
+    )
+
+
+def packet_out(packet: WorkPacket) -> dict[str, Any]:
+    return {
+        "id": packet.pk,
+        "team": packet.team.slug,
+        "heartbeat": packet.heartbeat_id,
+        "title": packet.title,
+        "description": packet.description,
+        "status": packet.status,
+        "priority": packet.priority,
+        "key_results": sorted(k.pk for k in packet.visible_key_results),  # type: ignore[attr-defined]
+        "due": packet.due,
+        "external_url": packet.external_url,
+        "order": packet.order,
+        "created_at": packet.created_at,
+        "updated_at": packet.updated_at,
+    }
+
+
+class PacketFilters(ListFilters):
+    team: Slug | None = None
+    heartbeat: Id | None = None
+    period: Slug | None = None
+    status: PacketStatus | None = None
+    key_result: Id | None = None
+
+
+@router.get("/packets", response={200: PacketPage, **ERRORS})
+def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
+    packets = visible_packets(request.auth)
+    if filters.team:
+        packets = packets.filter(team__slug=filters.team)
+    if filters.heartbeat:
+        packets = packets.filter(heartbeat_id=filters.heartbeat)
+    if filters.period:
+        packets = packets.filter(heartbeat__period__slug=filters.period)
+    if filters.status:
+        packets = packets.filter(status=filters.status)
+    if filters.key_result:
+        packets = packets.filter(key_results__id=filters.key_result)
+    rows, cursor = paginate(packets, filters.cursor, filters.limit)
+    return page([packet_out(p) for p in rows], cursor)
+
+
+def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:
+    packet = visible_packets(user).filter(pk=pk).first()
+    if packet is None:
+        raise ApiError(404, "not_found", "No such work packet.")
+    if write and not heartbeat_access.can_edit_packet(user, packet):
+        raise ApiError(403, "forbidden", "Only the team's leads and Responsible may change it.")
+    return packet
+
+
+@router.get("/packets/{packet_id}", response={200: PacketOut, **ERRORS})
+def get_packet(request: HttpRequest, packet_id: Id, response: HttpResponse) -> Any:
+    packet = _packet_for(request.auth, packet_id)
+    set_etag(response, packet)
+    return packet_out(packet)
+
+
+def _heartbeat_of(team: Team, pk: int | None) -> Heartbeat | None:
+    if pk is None:
+        return None
+    heartbeat = Heartbeat.objects.filter(pk=pk, team=team).first()
+    if heartbeat is None:
+        raise ApiError(422, "invalid", f"Team {team.slug} has no heartbeat {pk}.", "heartbeat")
+    return heartbeat
+
+
+def _readable_key_results(user: Any, ids: list[int]) -> list[Any]:
+    found = list(visible_key_results(user).filter(pk__in=ids))
+    missing = sorted(set(ids) - {k.pk for k in found})
+    if missing:
+        raise ApiError(422, "invalid", f"No key result {missing[0]}.", "key_results")
+    return found
+
+
+@router.post("/packets", response={201: PacketOut, **ERRORS})
+def create_packet(request: HttpRequest, body: PacketIn, response: HttpResponse) -> Any:
+    user = require_write(request)
+    team = get_team_for_user(user, body.team, write=True)
+    fields = body.model_dump(exclude={"team", "heartbeat", "key_results"})
+    packet = services.packet_create(
+        team=team,
+        heartbeat=_heartbeat_of(team, body.heartbeat),
+        key_results=_readable_key_results(user, body.key_results),
+        **fields,
+    )
+    packet = _packet_for(user, packet.pk)
+    set_etag(response, packet)
+    response["Location"] = f"{request.path.rstrip('/')}/{packet.pk}"
+    return Status(201, packet_out(packet))
+
+
+@router.patch("/packets/{packet_id}", response={200: PacketOut, **ERRORS})
+def update_packet(
+    request: HttpRequest, packet_id: Id, body: PacketPatch, response: HttpResponse
+) -> Any:
+    user = require_write(request)
+    changes = patch_changes(body)
+    key_result_ids = changes.pop("key_results", None)
+    with transaction.atomic():
+        packet = _packet_for(user, packet_id, write=True)
+        WorkPacket.objects.select_for_update().filter(pk=packet_id).values_list("pk").first()
+        packet = _packet_for(user, packet_id, write=True)
+        check_if_match(request, packet)
+        if "heartbeat" in changes:
+            changes["heartbeat"] = _heartbeat_of(packet.team, changes["heartbeat"])
+        key_results = None
+        if key_result_ids is not None:
+            key_results = _readable_key_results(user, key_result_ids)
+        services.packet_update(packet=packet, changes=changes, key_results=key_results)
+    packet = _packet_for(user, packet_id)
+    set_etag(response, packet)
+    return packet_out(packet)

@@ -1,0 +1,407 @@
+"""Input and output schemas of the API, separate per direction. Outputs are built from model rows
+by the `*_out` functions in the routers; inputs are validated here before any service runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from okrs.goals.models import (
+    Cadence,
+    CommitmentChoices,
+    DirectionChoices,
+    ObjectiveState,
+    ObjectiveVisibility,
+)
+from okrs.heartbeats.models import PacketStatus, Priority
+
+MAX_ID = 2**53
+NO_NUL = r"^[^\x00]*$"
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Title = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
+Text = Annotated[str, Field(max_length=20000, pattern=NO_NUL)]
+Code = Annotated[str, Field(max_length=16, pattern=NO_NUL)]
+Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
+Username = Annotated[str, Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
+Weight = Annotated[float, Field(gt=0, le=1_000_000)]
+Number = Annotated[float, Field(ge=-1e15, le=1e15)]
+Confidence = Annotated[float, Field(ge=0, le=1)]
+Order = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+def _sane_moment(value: dt.datetime) -> dt.datetime:
+    if not dt.datetime(1900, 1, 2) <= value.replace(tzinfo=None) <= dt.datetime(2200, 1, 1):
+        raise ValueError("must lie between 1900 and 2200")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _sane_day(value: dt.date) -> dt.date:
+    if not dt.date(1900, 1, 1) <= value <= dt.date(2200, 1, 1):
+        raise ValueError("must lie between 1900 and 2200")
+    return value
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_sane_moment)]
+Day = Annotated[dt.date, AfterValidator(_sane_day)]
+
+
+class Page(Schema):
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+# --- org -----------------------------------------------------------------------------------
+
+
+class TeamOut(Schema):
+    slug: str
+    name: str
+    parent: str | None
+    description: str
+    visibility: str
+    tracker_url: str
+    discussion_url: str
+
+
+class TeamPage(Page):
+    items: list[TeamOut]
+
+
+class PersonOut(Schema):
+    username: str
+    display_name: str
+
+
+class PersonPage(Page):
+    items: list[PersonOut]
+
+
+class CohortOut(Schema):
+    slug: str
+    name: str
+    team: str | None
+    description: str
+    size: int
+
+
+class CohortPage(Page):
+    items: list[CohortOut]
+
+
+# --- goals ---------------------------------------------------------------------------------
+
+
+class PeriodOut(Schema):
+    slug: str
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+class PeriodPage(Page):
+    items: list[PeriodOut]
+
+
+class ObjectiveOut(Schema):
+    id: int
+    team: str
+    period: str
+    code: str
+    title: str
+    description: str
+    owner: str | None
+    commitment: str
+    weight: float
+    order: int
+    state: str
+    visibility: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ObjectivePage(Page):
+    items: list[ObjectiveOut]
+
+
+class ObjectiveIn(Schema):
+    team: Slug
+    period: Slug
+    title: Title
+    code: Code = ""
+    description: Text = ""
+    owner: Username | None = None
+    commitment: CommitmentChoices = CommitmentChoices.COMMITTED
+    weight: Weight = 1.0
+    order: Order = 0
+    state: ObjectiveState = ObjectiveState.DRAFT
+    visibility: ObjectiveVisibility = ObjectiveVisibility.TEAM
+
+
+class ObjectivePatch(Schema):
+    title: Title | None = None
+    code: Code | None = None
+    description: Text | None = None
+    owner: Username | None = None
+    commitment: CommitmentChoices | None = None
+    weight: Weight | None = None
+    order: Order | None = None
+    state: ObjectiveState | None = None
+    visibility: ObjectiveVisibility | None = None
+
+
+class KeyResultOut(Schema):
+    id: int
+    objective: int
+    code: str
+    title: str
+    direction: str
+    baseline: float
+    target: float | None
+    target_high: float | None
+    stretch: float | None
+    unit: str
+    deadline: dt.date | None
+    weight: float
+    owner: str | None
+    order: int
+    measure_kind: str
+    cadence: str
+    value: float | None
+    confidence: float | None
+    progress: float | None
+    grade: float | None
+    expected: float
+    status: str
+    last_checkin_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class KeyResultPage(Page):
+    items: list[KeyResultOut]
+
+
+class KeyResultIn(Schema):
+    objective: Id
+    title: Title
+    code: Code = ""
+    direction: DirectionChoices = DirectionChoices.INCREASE
+    baseline: Number = 0.0
+    target: Number | None = None
+    target_high: Number | None = None
+    stretch: Number | None = None
+    unit: Annotated[str, Field(max_length=32, pattern=NO_NUL)] = ""
+    deadline: Day | None = None
+    weight: Weight = 1.0
+    owner: Username | None = None
+    order: Order = 0
+    cadence: Cadence = Cadence.WEEKLY
+
+
+class KeyResultPatch(Schema):
+    title: Title | None = None
+    code: Code | None = None
+    direction: DirectionChoices | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    target_high: Number | None = None
+    stretch: Number | None = None
+    unit: Annotated[str, Field(max_length=32, pattern=NO_NUL)] | None = None
+    deadline: Day | None = None
+    weight: Weight | None = None
+    owner: Username | None = None
+    order: Order | None = None
+    cadence: Cadence | None = None
+
+
+class CheckInOut(Schema):
+    id: int
+    key_result: int
+    value: float
+    confidence: float | None
+    note: str
+    author: str | None
+    at: dt.datetime
+    recorded_at: dt.datetime
+    source: str
+
+
+class CheckInPage(Page):
+    items: list[CheckInOut]
+
+
+class CheckInIn(Schema):
+    value: Number
+    confidence: Confidence | None = None
+    note: Text = ""
+    at: Moment | None = Field(None, description="When the value was true; default: now.")
+
+
+class AlignmentOut(Schema):
+    id: int
+    child: int
+    parent: int
+    weight: float
+
+
+class AlignmentPage(Page):
+    items: list[AlignmentOut]
+
+
+class AlignmentIn(Schema):
+    child: Id
+    parent: Id
+    weight: Weight = 1.0
+
+
+# --- heartbeats ----------------------------------------------------------------------------
+
+
+class HeartbeatOut(Schema):
+    id: int
+    team: str
+    period: str
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+class HeartbeatPage(Page):
+    items: list[HeartbeatOut]
+
+
+class PacketOut(Schema):
+    id: int
+    team: str
+    heartbeat: int | None
+    title: str
+    description: str
+    status: str
+    priority: str
+    key_results: list[int]
+    due: dt.date | None
+    external_url: str
+    order: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PacketPage(Page):
+    items: list[PacketOut]
+
+
+Url = Annotated[str, Field(max_length=200, pattern=r"^(https?://[^\s\x00]+)?$")]
+
+
+class PacketIn(Schema):
+    team: Slug
+    title: Title
+    heartbeat: Id | None = None
+    description: Text = ""
+    status: PacketStatus = PacketStatus.TODO
+    priority: Priority = Priority.NONE
+    key_results: Annotated[list[Id], Field(max_length=50)] = []
+    due: Day | None = None
+    external_url: Url = ""
+    order: Order = 0
+
+
+class PacketPatch(Schema):
+    title: Title | None = None
+    heartbeat: Id | None = None
+    description: Text | None = None
+    status: PacketStatus | None = None
+    priority: Priority | None = None
+    key_results: Annotated[list[Id], Field(max_length=50)] | None = None
+    due: Day | None = None
+    external_url: Url | None = None
+    order: Order | None = None
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    read_only: bool
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The token itself. It is shown only this once.")
+
+
+class TokenIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+    read_only: bool = False
+
+
+class TokenPage(Page):
+    items: list[TokenOut]
+
+
+# --- score (the shape `okrs score --format json` prints) -----------------------------------
+
+
+class ScoreKeyResult(Schema):
+    id: int
+    code: str
+    title: str
+    direction: str
+    baseline: float
+    target: float | None
+    target_high: float | None
+    stretch: float | None
+    unit: str
+    deadline: str | None
+    weight: float
+    value: float | None
+    confidence: float | None
+    progress: float | None
+    grade: float | None
+    expected: float | None
+    status: str
+    last_checkin_at: str | None
+
+
+class ScoreObjective(Schema):
+    id: int
+    code: str
+    title: str
+    commitment: str
+    weight: float
+    owner: str | None
+    progress: float | None
+    grade: float | None
+    expected: float | None
+    status: str
+    key_results: list[ScoreKeyResult]
+
+
+class ScoreTeam(Schema):
+    slug: str
+    name: str
+    grade: float | None
+    objectives: list[ScoreObjective]
+
+
+class ScoreOut(Schema):
+    period: str
+    on: str
+    grade: float | None
+    teams: list[ScoreTeam]
+
+
+def patch_changes(patch: Schema) -> dict[str, Any]:
+    """The fields a PATCH body actually sent (absent fields stay as they are)."""
+    return patch.model_dump(exclude_unset=True)

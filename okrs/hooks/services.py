@@ -1,0 +1,67 @@
+"""Writes of the hooks app: subscriptions, and the deliveries that events put in the outbox."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from okrs.hooks.models import Delivery, Event, Subscription
+from okrs.org.models import Team
+
+
+@transaction.atomic
+def subscription_create(
+    *, team: Team, url: str, events: Iterable[str], created_by: AbstractBaseUser | None
+) -> Subscription:
+    wanted = sorted(set(events))
+    unknown = [e for e in wanted if e not in Event.values]
+    if not wanted or unknown:
+        raise ValidationError(
+            {"events": f"choose among {', '.join(Event.values)}; got {unknown or 'none'}"}
+        )
+    subscription = Subscription(
+        team=team,
+        url=url,
+        events=wanted,
+        secret=secrets.token_urlsafe(32),
+        created_by=created_by,
+    )
+    subscription.full_clean(exclude=["created_by"])
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, subscription: Subscription) -> None:
+    subscription.delete()
+
+
+def emit(*, subscriptions: QuerySet[Subscription], events: dict[str, Callable[[], Any]]) -> int:
+    """Queue each event in `events` for the active subscriptions listening to it; returns how
+    many deliveries were queued. One query when nobody listens.
+
+    The delivery rows are written in the caller's transaction (an outbox): they exist exactly when
+    the change they report was committed. Sending starts only after commit, off the request.
+    `events` maps an event name to a function building its payload (None: nothing to report),
+    called only when someone listens.
+    """
+    listeners = list(subscriptions.filter(active=True))
+    deliveries = []
+    for event, build in events.items():
+        wanted = [s for s in listeners if event in s.events]
+        payload = build() if wanted else None
+        if payload is not None:
+            deliveries += [Delivery(subscription=s, event=event, payload=payload) for s in wanted]
+    if not deliveries:
+        return 0
+    Delivery.objects.bulk_create(deliveries)
+    from okrs.hooks.sender import kick
+
+    transaction.on_commit(kick)
+    return len(deliveries)
