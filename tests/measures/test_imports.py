@@ -52,7 +52,11 @@ def test_reimporting_the_same_file_adds_nothing() -> None:
 
 def test_rows_without_external_id_are_deduplicated_by_content() -> None:
     f.person("ana")
-    text = "person,date,type,tags\nana,2017-01-05,talk,Activate; Events\nana,2017-01-05,talk,events;activate\n"
+    text = (
+        "person,date,type,tags\n"
+        "ana,2017-01-05,talk,Activate; Events\n"
+        "ana,2017-01-05,talk,events;activate\n"
+    )
     report = import_dataset(kind="activities", stream=_csv(text), filename="a.csv")
     assert report.ok and report.added == 1  # same tags, other order and case: same activity
     again = import_dataset(kind="activities", stream=_csv(text), filename="a.csv")
@@ -130,7 +134,10 @@ def test_json_list_of_objects_with_line_numbers() -> None:
 
 
 def test_broken_json_is_reported_with_its_line() -> None:
-    data = b'[\n {"person": "ana", "kind": "feedback", "subject": "x", "at": "2017-01-01"},\n {"person": \n'
+    data = (
+        b'[\n {"person": "ana", "kind": "feedback", "subject": "x", "at": "2017-01-01"},\n'
+        b' {"person": \n'
+    )
     report = import_dataset(kind="events", stream=io.BytesIO(data), filename="e.json")
     assert not report.ok and report.problems[-1].line >= 3
     assert not ParticipationEvent.objects.exists()
