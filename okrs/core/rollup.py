@@ -50,11 +50,9 @@ def weighted_mean(items: Iterable[WeightedValue]) -> float | None:
         weights.append(weight)
     if not values:
         return None
-    low, high = min(values), max(values)
-    if low == high:
-        return low
     mean = math.fsum(v * w for v, w in zip(values, weights, strict=True)) / math.fsum(weights)
-    return min(max(mean, low), high)
+    # Float rounding can land a hair outside [min, max] (or off a repeated value): clamp.
+    return min(max(mean, min(values)), max(values))
 
 
 def _check_weight(weight: float) -> None:

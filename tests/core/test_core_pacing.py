@@ -76,7 +76,7 @@ def test_deadline_not_after_start_jumps_at_the_deadline(deadline: date) -> None:
 
 def test_status_labels() -> None:
     assert [s.label for s in Status] == ["On track", "At risk", "Off track", "No check-in yet"]
-    assert Status.AT_RISK == "at_risk"
+    assert str(Status.AT_RISK) == "at_risk"
 
 
 def test_no_progress_is_no_data_whatever_else() -> None:

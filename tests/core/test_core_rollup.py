@@ -84,7 +84,7 @@ def test_objective_with_only_contributors_and_unknown_child() -> None:
 
 
 def test_objective_without_any_data_is_none_and_ignored_above() -> None:
-    own = {"a": [(None, 1.0)], "b": [(0.9, 1.0)]}
+    own: dict[str, list[tuple[float | None, float]]] = {"a": [(None, 1.0)], "b": [(0.9, 1.0)]}
     result = rollup_objectives(own, {"top": [("a", 5.0), ("b", 1.0)]})
     assert result["a"] is None
     assert result["top"] == pytest.approx(0.9)
@@ -135,7 +135,7 @@ def test_cycle_names_its_objectives_in_contributes_to_order() -> None:
     assert isinstance(caught.value, ValueError)
     # Each member contributes to the next (and the last to the first).
     for contributor, receiver in zip(cycle, cycle[1:] + cycle[:1], strict=True):
-        assert contributor in [child for child, _ in contributions[receiver]]
+        assert contributor in [child for child, _ in contributions[str(receiver)]]
     message = str(caught.value)
     assert "cycle" in message
     for name in ("'a'", "'b'", "'c'"):

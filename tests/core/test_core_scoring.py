@@ -189,7 +189,7 @@ def test_stay_at_most_is_all_or_nothing(baseline: float) -> None:
     assert progress(rule, 5.01) == 0.0
 
 
-# Baseline 20 below the range [10, 20] of width 10 (the two rules must give different answers).
+# Baseline -10 lies 20 below the range [10, 20] of width 10, so the two rules differ.
 RANGE_FROM_BELOW = KeyResultRule(Direction.RANGE, baseline=-10.0, target=10.0, target_high=20.0)
 RANGE_FROM_INSIDE = KeyResultRule(Direction.RANGE, baseline=15.0, target=10.0, target_high=20.0)
 
@@ -281,12 +281,14 @@ def test_no_stretch_means_no_stretch_progress() -> None:
 # --- score ------------------------------------------------------------------------------
 
 
-Q1 = {"start": date(2017, 1, 1), "deadline": date(2017, 3, 31)}
+START, DEADLINE = date(2017, 1, 1), date(2017, 3, 31)
 
 
 def test_score_combines_progress_grade_expected_and_status() -> None:
     rule = KeyResultRule(Direction.INCREASE, baseline=0.0, target=50.0, stretch=100.0)
-    score = score_key_result(rule=rule, value=60.0, confidence=0.8, on=date(2017, 3, 31), **Q1)
+    score = score_key_result(
+        rule=rule, value=60.0, confidence=0.8, on=date(2017, 3, 31), start=START, deadline=DEADLINE
+    )
     assert score.value == 60.0
     assert score.progress == pytest.approx(1.2)
     assert score.grade == 1.0
@@ -297,7 +299,9 @@ def test_score_combines_progress_grade_expected_and_status() -> None:
 
 
 def test_score_without_value_has_no_data() -> None:
-    score = score_key_result(rule=INC, value=None, confidence=None, on=date(2017, 2, 1), **Q1)
+    score = score_key_result(
+        rule=INC, value=None, confidence=None, on=date(2017, 2, 1), start=START, deadline=DEADLINE
+    )
     assert (score.progress, score.grade, score.stretch_progress) == (None, None, None)
     assert score.status is Status.NO_DATA
     assert 0.0 < score.expected < 1.0
@@ -307,9 +311,18 @@ def test_score_uses_the_commitment_for_expectation() -> None:
     # 45 days of 89: committed expects ~0.51, aspirational ~0.35; grade 0.4 is at risk for
     # the first and on track for the second.
     on = date(2017, 2, 15)
-    kwargs = {"rule": INC, "value": 14.0, "confidence": None, "on": on, **Q1}
-    committed = score_key_result(**kwargs)  # type: ignore[arg-type]
-    aspirational = score_key_result(commitment=Commitment.ASPIRATIONAL, **kwargs)  # type: ignore[arg-type]
+    committed, aspirational = (
+        score_key_result(
+            rule=INC,
+            value=14.0,
+            confidence=None,
+            start=START,
+            deadline=DEADLINE,
+            on=on,
+            commitment=commitment,
+        )
+        for commitment in (Commitment.COMMITTED, Commitment.ASPIRATIONAL)
+    )
     assert committed.expected == pytest.approx(45 / 89)
     assert aspirational.expected == pytest.approx(0.7 * 45 / 89)
     assert committed.status is Status.AT_RISK
@@ -318,4 +331,11 @@ def test_score_uses_the_commitment_for_expectation() -> None:
 
 def test_score_rejects_confidence_outside_zero_one() -> None:
     with pytest.raises(ValueError, match="confidence"):
-        score_key_result(rule=INC, value=None, confidence=1.5, on=date(2017, 2, 1), **Q1)
+        score_key_result(
+            rule=INC,
+            value=None,
+            confidence=1.5,
+            on=date(2017, 2, 1),
+            start=START,
+            deadline=DEADLINE,
+        )
