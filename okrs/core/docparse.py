@@ -18,6 +18,7 @@ reads each KR sentence with ``okrs.core.krparse.parse_kr``.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ __all__ = [
     "DocumentKR",
     "DocumentObjective",
     "ParsedObjective",
+    "html_to_text",
     "parse_document",
     "parse_okrs",
 ]
@@ -127,7 +129,12 @@ class _Reader:
             return
         if bullet and self.open and self.current is not None:
             self.kr(None, bullet.group("text"), number)
-        elif heading and not _KR_HEADER.match(body) and not _NOT_OBJECTIVE.search(body):
+        elif (
+            heading
+            and not _KR_HEADER.match(body)
+            and not _NOT_OBJECTIVE.search(body)
+            and not body.endswith("?")
+        ):
             self.objective(f"O{len(self.objectives) + 1}", body, number, labelled=False)
         elif _KR_HEADER.match(body):
             return
@@ -149,8 +156,26 @@ class _Reader:
         return False
 
 
+_HTML = re.compile(r"<(?:h[1-6]|p|ul|ol|li|div|br|table)\b", re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"<(?:br\s*/?|/?(?:h[1-6]|p|ul|ol|li|div|tr|table|blockquote))\b[^>]*>", re.I
+)
+
+
+def html_to_text(text: str) -> str:
+    """Block elements become lines, other tags vanish, entities are decoded."""
+    text = _BLOCK_TAG.sub("\n", text)
+    text = re.sub(r"<[^>]*>", "", text)
+    return html.unescape(text)
+
+
 def parse_document(text: str) -> list[DocumentObjective]:
-    """The objectives of an OKR document, each with its KR lines (see the module docstring)."""
+    """The objectives of an OKR document, each with its KR lines (see the module docstring).
+
+    An HTML document is read as its text, one line per block element.
+    """
+    if _HTML.search(text):
+        text = html_to_text(text)
     reader = _Reader()
     for number, raw in enumerate(text.splitlines(), start=1):
         reader.read(raw, number)

@@ -1,0 +1,259 @@
+"""A period's OKRs written back out as a community post, in the seed's shape.
+
+Objectives ("Objective 1 – …") with their key results ("KR 1 – …"), the current grade and
+status on a line of their own (so the post reads back into the same OKRs), the heartbeat
+plan, the link to the tracker and the closing questions. Only what an anonymous reader may
+see is published (``okrs.goals.access.visible_objectives(AnonymousUser())``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch
+from django.utils.html import escape
+
+from okrs.core.pacing import Status
+from okrs.goals.access import visible_objectives
+from okrs.goals.models import Period
+from okrs.goals.selectors import ObjectiveRow, scoreboard
+from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
+from okrs.org.models import Team
+
+FORMATS = ("markdown", "discourse", "html")
+
+QUESTIONS = (
+    "Which of the above objectives are you most interested in?",
+    "What key result would you like to hear more about?",
+    "What do you find intriguing?",
+    "Where would you like to help out?",
+)
+
+_STATUS = {
+    Status.ON_TRACK: "on track",
+    Status.AT_RISK: "at risk",
+    Status.OFF_TRACK: "off track",
+    Status.NO_DATA: "no data yet",
+}
+
+
+@dataclass
+class TeamPost:
+    team: Team
+    objectives: list[ObjectiveRow]
+    grade: float | None
+    heartbeat: Heartbeat | None = None
+    packets: list[WorkPacket] = field(default_factory=list)
+
+
+@dataclass
+class Post:
+    period: Period
+    on: dt.date
+    teams: list[TeamPost]
+
+    @property
+    def graded(self) -> bool:
+        """Grades are shown once the period has started."""
+        return self.on >= self.period.start
+
+
+def build_post(period: Period, *, team: Team | None = None, on: dt.date | None = None) -> Post:
+    """The published view of ``period`` (one team or all) as of ``on``. Five queries."""
+    objectives = visible_objectives(AnonymousUser())
+    if team is not None:
+        objectives = objectives.filter(team=team)
+    board = scoreboard(period, objectives, on=on)
+    day = on or board.on
+    teams = [
+        TeamPost(team=row.team, objectives=row.objectives, grade=row.grade) for row in board.teams
+    ]
+    _attach_heartbeats(teams, period, day)
+    return Post(period=period, on=day, teams=teams)
+
+
+def _attach_heartbeats(teams: list[TeamPost], period: Period, on: dt.date) -> None:
+    """The heartbeat running on ``on`` (else the next, else the last) with its packets."""
+    by_team = {t.team.pk: t for t in teams}
+    heartbeats = (
+        Heartbeat.objects.filter(team_id__in=by_team, period=period)
+        .order_by("start")
+        .prefetch_related(
+            Prefetch(
+                "packets",
+                queryset=WorkPacket.objects.exclude(status=PacketStatus.DROPPED).order_by(
+                    "order", "id"
+                ),
+            )
+        )
+    )
+    chosen: dict[int, Heartbeat] = {}
+    for heartbeat in heartbeats:
+        current = chosen.get(heartbeat.team_id)
+        if current is None or (current.end < on and heartbeat.start <= on) or current.end < on:
+            chosen[heartbeat.team_id] = heartbeat
+    for team_id, heartbeat in chosen.items():
+        by_team[team_id].heartbeat = heartbeat
+        by_team[team_id].packets = list(heartbeat.packets.all())
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B} {day.day}"
+
+
+def _grade_line(score_grade: float | None, status: Status) -> str:
+    if score_grade is None:
+        return "Status: no check-in yet"
+    return f"Status: grade {score_grade:.2f}, {_STATUS[status]}"
+
+
+def _heartbeat_sentence(post: TeamPost) -> str | None:
+    if post.heartbeat is None:
+        return None
+    heartbeat = post.heartbeat
+    return (
+        f"We work in heartbeats. For the heartbeat {heartbeat.name} "
+        f"(ends {_day(heartbeat.end)}) we have defined our work packets:"
+    )
+
+
+def _packet_line(packet: WorkPacket) -> str:
+    done = " (done)" if packet.status == PacketStatus.DONE else ""
+    return f"{packet.title}{done}"
+
+
+def _blocks(post: Post) -> list[tuple[str, str]]:
+    """The post as (kind, text) blocks: h1, h2, p, kr, status, li, link, question."""
+    blocks: list[tuple[str, str]] = []
+    period = post.period
+    for team_post in post.teams:
+        team = team_post.team
+        blocks.append(("h1", f"{team.name} OKRs for {period}"))
+        intro = (
+            f"These are the objectives and key results of {team.name} for {period} "
+            f"({_day(period.start)} to {_day(period.end)}, {period.end.year})."
+        )
+        blocks.append(("p", intro))
+        if post.graded and team_post.grade is not None:
+            blocks.append(
+                (
+                    "p",
+                    f"As of {_day(post.on)} the overall grade is {team_post.grade:.2f}.",
+                )
+            )
+        for number, row in enumerate(team_post.objectives, start=1):
+            blocks.append(("h2", f"Objective {number} – {row.objective.title}"))
+            if post.graded:
+                blocks.append(("status", _grade_line(row.grade, row.status)))
+            for kr_number, kr_row in enumerate(row.key_results, start=1):
+                blocks.append(("kr", f"KR {kr_number} – {kr_row.key_result.title}"))
+                if post.graded:
+                    blocks.append(("status", _grade_line(kr_row.score.grade, kr_row.score.status)))
+        sentence = _heartbeat_sentence(team_post)
+        if sentence:
+            blocks.append(("p", sentence))
+            blocks.extend(("li", _packet_line(packet)) for packet in team_post.packets)
+        if team.tracker_url:
+            blocks.append(
+                (
+                    "link",
+                    f"You can follow the progress of these tasks in the {team.name} "
+                    f"issue tracker|{team.tracker_url}",
+                )
+            )
+        blocks.extend(("question", q) for q in QUESTIONS)
+        closing = "Let’s keep the conversation going!"
+        if team.discussion_url:
+            blocks.append(("link", f"{closing} Join the discussion|{team.discussion_url}"))
+        else:
+            blocks.append(("p", closing))
+    return blocks
+
+
+def render(post: Post, fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt == "html":
+        return _html(post)
+    text = _markdown(post)
+    if fmt == "discourse":
+        text += _poll(post)
+    return text
+
+
+def _markdown(post: Post) -> str:
+    lines: list[str] = []
+    for kind, text in _blocks(post):
+        if kind == "h1":
+            lines += [f"# {text}", ""]
+        elif kind == "h2":
+            lines += ["", f"## {text}", ""]
+        elif kind == "kr":
+            lines.append(f"- {text}")
+        elif kind == "status":
+            if lines and lines[-1].startswith("- "):
+                lines.append(f"  *{text}*")
+            else:
+                lines += [f"*{text}*", ""]
+        elif kind == "li":
+            lines.append(f"* {text}")
+        elif kind == "link":
+            words, url = text.rsplit("|", 1)
+            lines += ["", f"{words}: <{url}>", ""]
+        elif kind == "question":
+            lines += [text] if lines and lines[-1] in QUESTIONS else ["", text]
+        else:
+            lines += ["", text, ""]
+    return "\n".join(_squeeze(lines)).strip() + "\n"
+
+
+def _squeeze(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return out
+
+
+def _poll(post: Post) -> str:
+    """A Discourse poll: which objective interests you most (no "Objective n" labels)."""
+    options = [row.objective.title for team in post.teams for row in team.objectives]
+    if not options:
+        return ""
+    body = "\n".join(f"* {title}" for title in options)
+    question = "# Which objective interests you most?"
+    return f"\n[poll type=regular public=false]\n{question}\n{body}\n[/poll]\n"
+
+
+def _html(post: Post) -> str:
+    lines: list[str] = []
+    in_list = False
+    for kind, text in _blocks(post):
+        if kind == "status" and in_list:
+            lines[-1] = lines[-1].removesuffix("</li>") + f"\n<em>{escape(text)}</em></li>"
+            continue
+        if kind not in {"kr", "li"} and in_list:
+            lines.append("</ul>")
+            in_list = False
+        if kind in {"kr", "li"} and not in_list:
+            lines.append("<ul>")
+            in_list = True
+        if kind == "h1":
+            lines.append(f"<h1>{escape(text)}</h1>")
+        elif kind == "h2":
+            lines.append(f"<h2>{escape(text)}</h2>")
+        elif kind in {"kr", "li"}:
+            lines.append(f"<li>{escape(text)}</li>")
+        elif kind == "status":
+            lines.append(f"<p><em>{escape(text)}</em></p>")
+        elif kind == "link":
+            words, url = text.rsplit("|", 1)
+            lines.append(f'<p>{escape(words)}: <a href="{escape(url)}">{escape(url)}</a></p>')
+        else:
+            lines.append(f"<p>{escape(text)}</p>")
+    if in_list:
+        lines.append("</ul>")
+    return "\n".join(lines) + "\n"
