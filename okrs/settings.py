@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "okrs.org",
     "okrs.goals",
     "okrs.heartbeats",
+    "okrs.sync",
     "okrs.measures",
     "okrs.web",
     "ninja",
@@ -107,3 +108,10 @@ OKRS_WEBHOOK_BACKOFF_SECONDS = float(env_str("OKRS_WEBHOOK_BACKOFF_SECONDS", "30
 OKRS_WEBHOOK_THREAD_HORIZON = float(env_str("OKRS_WEBHOOK_THREAD_HORIZON", "300"))
 DEFAULT_FROM_EMAIL = env_str("OKRS_FROM_EMAIL", "okrs@localhost")
 OKRS_SITE_URL = env_str("OKRS_SITE_URL", "http://127.0.0.1:8000")
+
+# GitHub and Discourse sync (okrs.sync). Secrets come from the environment only.
+OKRS_GITHUB_API_URL = env_str("OKRS_GITHUB_API_URL", "https://api.github.com")
+OKRS_GITHUB_TOKEN = env_str("OKRS_GITHUB_TOKEN", "")
+OKRS_GITHUB_WEBHOOK_SECRET = env_str("OKRS_GITHUB_WEBHOOK_SECRET", "")
+OKRS_DISCOURSE_API_KEY = env_str("OKRS_DISCOURSE_API_KEY", "")
+OKRS_DISCOURSE_API_USERNAME = env_str("OKRS_DISCOURSE_API_USERNAME", "system")

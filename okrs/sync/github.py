@@ -1,0 +1,459 @@
+"""GitHub ⇄ okrs: issues become work packets, milestones heartbeats, labels key results.
+
+Rules (documented in README, "Syncing with GitHub"):
+
+- Pull requests among the issues are skipped.
+- A milestone maps to the heartbeat of the team's calendar whose name equals its title
+  (`Q1HB1`); else to the heartbeat whose dates contain its due date; else, when its title looks
+  like a heartbeat name (`Q1HB3`), has a due date inside a period and the team keeps its own
+  calendar, a heartbeat is created ending on the due date (at most 3 weeks long, after the
+  previous heartbeat). Otherwise the issue keeps no heartbeat and the run says so.
+- Labels matching the pattern (default `O2KR2`) link the key result with code `KR2` of the
+  objective with code `O2` of the team in the heartbeat's period (or the period containing the
+  issue's creation date). Labels `P1` / `P2` set the priority. An issue in a milestone is
+  committed to that heartbeat with its priority.
+- State: `closed` + `not_planned` → dropped, other `closed` → done, reopened → to do. A status
+  set in okrs (in progress, blocked) stays while GitHub's state does not change.
+- Assignees are the Responsible people, matched by `Profile.github_login`.
+- Task-list lines `- [ ] task (owner, Due: date)` are the checklist.
+- Incremental: only issues updated since the last successful run (`since` = the latest
+  `updated_at` that run saw, in GitHub's clock); an issue whose `updated_at` was already seen
+  is left alone, so runs are idempotent.
+- The other way, when the team opts in (`--push`): a packet created in okrs (after opting in)
+  without an issue gets one; a packet done or dropped in okrs closes its open issue.
+- A failure keeps everything synced before it, records the run as failed with what failed, and
+  does not move `since`, so the next run picks up the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from okrs.core.tasklist import parse_tasks
+from okrs.goals.models import KeyResult, Period
+from okrs.heartbeats import services
+from okrs.heartbeats.models import (
+    ChecklistItem,
+    EventKind,
+    Heartbeat,
+    PacketEvent,
+    PacketRole,
+    PacketStatus,
+    RasciRole,
+    WorkPacket,
+)
+from okrs.heartbeats.selectors import calendar_team
+from okrs.org.models import Team
+from okrs.sync.http import Client, SyncError
+from okrs.sync.models import IssueLink, MilestoneLink, RunStatus, SyncRun, SyncState
+
+HEARTBEAT_TITLE = re.compile(r"^Q[1-4]\s*HB\s*\d+$", re.IGNORECASE)
+MAX_HEARTBEAT_DAYS = 21
+REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def github_client(*, base_url: str, token: str, **kwargs: Any) -> Client:
+    headers = {
+        "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": "2022-11-28",
+        "User-Agent": "okrs-sync",
+    }
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return Client(base_url=base_url, headers=headers, **kwargs)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_pull_requests: int = 0
+    heartbeats_created: int = 0
+    pushed_created: int = 0
+    pushed_closed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _date(raw: str | None) -> dt.date | None:
+    parsed = parse_datetime(raw) if raw else None
+    return parsed.astimezone(dt.UTC).date() if parsed else None
+
+
+def _time(raw: str | None) -> dt.datetime | None:
+    return parse_datetime(raw) if raw else None
+
+
+# Milestones → heartbeats ------------------------------------------------------------------------
+
+
+def _create_heartbeat_for(team: Team, title: str, due: dt.date) -> Heartbeat | None:
+    period = Period.objects.filter(start__lte=due, end__gte=due).first()
+    if period is None:
+        return None
+    before = Heartbeat.objects.filter(team=team, end__lt=due).order_by("-end").first()
+    start = max(period.start, due - dt.timedelta(days=MAX_HEARTBEAT_DAYS - 1))
+    if before is not None:
+        start = max(start, before.end + dt.timedelta(days=1))
+    return services.heartbeat_create(
+        team=team, period=period, name=title.replace(" ", "").upper(), start=start, end=due
+    )
+
+
+def heartbeat_for_milestone(
+    state: SyncState, milestone: dict[str, Any] | None, counts: Counts
+) -> Heartbeat | None:
+    """The heartbeat a milestone maps to, by the rule in this module's docstring."""
+    if not milestone:
+        return None
+    link = (
+        MilestoneLink.objects.select_related("heartbeat")
+        .filter(repo=state, number=milestone["number"])
+        .first()
+    )
+    title, due = milestone.get("title") or "", _date(milestone.get("due_on"))
+    if link and link.heartbeat and (link.title, link.due_on) == (title, due):
+        return link.heartbeat
+    calendar = calendar_team(state.team)
+    beats = Heartbeat.objects.filter(team=calendar)
+    heartbeat = beats.filter(name__iexact=title.replace(" ", "")).first()
+    if heartbeat is None and due is not None:
+        heartbeat = beats.filter(start__lte=due, end__gte=due).first()
+    if heartbeat is None and due and HEARTBEAT_TITLE.match(title) and calendar == state.team:
+        try:
+            heartbeat = _create_heartbeat_for(calendar, title, due)
+        except ValidationError as exc:
+            counts.warnings.append(f"milestone {title!r}: {' '.join(exc.messages)}")
+        else:
+            counts.heartbeats_created += heartbeat is not None
+    if heartbeat is None:
+        counts.warnings.append(f"milestone {title!r} (due {due}) matches no heartbeat")
+    MilestoneLink.objects.update_or_create(
+        repo=state,
+        number=milestone["number"],
+        defaults={"title": title, "due_on": due, "heartbeat": heartbeat},
+    )
+    return heartbeat
+
+
+# Issues → packets -------------------------------------------------------------------------------
+
+
+def _status(issue: dict[str, Any], link: IssueLink | None, current: str | None) -> str:
+    seen = (link.state, link.state_reason) if link else None
+    now = (issue["state"], issue.get("state_reason") or "")
+    if current is not None and seen == now:
+        return current  # GitHub's state did not change: keep what okrs says
+    if issue["state"] == "closed":
+        return PacketStatus.DROPPED if now[1] == "not_planned" else PacketStatus.DONE
+    if current in (PacketStatus.IN_PROGRESS, PacketStatus.BLOCKED):
+        return current
+    return PacketStatus.TODO
+
+
+def _key_results(state: SyncState, labels: list[str], period: Period | None) -> list[KeyResult]:
+    if period is None:
+        return []
+    pattern = re.compile(state.label_pattern, re.IGNORECASE)
+    wanted = Q(pk__in=[])
+    for label in labels:
+        match = pattern.match(label)
+        if match:
+            wanted |= Q(
+                objective__code__iexact=f"O{int(match.group('objective'))}",
+                code__iexact=f"KR{int(match.group('kr'))}",
+            )
+    return list(
+        KeyResult.objects.filter(wanted, objective__team=state.team, objective__period=period)
+    )
+
+
+def _people_by_login(logins: list[str]) -> dict[str, Any]:
+    if not logins:
+        return {}
+    people = (
+        get_user_model()
+        .objects.filter(Q(profile__github_login__in=logins) | Q(username__in=logins))
+        .select_related("profile")
+    )
+    found: dict[str, Any] = {}
+    for person in people:
+        login = getattr(getattr(person, "profile", None), "github_login", "") or ""
+        if login:
+            found.setdefault(login.lower(), person)
+        found.setdefault(person.get_username().lower(), person)
+    return found
+
+
+def _sync_roles(packet: WorkPacket, assignees: list[str]) -> None:
+    people = _people_by_login(assignees)
+    wanted = {people[a.lower()].pk for a in assignees if a.lower() in people}
+    roles = PacketRole.objects.filter(packet=packet, role=RasciRole.RESPONSIBLE)
+    roles.exclude(person_id__in=wanted).delete()
+    have = set(roles.values_list("person_id", flat=True))
+    PacketRole.objects.bulk_create(
+        [
+            PacketRole(packet=packet, person_id=pk, role=RasciRole.RESPONSIBLE)
+            for pk in wanted - have
+        ]
+    )
+
+
+def _sync_checklist(packet: WorkPacket, body: str, year: int) -> None:
+    tasks = parse_tasks(body, default_year=year)
+    people = _people_by_login([t.owner for t in tasks if t.owner])
+    packet.checklist.all().delete()
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            packet=packet,
+            text=t.text[:500],
+            owner=people.get(t.owner.lower()) if t.owner else None,
+            owner_name=t.owner,
+            due=t.due,
+            done=t.done,
+            order=i,
+        )
+        for i, t in enumerate(tasks)
+    )
+
+
+def _period_for(heartbeat: Heartbeat | None, created: dt.date | None) -> Period | None:
+    if heartbeat is not None:
+        return heartbeat.period
+    if created is None:
+        return None
+    return Period.objects.filter(start__lte=created, end__gte=created).first()
+
+
+@transaction.atomic
+def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> WorkPacket | None:
+    """Create or update the packet mirroring `issue` (one transaction per issue)."""
+    if "pull_request" in issue:
+        counts.skipped_pull_requests += 1
+        return None
+    link = (
+        IssueLink.objects.select_for_update()
+        .select_related("packet")
+        .filter(repo=state, number=issue["number"])
+        .first()
+    )
+    updated = _time(issue.get("updated_at"))
+    if link and link.updated_at and updated and updated <= link.updated_at:
+        counts.unchanged += 1
+        return link.packet
+    heartbeat = heartbeat_for_milestone(state, issue.get("milestone"), counts)
+    labels = [label["name"] for label in issue.get("labels") or []]
+    priority = next((p for p in ("P1", "P2") if p in {x.upper() for x in labels}), "")
+    created = _date(issue.get("created_at"))
+    period = _period_for(heartbeat, created)
+    key_results = _key_results(state, labels, period)
+    body = issue.get("body") or ""
+    packet = link.packet if link else None
+    status = _status(issue, link, packet.status if packet else None)
+    title = (issue.get("title") or f"Issue #{issue['number']}")[:500]
+    if packet is None:
+        packet = services.packet_create(
+            team=state.team,
+            title=title,
+            actor=None,
+            description=body,
+            status=status,
+            priority=priority,
+            key_results=key_results,
+            external_url=issue["html_url"],
+        )
+        counts.created += 1
+    else:
+        services.packet_update(
+            packet=packet,
+            actor=None,
+            title=title,
+            description=body,
+            priority=priority,
+            key_results=key_results,
+            external_url=issue["html_url"],
+        )
+        services.packet_set_status(packet=packet, status=status, actor=None, note="GitHub")
+        counts.updated += 1
+    if heartbeat is not None and packet.heartbeat_id != heartbeat.pk:
+        services.commitment_add(heartbeat=heartbeat, packet=packet, priority=priority, actor=None)
+    elif heartbeat is None and packet.heartbeat_id is not None and not issue.get("milestone"):
+        PacketEvent.objects.create(
+            packet=packet,
+            kind=EventKind.SYNCED,
+            from_heartbeat=packet.heartbeat,
+            note="milestone removed",
+        )
+        packet.heartbeat = None
+        packet.save(update_fields=["heartbeat", "updated_at"])
+    _sync_roles(packet, [a["login"] for a in issue.get("assignees") or []])
+    year = (period.start.year if period else None) or (created.year if created else 2000)
+    _sync_checklist(packet, body, year)
+    IssueLink.objects.update_or_create(
+        repo=state,
+        number=issue["number"],
+        defaults={
+            "packet": packet,
+            "github_id": issue.get("id"),
+            "state": issue["state"],
+            "state_reason": issue.get("state_reason") or "",
+            "updated_at": updated,
+        },
+    )
+    PacketEvent.objects.create(
+        packet=packet, kind=EventKind.SYNCED, note=f"{state.repo}#{issue['number']}"
+    )
+    return packet
+
+
+# okrs → GitHub ----------------------------------------------------------------------------------
+
+
+def _labels_for(packet: WorkPacket) -> list[str]:
+    return [
+        f"{kr.objective.code}{kr.code}"
+        for kr in packet.key_results.all()
+        if kr.objective.code and kr.code
+    ] + ([packet.priority] if packet.priority else [])
+
+
+def push(state: SyncState, client: Client, counts: Counts) -> None:
+    """Create issues for new okrs packets and close issues of finished ones (team opted in)."""
+    if not state.push_enabled:
+        return
+    new = WorkPacket.objects.filter(team=state.team, github__isnull=True)
+    if state.push_since:
+        new = new.filter(created_at__gte=state.push_since)
+    for packet in new.prefetch_related("key_results__objective").order_by("id"):
+        payload: dict[str, Any] = {
+            "title": packet.title,
+            "body": packet.description,
+            "labels": _labels_for(packet),
+        }
+        milestone = MilestoneLink.objects.filter(repo=state, heartbeat_id=packet.heartbeat_id)
+        number = milestone.values_list("number", flat=True).first() if packet.heartbeat_id else None
+        if number:
+            payload["milestone"] = number
+        issue = client.request("POST", f"/repos/{state.repo}/issues", json=payload).json()
+        with transaction.atomic():
+            IssueLink.objects.create(
+                repo=state,
+                number=issue["number"],
+                github_id=issue.get("id"),
+                packet=packet,
+                state=issue.get("state", "open"),
+                updated_at=_time(issue.get("updated_at")),
+            )
+            packet.external_url = issue.get("html_url", "")
+            packet.save(update_fields=["external_url", "updated_at"])
+        counts.pushed_created += 1
+    finished = IssueLink.objects.filter(
+        repo=state, state="open", packet__status__in=[PacketStatus.DONE, PacketStatus.DROPPED]
+    ).select_related("packet")
+    for link in finished:
+        reason = "not_planned" if link.packet.status == PacketStatus.DROPPED else "completed"
+        issue = client.request(
+            "PATCH",
+            f"/repos/{state.repo}/issues/{link.number}",
+            json={"state": "closed", "state_reason": reason},
+        ).json()
+        link.state, link.state_reason = "closed", reason
+        link.updated_at = _time(issue.get("updated_at")) or link.updated_at
+        link.save(update_fields=["state", "state_reason", "updated_at"])
+        counts.pushed_closed += 1
+
+
+# The run ----------------------------------------------------------------------------------------
+
+
+def sync_state_for(
+    *, repo: str, team: Team, label_pattern: str | None = None, push: bool | None = None
+) -> SyncState:
+    """The repository's sync settings, created on first use; refuses a repo of another team."""
+    if not REPO.match(repo):
+        raise ValidationError(f"{repo!r}: expected OWNER/REPO, e.g. mozilla/reps")
+    if label_pattern is not None:
+        try:
+            groups = re.compile(label_pattern).groupindex
+        except re.error as exc:
+            raise ValidationError(f"--label-pattern {label_pattern!r}: {exc}") from exc
+        if not {"objective", "kr"} <= set(groups):
+            raise ValidationError(
+                f"--label-pattern {label_pattern!r}: needs the named groups (?P<objective>…) "
+                "and (?P<kr>…)"
+            )
+    state, _ = SyncState.objects.get_or_create(repo=repo, defaults={"team": team})
+    if state.team_id != team.pk:
+        raise ValidationError(f"{repo} is already synced for the team {state.team.slug}.")
+    changed = []
+    if label_pattern is not None and label_pattern != state.label_pattern:
+        state.label_pattern, changed = label_pattern, [*changed, "label_pattern"]
+    if push is not None and push != state.push_enabled:
+        state.push_enabled, changed = push, [*changed, "push_enabled"]
+        if push and state.push_since is None:
+            state.push_since, changed = timezone.now(), [*changed, "push_since"]
+    if changed:
+        state.save(update_fields=changed)
+    return state
+
+
+def sync_github(*, state: SyncState, client: Client) -> SyncRun:
+    """Pull milestones and issues changed since the last run, then push (when opted in)."""
+    run = SyncRun.objects.create(kind="github", target=state.repo)
+    counts = Counts()
+    cursor = state.last_synced_at  # GitHub's own clock: the latest `updated_at` seen
+    step = "milestones"
+    try:
+        for page in client.pages(
+            f"/repos/{state.repo}/milestones", {"state": "all", "per_page": 100}
+        ):
+            for milestone in page:
+                with transaction.atomic():
+                    heartbeat_for_milestone(state, milestone, counts)
+        step = "issues"
+        params: dict[str, Any] = {
+            "state": "all",
+            "per_page": 100,
+            "sort": "updated",
+            "direction": "asc",
+        }
+        if state.last_synced_at:
+            params["since"] = state.last_synced_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        failed: list[str] = []
+        for page in client.pages(f"/repos/{state.repo}/issues", params):
+            for issue in page:
+                seen = _time(issue.get("updated_at"))
+                if seen and (cursor is None or seen > cursor):
+                    cursor = seen
+                try:
+                    upsert_issue(state, issue, counts)
+                except ValidationError as exc:
+                    failed.append(f"#{issue.get('number')}: {' '.join(exc.messages)}")
+        if failed:
+            raise ValidationError(f"issues not synced: {'; '.join(failed)}")
+        step = "push"
+        push(state, client, counts)
+    except (SyncError, ValidationError) as exc:
+        message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        run.status, run.error = RunStatus.FAILED, f"{step}: {' '.join(message)}"
+    else:
+        state.last_synced_at = cursor
+        state.save(update_fields=["last_synced_at"])
+        run.status = RunStatus.OK
+    run.finished_at, run.counts = timezone.now(), counts.as_dict()
+    run.counts["requests"] = client.requests
+    run.save()
+    return run
