@@ -1,0 +1,157 @@
+"""Deliveries: signed, sent after commit off the request, retried with backoff, logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from okrs.api.services import token_create
+from okrs.goals.services import checkin_create
+from okrs.hooks.models import Attempt, Delivery, DeliveryState
+from okrs.hooks.rules import SIGNATURE_HEADER, sign, verify
+from okrs.hooks.sender import deliver_due
+from okrs.hooks.services import subscription_create
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _subscribe(cast: Any, url: str, events: list[str]) -> Any:
+    return subscription_create(team=cast.team, url=url, events=events, created_by=cast.lead)
+
+
+def test_receiver_gets_a_correctly_signed_check_in(cast: Any, receiver: Any) -> None:
+    hook = _subscribe(cast, receiver.url, ["checkin.recorded"])
+    _, token = token_create(person=cast.member, name="t")
+    response = Client().post(
+        f"/api/v1/key-results/{cast.kr.pk}/checkins",
+        {"value": 10, "note": "first"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+    assert receiver.received == []  # nothing is sent inside the request
+    assert deliver_due() == 1
+    [got] = receiver.received
+    assert got["headers"]["X-Okrs-Event"] == "checkin.recorded"
+    assert verify(hook.secret, got["body"], got["headers"][SIGNATURE_HEADER])
+    assert not verify("another secret", got["body"], got["headers"][SIGNATURE_HEADER])
+    body = json.loads(got["body"])
+    assert body["team"] == "reps"
+    assert body["data"]["checkin"]["value"] == 10
+    assert body["data"]["key_result"]["id"] == cast.kr.pk
+    delivery = Delivery.objects.get()
+    assert delivery.state == DeliveryState.DELIVERED and delivery.attempts == 1
+
+
+def test_signature_is_hmac_sha256_of_the_body() -> None:
+    import hashlib
+    import hmac
+
+    expected = hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
+    assert sign("k", b"{}") == f"sha256={expected}"
+
+
+def test_failing_receiver_gets_retries_with_backoff_and_they_are_logged(
+    cast: Any, receiver: Any, settings: Any
+) -> None:
+    settings.OKRS_WEBHOOK_MAX_ATTEMPTS = 3
+    receiver.status = 500
+    _subscribe(cast, receiver.url, ["checkin.recorded"])
+    checkin_create(key_result=cast.kr, value=5, author=cast.member)
+    start = timezone.now()
+    assert deliver_due(now=start) == 1
+    delivery = Delivery.objects.get()
+    assert delivery.state == DeliveryState.PENDING
+    assert delivery.next_attempt_at == start + dt.timedelta(seconds=30)
+    assert deliver_due(now=start + dt.timedelta(seconds=29)) == 0  # not due yet
+    assert deliver_due(now=start + dt.timedelta(seconds=30)) == 1
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at == start + dt.timedelta(seconds=30 + 60)
+    assert deliver_due(now=start + dt.timedelta(seconds=90)) == 1
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.FAILED and delivery.attempts == 3
+    log = list(Attempt.objects.filter(delivery=delivery).values_list("status_code", "error"))
+    assert log == [(500, "HTTP 500")] * 3
+    assert len(receiver.received) == 3
+    assert deliver_due(now=start + dt.timedelta(days=1)) == 0  # given up
+
+
+def test_unreachable_receiver_is_logged_and_retried(cast: Any, receiver: Any) -> None:
+    _subscribe(cast, "http://127.0.0.1:9/nothing-listens", ["checkin.recorded"])
+    checkin_create(key_result=cast.kr, value=5, author=cast.member)
+    assert deliver_due() == 1
+    attempt = Attempt.objects.get()
+    assert attempt.status_code is None and "ConnectError" in attempt.error
+    assert Delivery.objects.get().state == DeliveryState.PENDING
+
+
+def test_rolled_back_change_queues_nothing(cast: Any, receiver: Any) -> None:
+    _subscribe(cast, receiver.url, ["checkin.recorded"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        checkin_create(key_result=cast.kr, value=5, author=cast.member)
+        raise RuntimeError("abort")
+    assert Delivery.objects.count() == 0
+
+
+def test_status_change_objective_and_packet_events(cast: Any, receiver: Any) -> None:
+    _subscribe(
+        cast,
+        receiver.url,
+        ["status.changed", "objective.created", "objective.changed", "packet.changed"],
+    )
+    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)
+    f.objective(team=cast.team, title="Another")
+    cast.objective.title = "Grow more"
+    cast.objective.save()
+    from okrs.heartbeats.models import WorkPacket
+
+    WorkPacket.objects.create(team=cast.team, title="Write the guide")
+    events = list(Delivery.objects.order_by("id").values_list("event", flat=True))
+    assert events == ["status.changed", "objective.created", "objective.changed", "packet.changed"]
+    status = Delivery.objects.get(event="status.changed").payload
+    assert status["from"] == "no_data" and status["to"] != "no_data"
+
+
+def test_other_teams_events_are_not_sent(cast: Any, receiver: Any) -> None:
+    _subscribe(cast, receiver.url, ["checkin.recorded", "objective.created"])
+    other = f.key_result(objective=f.objective(team=f.team("elsewhere")))
+    checkin_create(key_result=other, value=1, author=None)
+    assert Delivery.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_thread_delivers_without_blocking_the_request(
+    receiver: Any, settings: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the sender thread needs its own connection to a real database")
+    settings.OKRS_WEBHOOK_THREAD = True
+    receiver.delay = 1.5
+    lead, team = f.person("lead"), f.team("reps")
+    f.membership(lead, team, "lead")
+    kr = f.key_result(objective=f.objective(team=team))
+    subscription_create(team=team, url=receiver.url, events=["checkin.recorded"], created_by=lead)
+    _, token = token_create(person=lead, name="t")
+    started = time.monotonic()
+    response = Client().post(
+        f"/api/v1/key-results/{kr.pk}/checkins",
+        {"value": 3},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 201
+    assert elapsed < 1.0, f"the request waited {elapsed:.2f}s for the receiver"
+    assert len(receiver.wait_for(1)) == 1
+    deadline = time.monotonic() + 10
+    while Delivery.objects.get().state != DeliveryState.DELIVERED and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Delivery.objects.get().state == DeliveryState.DELIVERED
