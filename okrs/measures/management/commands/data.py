@@ -15,6 +15,8 @@ from okrs.measures.services import import_and_measure
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data work needs no URL or template checks
+
     help = "Import datasets (survey responses, activities, facts, events) or load the demo data."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,6 +26,9 @@ class Command(BaseCommand):
         imp.add_argument("file", type=Path)
         imp.add_argument("--quiet", action="store_true", help="No progress bar.")
         sub.add_parser("demo", help="Load the demo datasets and measure the Reps 2017-Q1 KRs.")
+        bench = sub.add_parser("bench", help="Write benchmark files (and the KRs that read them).")
+        bench.add_argument("directory", type=Path)
+        bench.add_argument("--rows", type=int, default=1_000_000)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "demo":
@@ -31,6 +36,12 @@ class Command(BaseCommand):
 
             summary = load_demo_datasets()
             self.stdout.write(summary)
+            return
+        if options["action"] == "bench":
+            from okrs.measures.bench import write_benchmark_files
+
+            for path in write_benchmark_files(options["directory"], options["rows"]):
+                self.stdout.write(f"wrote {path}")
             return
         self._import(options["kind"], options["file"], quiet=options["quiet"])
 

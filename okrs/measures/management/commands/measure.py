@@ -13,6 +13,8 @@ from okrs.measures.services import computed_key_results, measure_all, measure_hi
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data work needs no URL or template checks
+
     help = "Recompute computed key results; a check-in is recorded only when the value changed."
 
     def add_arguments(self, parser: CommandParser) -> None:
