@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from okrs.core.docparse import ParsedObjective, parse_okrs
+from okrs.core.docparse import parse_okrs
 from okrs.core.krparse import ParsedKR, period_from_slug
 from okrs.core.krparse import Period as PeriodSpan
 from okrs.core.okrlint import CHECKS
@@ -97,6 +97,58 @@ def _clean(instance: Any, where: str, exclude: list[str] | None = None) -> None:
         raise DocumentError(f"{where}: {problems}") from None
 
 
+@dataclass
+class KRDraft:
+    """A key result about to be saved: the parse, possibly corrected by a person."""
+
+    code: str
+    title: str
+    fields: dict[str, Any]
+    line: int | None = None
+    text: str = ""
+    strict: bool = False
+    change: float | None = None
+    milestones: list[dict[str, Any]] = field(default_factory=list)
+    uncertain: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ObjectiveDraft:
+    code: str
+    title: str
+    line: int | None = None
+    key_results: list[KRDraft] = field(default_factory=list)
+
+
+def drafts_from_text(text: str, period: Period) -> list[ObjectiveDraft]:
+    """Parse a document into drafts for ``period`` (nothing is saved)."""
+    return [
+        ObjectiveDraft(
+            code=parsed.code,
+            title=parsed.title,
+            line=parsed.line,
+            key_results=[
+                KRDraft(
+                    code=line.code,
+                    title=line.text,
+                    fields=key_result_fields(kr),
+                    line=line.line,
+                    text=line.text,
+                    strict=kr.strict,
+                    change=kr.change,
+                    milestones=[
+                        {"value": m.value, "deadline": m.deadline.isoformat()}
+                        for m in kr.milestones
+                    ],
+                    uncertain=[{"field": u.field, "reason": u.reason} for u in kr.uncertain],
+                )
+                for line, kr in parsed.key_results
+            ],
+        )
+        for parsed in parse_okrs(text, span_of(period))
+    ]
+
+
 @transaction.atomic
 def document_import(
     *,
@@ -113,70 +165,80 @@ def document_import(
     """
     team, created_team = team_get_or_create(slug=team_slug)
     period, created_period = period_get_or_create(slug=period_slug)
-    parsed = parse_okrs(text, span_of(period))
-    if not parsed:
+    result = drafts_import(
+        team=team, period=period, drafts=drafts_from_text(text, period), publish=publish
+    )
+    result.created_team, result.created_period = created_team, created_period
+    return result
+
+
+@transaction.atomic
+def drafts_import(
+    *, team: Team, period: Period, drafts: list[ObjectiveDraft], publish: bool = False
+) -> ImportResult:
+    """Save reviewed drafts as the team's objectives and KRs in ``period``, all or nothing."""
+    if not drafts:
         raise DocumentError(
             "no objectives found: write 'Objective 1 – …' or a heading, then its KRs"
         )
-    result = ImportResult(
-        team=team, period=period, created_team=created_team, created_period=created_period
-    )
-    taken = set(Objective.objects.filter(team=team, period=period).values_list("code", flat=True))
-    start = Objective.objects.filter(team=team, period=period).count()
-    for index, parsed_objective in enumerate(parsed):
-        if parsed_objective.code in taken:
+    result = ImportResult(team=team, period=period)
+    existing = Objective.objects.filter(team=team, period=period)
+    taken = set(existing.values_list("code", flat=True))
+    start = existing.count()
+    for index, draft in enumerate(drafts):
+        where = f"line {draft.line}" if draft.line else f"objective {index + 1}"
+        if draft.code in taken:
             raise DocumentError(
-                f"line {parsed_objective.line}: {team.slug} already has an objective "
-                f"{parsed_objective.code} in {period.slug}"
+                f"{where}: {team.slug} already has an objective {draft.code} in {period.slug}"
             )
+        taken.add(draft.code)
         objective = _objective_create(
-            parsed_objective, team=team, period=period, publish=publish, order=start + index
+            draft, where=where, team=team, period=period, publish=publish, order=start + index
         )
         result.objectives.append(objective)
-        result.key_results.extend(_key_results_create(parsed_objective, objective=objective))
+        result.key_results.extend(_key_results_create(draft, objective=objective))
     return result
 
 
 def _objective_create(
-    parsed: ParsedObjective, *, team: Team, period: Period, publish: bool, order: int
+    draft: ObjectiveDraft, *, where: str, team: Team, period: Period, publish: bool, order: int
 ) -> Objective:
-    if not parsed.title:
-        raise DocumentError(f"line {parsed.line}: KRs without an objective above them")
+    if not draft.title.strip():
+        raise DocumentError(f"{where}: key results without an objective title above them")
     objective = Objective(
         team=team,
         period=period,
-        code=parsed.code,
-        title=parsed.title[:500],
+        code=draft.code,
+        title=draft.title.strip()[:500],
         order=order,
         state=ObjectiveState.PUBLISHED if publish else ObjectiveState.DRAFT,
     )
-    _clean(objective, f"line {parsed.line}", exclude=["team", "period", "owner"])
+    _clean(objective, where, exclude=["team", "period", "owner"])
     objective.save()
     return objective
 
 
-def _key_results_create(parsed: ParsedObjective, *, objective: Objective) -> list[KeyResult]:
+def _key_results_create(draft: ObjectiveDraft, *, objective: Objective) -> list[KeyResult]:
     created = []
-    for order, (line, kr) in enumerate(parsed.key_results):
+    for order, kr in enumerate(draft.key_results):
         key_result = KeyResult(
             objective=objective,
-            code=line.code,
-            title=line.text[:500],
+            code=kr.code,
+            title=kr.title.strip()[:500],
             order=order,
-            **key_result_fields(kr),
+            **kr.fields,
         )
-        _clean(key_result, f"line {line.line} ({line.text[:60]!r})", exclude=["owner"])
+        where = f"line {kr.line} ({kr.title[:60]!r})" if kr.line else repr(kr.title[:60])
+        _clean(key_result, where, exclude=["owner"])
         key_result.save()
         KeyResultSource.objects.create(
             key_result=key_result,
-            text=line.text,
-            line=line.line,
+            text=kr.text or kr.title,
+            line=kr.line,
             strict=kr.strict,
             change=kr.change,
-            milestones=[
-                {"value": m.value, "deadline": m.deadline.isoformat()} for m in kr.milestones
-            ],
-            uncertain=[{"field": u.field, "reason": u.reason} for u in kr.uncertain],
+            milestones=kr.milestones,
+            uncertain=kr.uncertain,
         )
         created.append(key_result)
     return created
@@ -203,3 +265,14 @@ def lint_silence_create(
         defaults={"reason": reason, "created_by": author},
     )
     return silence
+
+
+@transaction.atomic
+def drafts_save(
+    *, team: Team, period_slug: str, drafts: list[ObjectiveDraft], publish: bool = False
+) -> ImportResult:
+    """``drafts_import`` into the period named ``period_slug``, created when missing."""
+    period, created = period_get_or_create(slug=period_slug)
+    result = drafts_import(team=team, period=period, drafts=drafts, publish=publish)
+    result.created_period = created
+    return result

@@ -1,0 +1,158 @@
+"""The paste page: leads only, parse beside the text with doubts highlighted, corrected save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from okrs.documents.models import KeyResultSource
+from okrs.goals.models import KeyResult, Objective, Period
+from okrs.org.models import Team
+from tests import factories as f
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_3162e86b6dcbab8b.txt"
+DOC = (
+    "Our plans for the quarter.\n\n"
+    "Objective 1 – Grow the community\n"
+    "KR 1 – At least 50 Reps have given feedback\n"
+    "KR 2 – Report delivered by early Feb\n"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reps() -> Team:
+    return f.team("reps")
+
+
+@pytest.fixture
+def lead(reps: Team) -> Client:
+    client = Client()
+    person = f.person("lead")
+    f.membership(person, reps, role="lead")
+    client.force_login(person)
+    return client
+
+
+def _url(team: Team) -> str:
+    return reverse("documents:paste", args=[team.slug])
+
+
+def test_only_leads_may_import(reps: Team) -> None:
+    assert Client().get(_url(reps)).status_code == 302  # to the login page
+    member = f.person("member")
+    f.membership(member, reps, role="member")
+    client = Client()
+    client.force_login(member)
+    assert client.get(_url(reps)).status_code == 403
+    assert client.post(_url(reps), {"text": DOC, "period": "2017-Q1"}).status_code == 403
+    hidden = f.team("hidden", visibility="private")
+    assert client.get(_url(hidden)).status_code == 404
+
+
+def test_preview_shows_the_parse_beside_the_text_with_doubts(lead: Client, reps: Team) -> None:
+    response = lead.post(_url(reps), {"text": DOC, "period": "2017-Q1", "action": "preview"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<li value="3" class="objective">Objective 1 – Grow the community</li>' in html
+    assert '<li value="4" class="kr">' in html
+    assert '<li value="5" class="kr uncertain">KR 2 – Report delivered by early Feb</li>' in html
+    assert 'value="Grow the community"' in html
+    assert '<option value="at_least" selected>' in html
+    assert "Review deadline: &#x27;by early Feb&#x27; names no day" in html
+    assert Objective.objects.count() == 0  # nothing saved by a preview
+    assert not Period.objects.filter(slug="2017-Q1").exists()
+
+
+def test_save_takes_the_corrections(lead: Client, reps: Team) -> None:
+    data = {
+        "text": DOC,
+        "period": "2017-Q1",
+        "action": "save",
+        "o-count": "1",
+        "o-0-code": "O1",
+        "o-0-title": "Grow the community",
+        "o-0-line": "3",
+        "k-0-count": "2",
+        "k-0-0-code": "KR1",
+        "k-0-0-title": "At least 50 Reps have given feedback",
+        "k-0-0-direction": "at_least",
+        "k-0-0-target": "60",
+        "k-0-0-unit": "people",
+        "k-0-0-meta": '{"text": "At least 50 Reps have given feedback", "uncertain": []}',
+        "k-0-1-code": "KR2",
+        "k-0-1-title": "Report delivered",
+        "k-0-1-direction": "milestone",
+        "k-0-1-deadline": "2017-02-10",
+    }
+    response = lead.post(_url(reps), data)
+    assert response.status_code == 302
+    objective = Objective.objects.get(team=reps, period__slug="2017-Q1")
+    assert (objective.title, objective.state) == ("Grow the community", "draft")
+    krs = list(objective.key_results.order_by("order"))
+    assert [(k.direction, k.target, k.unit) for k in krs] == [
+        ("at_least", 60, "people"),
+        ("milestone", None, ""),
+    ]
+    assert str(krs[1].deadline) == "2017-02-10"
+    assert KeyResultSource.objects.get(key_result=krs[0]).text.startswith("At least 50")
+
+
+def test_bad_input_says_where_and_saves_nothing(lead: Client, reps: Team) -> None:
+    data = {
+        "text": DOC,
+        "period": "2017-Q1",
+        "action": "save",
+        "o-count": "1",
+        "o-0-title": "Grow",
+        "k-0-count": "2",
+        "k-0-0-title": "Fine one",
+        "k-0-0-direction": "milestone",
+        "k-0-1-title": "Broken one",
+        "k-0-1-direction": "increase",
+        "k-0-1-target": "lots",
+    }
+    response = lead.post(_url(reps), data)
+    assert response.status_code == 400
+    assert "Key result &#x27;Broken one&#x27;: target &#x27;lots&#x27; is not a number." in (
+        response.content.decode()
+    )
+    data["k-0-1-target"] = ""
+    response = lead.post(_url(reps), data)
+    assert response.status_code == 400 and "target" in response.content.decode()
+    assert Objective.objects.count() == 0 and KeyResult.objects.count() == 0
+    assert not Period.objects.filter(slug="2017-Q1").exists()
+
+
+def test_bad_period_name(lead: Client, reps: Team) -> None:
+    response = lead.post(_url(reps), {"text": DOC, "period": "someday", "action": "preview"})
+    assert (
+        response.status_code == 400 and "expected a name like 2017-Q1" in response.content.decode()
+    )
+
+
+def test_csrf_is_enforced(reps: Team) -> None:
+    client = Client(enforce_csrf_checks=True)
+    person = f.person("lead2")
+    f.membership(person, reps, role="lead")
+    client.force_login(person)
+    assert client.post(_url(reps), {"text": DOC, "period": "2017-Q1"}).status_code == 403
+
+
+def test_preview_runs_a_fixed_number_of_queries(lead: Client, reps: Team) -> None:
+    f.period("2017-Q1")
+
+    def count(text: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = lead.post(_url(reps), {"text": text, "period": "2017-Q1"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    seed = SEED.read_text(encoding="utf-8")
+    assert count(DOC) == count(seed * 1) == count("\n".join([seed] * 6))
