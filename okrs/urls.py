@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("okrs.web.urls")),
     path("", include("okrs.heartbeats.urls")),
+    path("", include("okrs.documents.urls")),
     path("", include("okrs.sync.urls")),
     path("", include("okrs.api.urls")),
 ]
