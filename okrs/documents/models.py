@@ -71,3 +71,15 @@ class LintSilence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} silenced on {self.objective or self.key_result}"
+
+
+class CarriedKeyResult(models.Model):
+    """A key result copied into the next period by carry-over: where it came from."""
+
+    source = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="carried_into")
+    copy = models.OneToOneField(KeyResult, on_delete=models.CASCADE, related_name="carried_from")
+    last_value = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.copy}"
