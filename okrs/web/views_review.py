@@ -1,0 +1,135 @@
+"""The end-of-quarter review: every key result's final grade, committed against aspirational,
+and how the grades are distributed. Scores are taken as of the period's last day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from okrs.core.charts import GRADE_BUCKETS, grade_buckets, histogram_svg, number
+from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
+from okrs.core.rollup import weighted_mean
+from okrs.goals.access import visible_objectives
+from okrs.goals.models import Period
+from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, scoreboard
+from okrs.web.views_map import key_result_href, objective_href
+
+
+@dataclass(frozen=True)
+class CommitmentSummary:
+    """How the key results of one kind of commitment ended."""
+
+    commitment: Commitment
+    label: str
+    expected: float
+    count: int
+    graded: int
+    mean: float | None
+    reached: int
+
+    @property
+    def ungraded(self) -> int:
+        return self.count - self.graded
+
+
+def summarize(commitment: Commitment, grades: Iterable[float | None]) -> CommitmentSummary:
+    """Mean grade and how many reached the expected final grade (1.0 committed, 0.7
+    aspirational); key results without a check-in count in `count` but not in the mean."""
+    values = list(grades)
+    graded = [g for g in values if g is not None]
+    expected = EXPECTED_FINAL_GRADE[commitment]
+    return CommitmentSummary(
+        commitment=commitment,
+        label=commitment.value.title(),
+        expected=expected,
+        count=len(values),
+        graded=len(graded),
+        mean=weighted_mean((g, 1.0) for g in graded),
+        reached=sum(1 for g in graded if g >= expected - 1e-9),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    objective: ObjectiveRow
+    key_result: KeyResultRow
+    objective_href: str
+    key_result_href: str
+
+    @property
+    def reached(self) -> bool | None:
+        grade = self.key_result.score.grade
+        if grade is None:
+            return None
+        expected = EXPECTED_FINAL_GRADE[Commitment(self.objective.objective.commitment)]
+        return grade >= expected - 1e-9
+
+
+def review_lines(board: Scoreboard) -> list[tuple[TeamRow, list[ReviewLine]]]:
+    """Every key result of the board, grouped by team, with the links of its row."""
+    return [
+        (
+            team_row,
+            [
+                ReviewLine(
+                    objective=row,
+                    key_result=kr_row,
+                    objective_href=objective_href(row.objective.pk),
+                    key_result_href=key_result_href(kr_row.key_result.pk),
+                )
+                for row in team_row.objectives
+                for kr_row in row.key_results
+            ],
+        )
+        for team_row in board.teams
+    ]
+
+
+def bucket_label(low: float, high: float) -> str:
+    return f"{number(low)}–{number(high)}"
+
+
+def period_review(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/periods/<slug>/review/`: the period's final grades, for what the reader may see."""
+    period = get_object_or_404(Period, slug=slug)
+    board = scoreboard(period, visible_objectives(request.user), on=period.end)
+    krs = [(row, kr_row) for row in board.objectives for kr_row in row.key_results]
+    by_commitment = {
+        commitment: summarize(
+            commitment,
+            (k.score.grade for row, k in krs if row.objective.commitment == commitment),
+        )
+        for commitment in Commitment
+    }
+    grades = [k.score.grade for _, k in krs if k.score.grade is not None]
+    counts = grade_buckets(grades)
+    bars = [
+        (bucket_label(low, high), count)
+        for (low, high), count in zip(GRADE_BUCKETS, counts, strict=True)
+    ]
+    histogram = histogram_svg(
+        bars=bars, title=f"Distribution of final key result grades, {period}", chart_id="grades"
+    )
+    return render(
+        request,
+        "web/review.html",
+        {
+            "period": period,
+            "board": board,
+            "teams": review_lines(board),
+            "summaries": list(by_commitment.values()),
+            "bars": bars,
+            "ungraded": len(krs) - len(grades),
+            "kr_count": len(krs),
+            # histogram_svg escapes every text it writes
+            "histogram": mark_safe(histogram),
+            "finished": timezone.localdate() > period.end,
+            "periods": Period.objects.order_by("-start"),
+            "title": f"Review {period}",
+        },
+    )

@@ -1,0 +1,136 @@
+"""The alignment map page: visible goals only, links and grades as text, constant queries."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.web_viz.conftest import World, grow
+
+pytestmark = pytest.mark.django_db
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def _svg(html: str) -> ET.Element:
+    match = re.search(r"<svg .*?</svg>", html, re.S)
+    assert match, "the page has no SVG"
+    return ET.fromstring(match.group(0))
+
+
+def _nodes(root: ET.Element, kind: str) -> dict[int, ET.Element]:
+    attribute = {"objective": "data-objective", "kr": "data-key-result"}[kind]
+    return {
+        int(a.attrib[attribute]): a
+        for a in root.iter("{http://www.w3.org/2000/svg}a")
+        if attribute in a.attrib
+    }
+
+
+def _edges(root: ET.Element) -> set[tuple[int, int]]:
+    return {
+        (int(p.attrib["data-child"]), int(p.attrib["data-parent"]))
+        for p in root.findall(".//svg:path[@class='map-edge']", NS)
+    }
+
+
+def test_map_shows_teams_objectives_krs_with_links_grades_and_status(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/map/", {"period": "2017-Q1"})
+    assert response.status_code == 200
+    root = _svg(response.content.decode())
+    assert root.attrib["role"] == "img"
+    objectives = _nodes(root, "objective")
+    assert set(objectives) == {world.parent.pk, world.child.pk, world.aspirational.pk}
+    assert objectives[world.child.pk].attrib["href"] == f"/objectives/{world.child.pk}/"
+    krs = _nodes(root, "kr")
+    assert krs[world.kr_parent.pk].attrib["href"] == f"/key-results/{world.kr_parent.pk}/"
+    # the grade and the status are text, not colour only
+    label = objectives[world.parent.pk].attrib["aria-label"]
+    assert "grade 1.00" in label and "On track" in label
+    texts = "".join(objectives[world.parent.pk].itertext())
+    assert "Grade 1.00" in texts and "On track" in texts
+    assert "status-on_track" in objectives[world.parent.pk].attrib["class"]
+    assert _edges(root) == {(world.child.pk, world.parent.pk)}
+
+
+def test_contributing_team_is_drawn_right_of_its_parent_team(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    root = _svg(client.get("/map/").content.decode())
+    bands = {int(g.attrib["data-team"]): g for g in root.findall(".//svg:g[@class='map-team']", NS)}
+    x = {key: float(g.find("svg:rect", NS).attrib["x"]) for key, g in bands.items()}  # type: ignore[union-attr]
+    assert x[world.reps.pk] > x[world.cdt.pk]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_private_objectives_and_their_links_are_absent_for_outsiders(
+    client, world: World, who: str
+) -> None:  # type: ignore[no-untyped-def]
+    if who == "outsider":
+        client.force_login(world.outsider)
+    html = client.get("/map/").content.decode()
+    assert "Zebra" not in html and "Hush" not in html
+    root = _svg(html)
+    shown = set(_nodes(root, "objective"))
+    assert world.private.pk not in shown and world.secret.pk not in shown
+    assert all(
+        world.private.pk not in edge and world.secret.pk not in edge for edge in _edges(root)
+    )
+
+
+def test_members_see_their_private_objective_but_not_another_private_team(
+    client, world: World
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.member)
+    root = _svg(client.get("/map/").content.decode())
+    shown = set(_nodes(root, "objective"))
+    assert world.private.pk in shown and world.secret.pk not in shown
+    assert _edges(root) == {(world.child.pk, world.parent.pk), (world.private.pk, world.parent.pk)}
+
+
+def test_superuser_sees_every_link(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories as f
+
+    client.force_login(f.person("root", is_superuser=True))
+    root = _svg(client.get("/map/").content.decode())
+    assert (world.secret.pk, world.child.pk) in _edges(root)
+
+
+def test_text_alternative_lists_the_same_goals(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/map/").content.decode()
+    details = html[html.index('<details class="map-list">') :]
+    assert (
+        "Grow the core community" in details and f'href="/objectives/{world.child.pk}/"' in details
+    )
+    assert "A unified onboarding approach → O1 Grow the core community" in details
+
+
+def test_titles_are_escaped(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    world.parent.title = '<script>alert("x")</script> & more'
+    world.parent.save()
+    html = client.get("/map/").content.decode()
+    assert "<script>alert" not in html
+    _svg(html)  # still well-formed
+
+
+def test_unknown_period_is_404_and_no_period_explains(client, db) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/map/").status_code == 200
+    assert "No period" in client.get("/map/").content.decode()
+    from tests import factories as f
+
+    f.period()
+    assert client.get("/map/", {"period": "1999-Q9"}).status_code == 404
+
+
+def test_map_query_count_does_not_grow_with_objectives(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.member)
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/map/").status_code == 200
+    grow(40, team_slug="bulk2")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/map/")
+    assert response.status_code == 200
+    assert len(_nodes(_svg(response.content.decode()), "objective")) >= 46
+    assert len(large) == len(small)

@@ -1,0 +1,94 @@
+"""The end-of-period review: final grades, committed against aspirational, the distribution."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from okrs.core.pacing import Commitment
+from okrs.web.views_review import summarize
+from tests import factories as f
+from tests.web_viz.conftest import World, grow
+
+pytestmark = pytest.mark.django_db
+
+
+def _review(client, slug: str = "2017-Q1") -> str:  # type: ignore[no-untyped-def]
+    response = client.get(f"/periods/{slug}/review/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _section(html: str, ident: str) -> str:
+    start = html.index(f'id="{ident}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_review_shows_final_grades_and_commitment_summaries(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    html = _review(client)
+    # public KRs: parent 11.5 NPS (grade 1.0), child milestone done (1.0), aspirational 8/10 (0.8)
+    committed = _section(html, "summary-committed")
+    assert "1.00</span> mean grade of 2 key results" in committed
+    assert "<strong>2</strong> of 2 reached 1.00" in committed
+    aspirational = _section(html, "summary-aspirational")
+    assert "0.80</span> mean grade of 1 key result" in aspirational
+    assert "<strong>1</strong> of 1 reached 0.70" in aspirational
+    assert f'href="/key-results/{world.kr_parent.pk}/"' in html
+    assert "Core community sentiment NPS" in html and "11.5 NPS" in html
+
+
+def test_grades_are_taken_at_the_period_end(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    f.checkin(world.kr_parent, 5, "2017-04-15T00:00:00")  # after the period: ignored
+    html = _review(client)
+    assert "<strong>2</strong> of 2 reached 1.00" in _section(html, "summary-committed")
+
+
+def test_histogram_counts_the_grade_buckets(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    low = f.key_result(objective=world.child, title="Low one", baseline=0, target=10)
+    f.checkin(low, 1, "2017-03-01T00:00:00")
+    f.key_result(objective=world.child, title="Never checked")
+    html = _review(client)
+    counts = re.findall(r'<text class="count"[^>]*>(\d+)</text>', html)
+    assert counts == ["1", "0", "3"]
+    assert 'No check-in</th><td data-label="Key results">1<' in html
+    assert "Distribution of final key result grades" in html
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_private_key_results_are_left_out(client, world: World, who: str) -> None:  # type: ignore[no-untyped-def]
+    if who == "outsider":
+        client.force_login(world.outsider)
+    html = _review(client)
+    assert "Zebra" not in html
+
+
+def test_members_see_their_private_key_results_in_the_review(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.member)
+    html = _review(client)
+    assert "Zebra budget spent" in html and "Zebra secret" not in html
+    assert "mean grade of 3 key results" in _section(html, "summary-committed")
+
+
+def test_unknown_period_is_404(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/periods/1999-Q9/review/").status_code == 404
+
+
+def test_review_query_count_does_not_grow(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        _review(client)
+    grow(40, team_slug="more")
+    with CaptureQueriesContext(connection) as large:
+        html = _review(client)
+    assert "Bulk result 39.1" in html
+    assert len(large) == len(small)
+
+
+def test_summarize_counts_reached_and_ignores_missing_grades() -> None:
+    summary = summarize(Commitment.ASPIRATIONAL, [0.7, 0.69, None, 1.0])
+    assert (summary.count, summary.graded, summary.ungraded, summary.reached) == (4, 3, 1, 2)
+    assert summary.mean == pytest.approx((0.7 + 0.69 + 1.0) / 3)
+    assert summarize(Commitment.COMMITTED, []).mean is None
