@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "okrs.hooks",
     "okrs.reminders",
     "okrs.documents",
+    "okrs.talk",
 ]
 
 MIDDLEWARE = [

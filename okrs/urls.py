@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("okrs.documents.urls")),
     path("", include("okrs.sync.urls")),
     path("", include("okrs.api.urls")),
+    path("", include("okrs.talk.urls")),
 ]

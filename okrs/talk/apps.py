@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class TalkConfig(AppConfig):
+    name = "okrs.talk"
+    label = "talk"
+    verbose_name = "Community engagement"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from okrs.talk import signals  # noqa: F401
