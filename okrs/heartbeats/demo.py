@@ -3,6 +3,8 @@ file is imported (`okrs demo`). Idempotent. The notes are illustrative, like the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from okrs.heartbeats import services
@@ -59,4 +61,5 @@ def load_demo_review(*, team_slug: str = "reps", heartbeat_name: str = "Q1HB1") 
         outcomes=outcomes,
         learned=LEARNED,
         demo_notes=DEMO,
+        at=dt.datetime.combine(heartbeat.end + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from okrs.goals.models import KeyResult
 from okrs.heartbeats.models import (
@@ -100,7 +100,7 @@ def closure_rates(heartbeat: Heartbeat, team: Team) -> list[ClosureRate]:
         .annotate(committed=Count("pk"), done=Count("pk", filter=done))
         .order_by("priority")
     )
-    labels = dict(Priority.choices)
+    labels = dict(Priority.choices) | {"": "No priority"}
     rates = [
         ClosureRate(
             r["priority"], labels.get(r["priority"], r["priority"]), r["committed"], r["done"]
@@ -112,6 +112,10 @@ def closure_rates(heartbeat: Heartbeat, team: Team) -> list[ClosureRate]:
     return [*rates, total]
 
 
+def _no_priority_last() -> Case:
+    return Case(When(priority="", then=Value(1)), default=Value(0))
+
+
 def commitments_for_review(heartbeat: Heartbeat, team: Team) -> QuerySet[Commitment]:
     return (
         Commitment.objects.filter(heartbeat=heartbeat, packet__team=team)
@@ -119,7 +123,7 @@ def commitments_for_review(heartbeat: Heartbeat, team: Team) -> QuerySet[Commitm
         .prefetch_related(
             Prefetch("packet__roles", queryset=PacketRole.objects.select_related("person"))
         )
-        .order_by("priority", "packet__order", "packet_id")
+        .order_by(_no_priority_last(), "priority", "packet__order", "packet_id")
     )
 
 
@@ -139,3 +143,20 @@ def packets_for_key_result(
         )
     )
     return list(packets.order_by("-heartbeat__start", "status", "order", "id"))
+
+
+def plan_candidates(heartbeat: Heartbeat, team: Team) -> list[WorkPacket]:
+    """`team`'s packets that may be planned in `heartbeat`: those already in it and the open
+    packets not scheduled in any heartbeat; each with `planned_priority` (None if uncommitted)."""
+    committed = dict(
+        Commitment.objects.filter(heartbeat=heartbeat, packet__team=team).values_list(
+            "packet_id", "priority"
+        )
+    )
+    packets = WorkPacket.objects.filter(team=team).filter(
+        Q(heartbeat=heartbeat) | Q(heartbeat__isnull=True, status__in=OPEN_STATUSES)
+    )
+    result = list(packets.order_by("order", "id"))
+    for packet in result:
+        packet.planned_priority = committed.get(packet.pk)  # type: ignore[attr-defined]
+    return result

@@ -372,6 +372,7 @@ def heartbeat_review(
     outcomes: Mapping[int, tuple[str, str]] | None = None,
     learned: str = "",
     demo_notes: str = "",
+    at: dt.datetime | None = None,
 ) -> HeartbeatReview:
     """Review `team`'s part of `heartbeat`: per committed packet (by id) an outcome (done, not
     done, carried over) and why, what was learned, and the demo notes.
@@ -410,7 +411,7 @@ def heartbeat_review(
             )
     review = _review_row(heartbeat, team)
     review.learned, review.demo_notes = learned, demo_notes
-    review.reviewed_at = timezone.now()
+    review.reviewed_at = at or timezone.now()
     review.reviewed_by = actor if actor and actor.pk else None
     review.save(update_fields=["learned", "demo_notes", "reviewed_at", "reviewed_by"])
     return review

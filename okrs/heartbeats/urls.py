@@ -7,6 +7,7 @@ urlpatterns = [
     path("teams/<slug:slug>/heartbeats/", views.heartbeat_list, name="list"),
     path("teams/<slug:slug>/heartbeats/<int:pk>/", views.board, name="board"),
     path("teams/<slug:slug>/heartbeats/<int:pk>/review/", views.review, name="review"),
+    path("teams/<slug:slug>/heartbeats/<int:pk>/plan/", views.plan, name="plan"),
     path("teams/<slug:slug>/heartbeats/<int:pk>/carry-over/", views.carry, name="carry_over"),
     path("teams/<slug:slug>/packets/<int:pk>/", views.packet_detail, name="packet"),
     path("teams/<slug:slug>/packets/<int:pk>/status/", views.packet_move, name="packet_move"),

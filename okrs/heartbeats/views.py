@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrs.goals.access import get_key_result_for_user
@@ -27,6 +28,7 @@ from okrs.heartbeats.selectors import (
     heartbeats_for_team,
     packets_for_key_result,
     packets_with_details,
+    plan_candidates,
 )
 from okrs.org.access import can_lead_team, get_team_for_user
 
@@ -126,12 +128,45 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "commitments": commitments,
             "rates": closure_rates(heartbeat, team),
             "outcomes": Outcome.choices[1:],
-            "can_lead": can_lead_team(request.user, team),
+            "can_lead": (can_lead := can_lead_team(request.user, team)),
+            "candidates": plan_candidates(heartbeat, team) if can_lead else [],
             "errors": errors,
             "title": f"Review of {heartbeat.name} · {team.name}",
         },
         status=400 if errors else 200,
     )
+
+
+@require_POST
+def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lead's plan: packets committed with P1/P2, the plan's note and the mid-point check."""
+    team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=True)
+    chosen = []
+    for packet in plan_candidates(heartbeat, team):
+        priority = request.POST.get(f"plan-{packet.pk}", "-")
+        if priority != "-":
+            chosen.append((packet, priority))
+    try:
+        services.heartbeat_plan(
+            heartbeat=heartbeat,
+            team=team,
+            commitments=chosen,
+            actor=request.user,
+            note=request.POST.get("plan_note", ""),
+        )
+        midpoint = request.POST.get("midpoint_note", "").strip()
+        if midpoint:
+            services.heartbeat_midpoint(
+                heartbeat=heartbeat,
+                team=team,
+                note=midpoint,
+                on=min(max(timezone.localdate(), heartbeat.start), heartbeat.end),
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Plan of {heartbeat.name} saved.")
+    return redirect("heartbeats:review", slug=slug, pk=pk)
 
 
 @require_POST

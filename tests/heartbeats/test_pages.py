@@ -214,3 +214,23 @@ def test_pages_run_a_bounded_number_of_queries(client, world, path: str) -> None
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_lead_plans_packets_with_priorities_and_a_midpoint_note(client, world) -> None:  # type: ignore[no-untyped-def]
+    loose = s.packet_create(team=world["reps"], title="Unscheduled idea", actor=None)
+    url = board_url(world) + "plan/"
+    client.force_login(world["member"])
+    assert client.post(url, {f"plan-{loose.pk}": "P1"}).status_code == 403
+    client.force_login(world["lead"])
+    html = client.get(board_url(world) + "review/").content.decode()
+    assert "Unscheduled idea" in html and "Save the plan" in html
+    response = client.post(
+        url, {f"plan-{loose.pk}": "P1", "plan_note": "Focus", "midpoint_note": "Halfway fine"}
+    )
+    assert response.status_code == 302
+    loose.refresh_from_db()
+    assert loose.heartbeat == world["beats"][1] and loose.priority == "P1"
+    review = HeartbeatReview.objects.get(team=world["reps"], heartbeat=world["beats"][1])
+    assert (review.plan_note, review.midpoint_note) == ("Focus", "Halfway fine")
+    assert client.post(url, {f"plan-{loose.pk}": "P9"}).status_code == 302
+    assert Commitment.objects.get(packet=loose).priority == "P1"  # refused, unchanged
