@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+import nh3
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -247,7 +248,7 @@ def survey_answer(
         content_key=_hosted_key(key),
         defaults={
             "score": score,
-            "comment": comment.strip()[:5000],
+            "comment": nh3.clean(comment, tags=set()).strip()[:5000],
             "respondent": respondent,
             "anonymous_id": "" if respondent is not None else anonymous_id,
             "submitted_at": now,

@@ -1,0 +1,70 @@
+"""Forms of the measures pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from okrs.measures.imports import KINDS
+from okrs.org.models import Cohort, Team
+
+KIND_CHOICES = [
+    (
+        "responses",
+        "Survey responses (survey, score, submitted_at; respondent, comment, external_id)",
+    ),
+    ("activities", "Activities (person, date, type; initiative, tags, link, external_id)"),
+    ("facts", "Person facts (person, key, value, observed_at)"),
+    ("events", "Participation events (person, kind, subject, at)"),
+]
+assert {k for k, _ in KIND_CHOICES} == set(KINDS)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=KIND_CHOICES, label="Dataset")
+    file = forms.FileField(
+        help_text="CSV with a header row, or JSON: a list of objects with the same keys. "
+        "Times in ISO 8601, people by username; tags separated by ';'."
+    )
+
+
+class SurveyForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), help_text="Its leads manage it.")
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=64, help_text="Part of the link: /surveys/<slug>/")
+    question = forms.CharField(
+        max_length=300,
+        initial="How likely are you to recommend us to a friend or colleague?",
+    )
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.none(), required=False, help_text="Who may answer when signed in."
+    )
+    opens_at = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    allow_anonymous = forms.BooleanField(
+        required=False, help_text="Anyone with the link may answer without signing in."
+    )
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["cohort"].queryset = Cohort.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class AnswerForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=[(i, str(i)) for i in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your answer, from 0 (not at all likely) to 10 (extremely likely)",
+    )
+    comment = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything you want to add? (optional)",
+    )  # fmt: skip
