@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("okrs.documents.urls")),
     path("", include("okrs.sync.urls")),
     path("", include("okrs.api.urls")),
+    path("", include("okrs.measures.urls")),
     path("", include("okrs.talk.urls")),
 ]
