@@ -203,3 +203,40 @@ def test_packet_may_move_krs_of_its_team_and_parents_only() -> None:
     assert list(packet.key_results.all()) == [parent_kr]
     with pytest.raises(ValidationError, match="belongs to another team"):
         s.packet_create(team=reps, title="y", actor=None, key_results=[stranger_kr])
+
+
+def test_command_line_splits_and_adds_with_clear_errors(capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    f.team("cdt")
+    f.period()
+    call_command(
+        "heartbeats",
+        "split",
+        "--team",
+        "cdt",
+        "--period",
+        "2017-Q1",
+        "--weeks",
+        "3",
+        "--start",
+        "2017-01-22",
+    )
+    assert "cdt Q1HB1: 2017-01-22 to 2017-02-11" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="overlaps"):
+        call_command(
+            "heartbeats",
+            "add",
+            "--team",
+            "cdt",
+            "--period",
+            "2017-Q1",
+            "--name",
+            "X",
+            "--start",
+            "2017-02-01",
+            "--end",
+            "2017-02-05",
+        )
+    with pytest.raises(CommandError, match="no such period"):
+        call_command("heartbeats", "split", "--team", "cdt", "--period", "1999", "--weeks", "2")
