@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0001_initial'),
-        ('goals', '0002_history_and_review'),
+        ('goals', '0001_initial'),
     ]
 
     operations = [
