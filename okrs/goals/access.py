@@ -10,7 +10,7 @@ from django.http import Http404
 
 from okrs.goals.models import KeyResult, Objective, ObjectiveState, ObjectiveVisibility
 from okrs.org.access import User, can_lead_team, is_site_admin, team_role
-from okrs.org.models import Role, Visibility
+from okrs.org.models import Membership, Role, Visibility
 
 PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
 
@@ -35,7 +35,12 @@ def visible_objectives(user: User) -> QuerySet[Objective]:
     if not user.is_authenticated:
         return objectives.filter(_public())
     member_of = Q(team__memberships__person_id=user.pk)
-    return objectives.filter(_public() | member_of).distinct()
+    reviewer_of = Q(
+        state=ObjectiveState.IN_REVIEW,
+        team__parent__memberships__person_id=user.pk,
+        team__parent__memberships__role=Role.LEAD,
+    )
+    return objectives.filter(_public() | member_of | reviewer_of).distinct()
 
 
 def visible_key_results(user: User) -> QuerySet[KeyResult]:
@@ -50,7 +55,20 @@ def can_read_objective(user: User, objective: Objective) -> bool:
         and objective.team.visibility == Visibility.PUBLIC
         and objective.visibility == ObjectiveVisibility.TEAM
     )
-    return public or team_role(user, objective.team) is not None
+    if public or team_role(user, objective.team) is not None:
+        return True
+    return objective.state == ObjectiveState.IN_REVIEW and can_review_objective(user, objective)
+
+
+def can_review_objective(user: User, objective: Objective) -> bool:
+    """Leads of the parent team (and site admins) review the objectives a team proposes."""
+    if is_site_admin(user):
+        return True
+    if not user.is_authenticated or objective.team.parent_id is None:
+        return False
+    return Membership.objects.filter(
+        person_id=user.pk, team_id=objective.team.parent_id, role=Role.LEAD
+    ).exists()
 
 
 def can_edit_objective(user: User, objective: Objective) -> bool:

@@ -285,3 +285,80 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result}: {self.value} at {self.at:%Y-%m-%d}"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Edited"
+    MOVED = "moved", "Reordered"
+    ARCHIVED = "archived", "Archived"
+    RESTORED = "restored", "Restored"
+    ALIGNED = "aligned", "Aligned"
+    UNALIGNED = "unaligned", "Alignment removed"
+    PROPOSED = "proposed", "Proposed for review"
+    COMMENTED = "commented", "Commented"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+class Change(models.Model):
+    """One entry of the history of an objective or of one of its key results (append-only).
+
+    `diff` maps each changed field to `[old, new]` as shown to readers; `key_result` is set when
+    the change was to a key result of the objective.
+    """
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="changes")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="okr_changes",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=32, choices=ChangeAction.choices)
+    diff = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["objective", "-at", "-id"], name="change_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.objective}: {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReviewComment(models.Model):
+    """A comment on an objective while it is drafted and reviewed together."""
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="okr_review_comments",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    body = models.TextField()
+    verdict = models.CharField(
+        max_length=32,
+        blank=True,
+        choices=[
+            ("", "Comment"),
+            (ChangeAction.CHANGES_REQUESTED.value, "Changes requested"),
+            (ChangeAction.APPROVED.value, "Approved"),
+        ],
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.objective} at {self.at:%Y-%m-%d}"

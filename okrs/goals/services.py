@@ -1,14 +1,62 @@
-"""Writes to goals: one typed, atomic function per domain action."""
+"""Writes to goals: one typed, atomic function per domain action.
+
+Every change to an objective or a key result appends a `Change` to the objective's history,
+in the same transaction as the change itself, so nothing is half-written.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
-from okrs.goals.models import CheckIn, CheckInSource, KeyResult
+from okrs.core.rollup import CycleError, rollup_objectives
+from okrs.goals.models import (
+    Alignment,
+    Change,
+    ChangeAction,
+    CheckIn,
+    CheckInSource,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    Period,
+    ReviewComment,
+)
+from okrs.org.models import Team
+
+Actor = AbstractBaseUser | None
+
+OBJECTIVE_FIELDS = (
+    "period",
+    "code",
+    "title",
+    "description",
+    "owner",
+    "commitment",
+    "weight",
+    "visibility",
+)
+KEY_RESULT_FIELDS = (
+    "code",
+    "title",
+    "direction",
+    "baseline",
+    "target",
+    "target_high",
+    "stretch",
+    "unit",
+    "deadline",
+    "weight",
+    "owner",
+    "cadence",
+)
 
 
 @transaction.atomic
@@ -35,3 +83,373 @@ def checkin_create(
     checkin.full_clean(exclude=["key_result", "author"])
     checkin.save()
     return checkin
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> Any:
+    """A field value as kept in the history: JSON-friendly and readable."""
+    if isinstance(value, models.Model):
+        return str(getattr(value, "profile", None) or value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _record(
+    *,
+    objective: Objective,
+    actor: Actor,
+    action: str,
+    key_result: KeyResult | None = None,
+    diff: Mapping[str, Any] | None = None,
+) -> Change:
+    return Change.objects.create(
+        objective=objective,
+        key_result=key_result,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        diff=dict(diff or {}),
+    )
+
+
+def _apply(instance: models.Model, allowed: tuple[str, ...], changes: Mapping[str, Any]) -> dict:
+    """Set `changes` on `instance`; return the diff {field: [old, new]} of what really changed."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    diff: dict[str, list[Any]] = {}
+    for name, new in changes.items():
+        old = getattr(instance, name)
+        if old != new:
+            diff[name] = [_shown(old), _shown(new)]
+            setattr(instance, name, new)
+    return diff
+
+
+def _created_diff(instance: models.Model, fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {
+        name: [None, _shown(getattr(instance, name))]
+        for name in fields
+        if getattr(instance, name) not in (None, "")
+    }
+
+
+# --- objectives ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    team: Team,
+    period: Period,
+    title: str,
+    actor: Actor,
+    code: str = "",
+    description: str = "",
+    owner: AbstractBaseUser | None = None,
+    commitment: str = "committed",
+    weight: float = 1.0,
+    visibility: str = "team",
+) -> Objective:
+    """Create a draft objective at the end of the team's list for the period."""
+    last = Objective.objects.filter(team=team, period=period).aggregate(m=models.Max("order"))["m"]
+    objective = Objective(
+        team=team,
+        period=period,
+        code=code,
+        title=title,
+        description=description,
+        owner=owner,
+        commitment=commitment,
+        weight=weight,
+        visibility=visibility,
+        state=ObjectiveState.DRAFT,
+        order=0 if last is None else last + 1,
+    )
+    objective.full_clean()
+    objective.save()
+    _record(
+        objective=objective,
+        actor=actor,
+        action=ChangeAction.CREATED,
+        diff=_created_diff(objective, OBJECTIVE_FIELDS),
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *, objective: Objective, actor: Actor, changes: Mapping[str, Any]
+) -> Objective:
+    """Change the given fields of an objective; records what changed (nothing if nothing did)."""
+    diff = _apply(objective, OBJECTIVE_FIELDS, changes)
+    if not diff:
+        return objective
+    objective.full_clean()
+    objective.save(update_fields=[*diff, "updated_at"])
+    _record(objective=objective, actor=actor, action=ChangeAction.UPDATED, diff=diff)
+    return objective
+
+
+def _set_state(objective: Objective, *, actor: Actor, state: str, action: str) -> Objective:
+    old = objective.state
+    objective.state = state
+    objective.save(update_fields=["state", "updated_at"])
+    _record(objective=objective, actor=actor, action=action, diff={"state": [old, state]})
+    return objective
+
+
+def _require_state(objective: Objective, *allowed: str, doing: str) -> None:
+    if objective.state not in allowed:
+        names = " or ".join(ObjectiveState(s).label.lower() for s in allowed)
+        raise ValidationError(
+            f"Cannot {doing}: the objective is {objective.get_state_display().lower()},"
+            f" it must be {names}."
+        )
+
+
+@transaction.atomic
+def objective_archive(*, objective: Objective, actor: Actor) -> Objective:
+    """Archive an objective: it stays readable with its history, out of the active lists."""
+    _require_state(objective, ObjectiveState.DRAFT, ObjectiveState.PUBLISHED, doing="archive it")
+    return _set_state(
+        objective, actor=actor, state=ObjectiveState.ARCHIVED, action=ChangeAction.ARCHIVED
+    )
+
+
+@transaction.atomic
+def objective_restore(*, objective: Objective, actor: Actor) -> Objective:
+    """Bring an archived objective back as a draft."""
+    _require_state(objective, ObjectiveState.ARCHIVED, doing="restore it")
+    return _set_state(
+        objective, actor=actor, state=ObjectiveState.DRAFT, action=ChangeAction.RESTORED
+    )
+
+
+def _move(instance: models.Model, siblings: models.QuerySet, direction: str) -> int | None:
+    """Swap `instance` with its neighbour among `siblings`; return the new position or None."""
+    if direction not in ("up", "down"):
+        raise ValidationError(f"direction: must be 'up' or 'down', got {direction!r}.")
+    ordered = list(siblings.select_for_update().order_by("order", "id"))
+    ids = [s.pk for s in ordered]
+    index = ids.index(instance.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ordered):
+        return None
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, sibling in enumerate(ordered):
+        if sibling.order != position:
+            sibling.order = position
+            sibling.save(update_fields=["order"])
+    instance.order = other
+    return other
+
+
+@transaction.atomic
+def objective_move(*, objective: Objective, actor: Actor, direction: str) -> Objective:
+    """Move an objective one place up or down in its team's list for the period."""
+    siblings = Objective.objects.filter(team_id=objective.team_id, period_id=objective.period_id)
+    position = _move(objective, siblings, direction)
+    if position is not None:
+        _record(
+            objective=objective,
+            actor=actor,
+            action=ChangeAction.MOVED,
+            diff={"position": [position + (1 if direction == "up" else -1) + 1, position + 1]},
+        )
+    return objective
+
+
+# --- drafting together: review and publication --------------------------------------------
+
+
+@transaction.atomic
+def objective_propose(*, objective: Objective, actor: Actor) -> Objective:
+    """A lead proposes a draft for review by the parent team's leads."""
+    _require_state(objective, ObjectiveState.DRAFT, doing="propose it for review")
+    if objective.team.parent_id is None:
+        raise ValidationError(
+            f"{objective.team} has no parent team to review its objectives; publish it directly."
+        )
+    return _set_state(
+        objective, actor=actor, state=ObjectiveState.IN_REVIEW, action=ChangeAction.PROPOSED
+    )
+
+
+@transaction.atomic
+def review_comment_create(
+    *, objective: Objective, author: Actor, body: str, verdict: str = ""
+) -> ReviewComment:
+    """A comment on an objective being drafted or reviewed."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write a comment."})
+    comment = ReviewComment.objects.create(
+        objective=objective,
+        author=author if author is not None and author.is_authenticated else None,
+        body=body,
+        verdict=verdict,
+    )
+    if not verdict:
+        _record(objective=objective, actor=author, action=ChangeAction.COMMENTED)
+    return comment
+
+
+@transaction.atomic
+def objective_request_changes(*, objective: Objective, actor: Actor, comment: str) -> Objective:
+    """A reviewer sends the objective back to draft, saying what to change."""
+    _require_state(objective, ObjectiveState.IN_REVIEW, doing="request changes")
+    if not comment.strip():
+        raise ValidationError({"body": "Say what should change."})
+    review_comment_create(
+        objective=objective, author=actor, body=comment, verdict=ChangeAction.CHANGES_REQUESTED
+    )
+    return _set_state(
+        objective,
+        actor=actor,
+        state=ObjectiveState.DRAFT,
+        action=ChangeAction.CHANGES_REQUESTED,
+    )
+
+
+@transaction.atomic
+def objective_approve(*, objective: Objective, actor: Actor, comment: str = "") -> Objective:
+    """A reviewer approves: the objective is published, visible as the team's visibility says."""
+    _require_state(objective, ObjectiveState.IN_REVIEW, doing="approve it")
+    if comment.strip():
+        review_comment_create(
+            objective=objective, author=actor, body=comment, verdict=ChangeAction.APPROVED
+        )
+    return _set_state(
+        objective, actor=actor, state=ObjectiveState.PUBLISHED, action=ChangeAction.APPROVED
+    )
+
+
+@transaction.atomic
+def objective_publish(*, objective: Objective, actor: Actor) -> Objective:
+    """Publish a draft of a team without a parent team (nobody above it to review)."""
+    _require_state(objective, ObjectiveState.DRAFT, doing="publish it")
+    if objective.team.parent_id is not None:
+        raise ValidationError(
+            f"Objectives of {objective.team} are published by the leads of"
+            f" {objective.team.parent} approving them; propose it for review."
+        )
+    return _set_state(
+        objective, actor=actor, state=ObjectiveState.PUBLISHED, action=ChangeAction.PUBLISHED
+    )
+
+
+# --- alignment -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def alignment_set(
+    *, child: Objective, parent: Objective, actor: Actor, weight: float = 1.0
+) -> Alignment:
+    """`child` contributes to `parent` with `weight` (created or re-weighted). Refuses cycles."""
+    if child.pk == parent.pk:
+        raise ValidationError({"parent": "An objective cannot contribute to itself."})
+    if not weight > 0:
+        raise ValidationError({"weight": "must be greater than 0."})
+    links = list(Alignment.objects.select_for_update().values_list("child_id", "parent_id"))
+    contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for link_child, link_parent in [*links, (child.pk, parent.pk)]:
+        contributions[link_parent].append((link_child, 1.0))
+    try:
+        rollup_objectives({}, contributions)
+    except CycleError:
+        raise ValidationError(
+            {"parent": f"{parent} already contributes to {child}, directly or through others."}
+        ) from None
+    alignment, created = Alignment.objects.get_or_create(
+        child=child, parent=parent, defaults={"weight": weight}
+    )
+    if created:
+        _record(
+            objective=child,
+            actor=actor,
+            action=ChangeAction.ALIGNED,
+            diff={"contributes to": [None, f"{parent} ({parent.team}) × {weight:g}"]},
+        )
+    elif alignment.weight != weight:
+        old = alignment.weight
+        alignment.weight = weight
+        alignment.save(update_fields=["weight"])
+        _record(
+            objective=child,
+            actor=actor,
+            action=ChangeAction.ALIGNED,
+            diff={f"weight towards {parent}": [old, weight]},
+        )
+    return alignment
+
+
+@transaction.atomic
+def alignment_remove(*, alignment: Alignment, actor: Actor) -> None:
+    child, parent = alignment.child, alignment.parent
+    alignment.delete()
+    _record(
+        objective=child,
+        actor=actor,
+        action=ChangeAction.UNALIGNED,
+        diff={"contributes to": [f"{parent} ({parent.team})", None]},
+    )
+
+
+# --- key results ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def key_result_create(
+    *, objective: Objective, actor: Actor, fields: Mapping[str, Any]
+) -> KeyResult:
+    """Add a key result at the end of the objective's list; `fields` from KEY_RESULT_FIELDS."""
+    last = objective.key_results.aggregate(m=models.Max("order"))["m"]
+    key_result = KeyResult(objective=objective, order=0 if last is None else last + 1)
+    _apply(key_result, KEY_RESULT_FIELDS, fields)
+    key_result.full_clean()
+    key_result.save()
+    _record(
+        objective=objective,
+        key_result=key_result,
+        actor=actor,
+        action=ChangeAction.CREATED,
+        diff=_created_diff(key_result, KEY_RESULT_FIELDS),
+    )
+    return key_result
+
+
+@transaction.atomic
+def key_result_update(
+    *, key_result: KeyResult, actor: Actor, changes: Mapping[str, Any]
+) -> KeyResult:
+    diff = _apply(key_result, KEY_RESULT_FIELDS, changes)
+    if not diff:
+        return key_result
+    key_result.full_clean()
+    key_result.save(update_fields=[*diff, "updated_at"])
+    _record(
+        objective=key_result.objective,
+        key_result=key_result,
+        actor=actor,
+        action=ChangeAction.UPDATED,
+        diff=diff,
+    )
+    return key_result
+
+
+@transaction.atomic
+def key_result_move(*, key_result: KeyResult, actor: Actor, direction: str) -> KeyResult:
+    siblings = KeyResult.objects.filter(objective_id=key_result.objective_id)
+    position = _move(key_result, siblings, direction)
+    if position is not None:
+        _record(
+            objective=key_result.objective,
+            key_result=key_result,
+            actor=actor,
+            action=ChangeAction.MOVED,
+            diff={"position": [position + (1 if direction == "up" else -1) + 1, position + 1]},
+        )
+    return key_result

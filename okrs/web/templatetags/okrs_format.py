@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import nh3
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 register = template.Library()
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
 @register.filter
 def grade(value: float | None) -> str:
     """A grade on Google's scale with two decimals, or an em dash when there is none."""
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None or value == "" else f"{value:.2f}"
 
 
 @register.filter
 def percent(value: float | None) -> str:
     """A fraction as a whole percentage (progress may exceed 100% or be negative)."""
-    return "—" if value is None else f"{value * 100:.0f}%"
+    return "—" if value is None or value == "" else f"{value * 100:.0f}%"
 
 
 @register.filter
@@ -36,3 +40,46 @@ def quantity(value: float | None, unit: str = "") -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+@register.filter
+def person(user: object) -> str:
+    """A person's display name, else their username; "—" for nobody.
+
+    Reads the profile only when the query already loaded it (``select_related("…__profile")``),
+    so a list of people never costs a query per row.
+    """
+    if user is None:
+        return "—"
+    cache = getattr(getattr(user, "_state", None), "fields_cache", {})
+    profile = cache.get("profile")
+    name = getattr(profile, "display_name", "") if profile is not None else ""
+    return name or str(getattr(user, "username", user))
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """User-written Markdown as HTML, sanitized (nh3) so no script or style gets through."""
+    html = _MARKDOWN.render(text or "")
+    return mark_safe(nh3.clean(html, link_rel="nofollow noopener"))
+
+
+@register.filter
+def diff_value(value: object) -> str:
+    """A value in the history of changes."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float):
+        return quantity(value)
+    return str(value)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return str(name).replace("_", " ")
+
+
+@register.filter
+def make_list_words(text: str) -> list[str]:
+    """Split words, for small loops in templates: ``"up down"|make_list_words``."""
+    return str(text).split()

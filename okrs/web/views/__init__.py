@@ -1,0 +1,1 @@
+"""Pages and actions of the web application, one module per area."""

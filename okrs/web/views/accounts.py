@@ -1,0 +1,116 @@
+"""Log in and out, passwords and personal settings, on Django's auth views with our templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from okrs.org.models import Profile
+from okrs.web import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses to check a password after too many recent failures for the username."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        wait = throttle.wait_seconds(username=username, ip=ip)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            raise forms.ValidationError(
+                f"Too many failed attempts. Try again in about {minutes} minute"
+                f"{'s' if minutes != 1 else ''}, or reset your password.",
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username=username, ip=ip)
+            raise
+        throttle.clear(username=username, ip=ip)
+        return cleaned
+
+
+class LoginView(auth.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    next_page = reverse_lazy("web:home")
+    extra_context = {"title": "Log in"}
+
+
+class LogoutView(auth.LogoutView):
+    next_page = reverse_lazy("web:home")
+
+
+class PasswordChangeView(auth.PasswordChangeView):
+    template_name = "registration/change_password.html"
+    success_url = reverse_lazy("web:password_change_done")
+    extra_context = {"title": "Change password"}
+
+
+class PasswordChangeDoneView(auth.PasswordChangeDoneView):
+    template_name = "registration/change_password_done.html"
+    extra_context = {"title": "Password changed"}
+
+
+class PasswordResetView(auth.PasswordResetView):
+    template_name = "registration/reset_password.html"
+    email_template_name = "registration/reset_password_email.txt"
+    subject_template_name = "registration/reset_password_subject.txt"
+    success_url = reverse_lazy("web:password_reset_done")
+    extra_context = {"title": "Reset password"}
+
+
+class PasswordResetDoneView(auth.PasswordResetDoneView):
+    template_name = "registration/reset_password_sent.html"
+    extra_context = {"title": "Check your mail"}
+
+
+class PasswordResetConfirmView(auth.PasswordResetConfirmView):
+    template_name = "registration/reset_password_confirm.html"
+    success_url = reverse_lazy("web:password_reset_complete")
+    extra_context = {"title": "Choose a new password"}
+
+
+class PasswordResetCompleteView(auth.PasswordResetCompleteView):
+    template_name = "registration/reset_password_complete.html"
+    extra_context = {"title": "Password reset"}
+
+
+class SettingsForm(forms.ModelForm):
+    email = forms.EmailField(required=False, help_text="For password resets.")
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "github_login", "discourse_username"]
+        labels = {"github_login": "GitHub login", "discourse_username": "Discourse username"}
+
+    def clean_github_login(self) -> str:
+        login = self.cleaned_data["github_login"].strip().lstrip("@")
+        if login and not all(c.isalnum() or c == "-" for c in login):
+            raise forms.ValidationError("A GitHub login has only letters, digits and dashes.")
+        return login
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    profile, _ = Profile.objects.get_or_create(person=request.user)
+    form = SettingsForm(
+        request.POST or None, instance=profile, initial={"email": request.user.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        request.user.email = form.cleaned_data["email"]
+        request.user.save(update_fields=["email"])
+        messages.success(request, "Your settings are saved.")
+        return redirect("web:settings")
+    return render(request, "registration/settings.html", {"form": form, "title": "Settings"})

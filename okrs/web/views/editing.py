@@ -1,0 +1,320 @@
+"""Forms and actions that change objectives, key results and alignment (team leads only).
+
+Each view checks access through the helpers, validates with a form and writes through one
+service; a refused change comes back as a message or as errors next to the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from okrs.goals import services
+from okrs.goals.access import (
+    can_edit_objective,
+    can_review_objective,
+    get_key_result_for_user,
+    get_objective_for_user,
+)
+from okrs.goals.forms import AlignmentForm, KeyResultForm, ObjectiveForm, ReviewForm
+from okrs.goals.models import Alignment, ObjectiveState
+from okrs.goals.selectors import current_period
+from okrs.org.access import is_site_admin, visible_teams
+from okrs.org.models import Role, Team
+from okrs.web import selectors
+
+
+def _save(form: BaseForm, write: Callable[[], Any]) -> Any:
+    """Run `write` when the form is valid; put the service's refusal next to the fields."""
+    if not form.is_valid():
+        return None
+    try:
+        return write()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return None
+
+
+def _led_teams(request: HttpRequest):  # type: ignore[no-untyped-def]
+    teams = visible_teams(request.user)
+    if is_site_admin(request.user):
+        return teams
+    return Team.objects.filter(
+        memberships__person_id=request.user.pk, memberships__role=Role.LEAD
+    ).distinct()
+
+
+@login_required
+def objective_new(request: HttpRequest) -> HttpResponse:
+    teams = _led_teams(request)
+    if not teams.exists():
+        raise PermissionDenied("Only team leads may create objectives.")
+    initial = {"period": current_period()}
+    chosen = teams.filter(slug=request.GET.get("team", "")).first()
+    if chosen is not None:
+        initial["team"] = chosen
+    form = ObjectiveForm(request.POST or None, initial=initial, teams=teams)
+    objective = _save(
+        form,
+        lambda: services.objective_create(
+            actor=request.user,
+            team=form.cleaned_data["team"],
+            **{k: form.cleaned_data[k] for k in services.OBJECTIVE_FIELDS},
+        ),
+    )
+    if objective is not None:
+        messages.success(request, "Objective created as a draft. Add its key results.")
+        return redirect("web:objective", objective.pk)
+    return render(
+        request,
+        "web/objective_form.html",
+        {"form": form, "team": chosen, "title": "New objective"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_objective_for_user(request.user, pk, write=True)
+    # The form validates on a copy (it writes the input into its instance); the service then
+    # compares the input with the stored objective to record what changed.
+    copy = type(objective).objects.select_related("team", "period").get(pk=objective.pk)
+    form = ObjectiveForm(request.POST or None, instance=copy)
+    if request.method == "POST":
+        done = _save(
+            form,
+            lambda: services.objective_update(
+                objective=objective,
+                actor=request.user,
+                changes={k: form.cleaned_data[k] for k in services.OBJECTIVE_FIELDS},
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Objective saved.")
+            return redirect("web:objective", objective.pk)
+    return render(
+        request,
+        "web/objective_form.html",
+        {
+            "form": form,
+            "objective": objective,
+            "team": objective.team,
+            "title": f"Edit {objective}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def objective_move(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_objective_for_user(request.user, pk, write=True)
+    _act(
+        request,
+        lambda: services.objective_move(
+            objective=objective, actor=request.user, direction=request.POST.get("direction", "")
+        ),
+    )
+    return _back(request, "web:team", objective.team.slug)
+
+
+STATE_ACTIONS = {
+    "archive": (services.objective_archive, "Objective archived."),
+    "restore": (services.objective_restore, "Objective restored as a draft."),
+    "propose": (services.objective_propose, "Proposed for review by the parent team's leads."),
+    "publish": (services.objective_publish, "Objective published."),
+}
+
+
+@login_required
+@require_POST
+def objective_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive, restore, propose for review or publish (the team's leads)."""
+    action = request.POST.get("action", "")
+    if action not in STATE_ACTIONS:
+        messages.error(request, f"Unknown action {action!r}.")
+        return redirect("web:objective", pk)
+    objective = get_objective_for_user(request.user, pk, write=True)
+    service, done = STATE_ACTIONS[action]
+    if _act(request, lambda: service(objective=objective, actor=request.user)):
+        messages.success(request, done)
+    return redirect("web:objective", pk)
+
+
+REVIEW_DONE = {
+    "": "Comment added.",
+    "request_changes": "Sent back to draft.",
+    "approve": "Approved and published.",
+}
+
+
+@login_required
+@require_POST
+def objective_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Comment on an objective; parent-team leads also request changes or approve."""
+    objective = get_objective_for_user(request.user, pk)
+    verdict = request.POST.get("verdict", "")
+    reviewer = can_review_objective(request.user, objective)
+    if verdict and not reviewer:
+        raise PermissionDenied("Only the parent team's leads review this objective.")
+    if not verdict and not (
+        reviewer
+        or can_edit_objective(request.user, objective)
+        or selectors.abilities(request.user).roles.get(objective.team_id)
+    ):
+        raise PermissionDenied("Only the team and its reviewers comment here.")
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    body = form.cleaned_data.get("body", "")
+    write = {
+        "": lambda: services.review_comment_create(
+            objective=objective, author=request.user, body=body
+        ),
+        "request_changes": lambda: services.objective_request_changes(
+            objective=objective, actor=request.user, comment=body
+        ),
+        "approve": lambda: services.objective_approve(
+            objective=objective, actor=request.user, comment=body
+        ),
+    }.get(verdict)
+    if write is None:
+        messages.error(request, f"Unknown verdict {verdict!r}.")
+    elif _act(request, write):
+        messages.success(request, REVIEW_DONE[verdict])
+    return redirect("web:objective", pk)
+
+
+@login_required
+@require_POST
+def alignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_objective_for_user(request.user, pk, write=True)
+    if objective.state == ObjectiveState.ARCHIVED:
+        messages.error(request, "An archived objective cannot be aligned; restore it first.")
+        return redirect("web:objective", pk)
+    candidates = selectors.alignment_candidates(request.user, objective)
+    form = AlignmentForm(request.POST, candidates=candidates)
+    done = _save(
+        form,
+        lambda: services.alignment_set(
+            child=objective,
+            parent=form.cleaned_data["parent"],
+            weight=form.cleaned_data["weight"],
+            actor=request.user,
+        ),
+    )
+    if done is not None:
+        messages.success(request, f"Now contributes to {form.cleaned_data['parent']}.")
+        return redirect("web:objective", pk)
+    return render(
+        request,
+        "web/alignment_form.html",
+        {"form": form, "objective": objective, "title": f"Align {objective}"},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def alignment_remove(request: HttpRequest, pk: int, alignment_pk: int) -> HttpResponse:
+    objective = get_objective_for_user(request.user, pk, write=True)
+    alignment = get_object_or_404(
+        Alignment.objects.select_related("child__team", "parent__team"),
+        pk=alignment_pk,
+        child=objective,
+    )
+    services.alignment_remove(alignment=alignment, actor=request.user)
+    messages.success(request, f"No longer contributes to {alignment.parent}.")
+    return redirect("web:objective", pk)
+
+
+@login_required
+def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_objective_for_user(request.user, pk, write=True)
+    form = KeyResultForm(request.POST or None, objective=objective)
+    key_result = _save(
+        form,
+        lambda: services.key_result_create(
+            objective=objective,
+            actor=request.user,
+            fields={k: form.cleaned_data[k] for k in services.KEY_RESULT_FIELDS},
+        ),
+    )
+    if key_result is not None:
+        messages.success(request, "Key result added.")
+        return redirect("web:objective", objective.pk)
+    return render(
+        request,
+        "web/key_result_form.html",
+        {"form": form, "objective": objective, "title": f"New key result for {objective}"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    key_result = get_key_result_for_user(request.user, pk, action="edit")
+    objective = key_result.objective
+    copy = type(key_result).objects.select_related("objective__period").get(pk=key_result.pk)
+    form = KeyResultForm(request.POST or None, objective=objective, instance=copy)
+    if request.method == "POST":
+        done = _save(
+            form,
+            lambda: services.key_result_update(
+                key_result=key_result,
+                actor=request.user,
+                changes={k: form.cleaned_data[k] for k in services.KEY_RESULT_FIELDS},
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Key result saved.")
+            return redirect("web:key_result", key_result.pk)
+    return render(
+        request,
+        "web/key_result_form.html",
+        {"form": form, "objective": objective, "kr": key_result, "title": f"Edit {key_result}"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def key_result_move(request: HttpRequest, pk: int) -> HttpResponse:
+    key_result = get_key_result_for_user(request.user, pk, action="edit")
+    _act(
+        request,
+        lambda: services.key_result_move(
+            key_result=key_result, actor=request.user, direction=request.POST.get("direction", "")
+        ),
+    )
+    return _back(request, "web:objective", key_result.objective_id)
+
+
+def _act(request: HttpRequest, write: Callable[[], Any]) -> bool:
+    """Run a one-button action; a refusal becomes an error message on the next page."""
+    try:
+        write()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    return True
+
+
+def _back(request: HttpRequest, name: str, *args: Any) -> HttpResponse:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect(name, *args)

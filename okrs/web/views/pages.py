@@ -1,0 +1,167 @@
+"""Pages. Views stay thin: parse, check access, call a selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from okrs.goals.access import (
+    can_edit_objective,
+    can_review_objective,
+    get_key_result_for_user,
+    get_objective_for_user,
+)
+from okrs.goals.forms import AlignmentForm, CheckInForm, ReviewForm
+from okrs.goals.models import ObjectiveState, Period
+from okrs.goals.selectors import current_period
+from okrs.org.access import get_team_for_user
+from okrs.web import selectors
+from okrs.web.views.checkins import checkin_form_for
+
+try:  # the chart module arrives with the alignment map work
+    from okrs.core.charts import kr_chart_svg
+except ImportError:  # pragma: no cover - until okrs.core.charts lands
+    kr_chart_svg = None
+
+
+def _period(request: HttpRequest) -> Period | None:
+    slug = request.GET.get("period")
+    return get_object_or_404(Period, slug=slug) if slug else current_period()
+
+
+def _parse_day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("`on` must be a date such as 2017-02-15") from None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The period overview: each team's objectives and KRs with grade, pace and status."""
+    period = _period(request)
+    if period is None:
+        return render(request, "web/empty.html", {"title": "No period yet"})
+    filters = {
+        "team": request.GET.get("team", ""),
+        "owner": request.GET.get("owner", ""),
+        "status": request.GET.get("status", ""),
+    }
+    data = selectors.overview(
+        request.user,
+        period,
+        on=_parse_day(request.GET.get("on")),
+        archived=request.GET.get("archived") == "1",
+        **filters,
+    )
+    can = selectors.abilities(request.user)
+    selectors.mark_checkins(data.board.objectives, can)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "board": data.board,
+            "periods": Period.objects.order_by("-start"),
+            "teams": data.teams,
+            "owners": data.owners,
+            "statuses": selectors.status_choices(),
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "can_create": bool(can.admin or "lead" in can.roles.values()),
+            "title": f"OKRs {period}",
+        },
+    )
+
+
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_team_for_user(request.user, slug)
+    period = _period(request)
+    if period is None:
+        return render(request, "web/empty.html", {"title": "No period yet"})
+    page = selectors.team_page(request.user, team, period, on=_parse_day(request.GET.get("on")))
+    can = selectors.abilities(request.user)
+    selectors.mark_checkins(page.board.objectives, can)
+    return render(
+        request,
+        "web/team.html",
+        {
+            "page": page,
+            "team": team,
+            "board": page.board,
+            "periods": Period.objects.order_by("-start"),
+            "can_lead": can.leads(team.pk),
+            "title": f"{team.name} · {period}",
+        },
+    )
+
+
+def objective(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_objective_for_user(request.user, pk)
+    page = selectors.objective_page(request.user, objective)
+    can = selectors.abilities(request.user)
+    selectors.mark_checkins([page.row], can)
+    can_edit = can_edit_objective(request.user, objective)
+    reviewing = objective.state == ObjectiveState.IN_REVIEW and can_review_objective(
+        request.user, objective
+    )
+    context = {
+        "page": page,
+        "objective": objective,
+        "row": page.row,
+        "can_edit": can_edit,
+        "can_review": reviewing,
+        "can_comment": can_edit or reviewing or objective.team_id in can.roles,
+        "review_form": ReviewForm(),
+        "title": str(objective),
+    }
+    if can_edit and objective.state != ObjectiveState.ARCHIVED:
+        candidates = selectors.alignment_candidates(request.user, objective)
+        context["align_form"] = AlignmentForm(candidates=candidates)
+    return render(request, "web/objective.html", context)
+
+
+def key_result(request: HttpRequest, pk: int) -> HttpResponse:
+    key_result = get_key_result_for_user(request.user, pk)
+    return render(request, "web/key_result.html", key_result_context(request, key_result))
+
+
+def key_result_context(
+    request: HttpRequest, key_result, form: CheckInForm | None = None
+) -> dict[str, object]:
+    """What the KR page and its in-place check-in panel show."""
+    page = selectors.key_result_page(key_result)
+    can = selectors.abilities(request.user)
+    objective = key_result.objective
+    can_checkin = can.checks_in(key_result, objective.team_id)
+    return {
+        "page": page,
+        "kr": key_result,
+        "objective": objective,
+        "row": page.row,
+        "chart": _chart(key_result, page),
+        "can_edit": can.leads(objective.team_id),
+        "can_checkin": can_checkin,
+        "checkin_form": form or (checkin_form_for(page.row) if can_checkin else None),
+        "title": str(key_result),
+    }
+
+
+def _chart(key_result, page: selectors.KeyResultPage) -> str | None:
+    if kr_chart_svg is None:
+        return None
+    period = key_result.objective.period
+    return kr_chart_svg(
+        points=[(timezone.localtime(c.at).date(), c.value) for c in page.checkins],
+        baseline=key_result.baseline if key_result.direction != "milestone" else 0.0,
+        target=key_result.target if key_result.direction != "milestone" else 1.0,
+        target_high=key_result.target_high,
+        start=period.start,
+        deadline=key_result.due(period),
+        end=period.end,
+        unit=key_result.unit,
+        title=f"{key_result.title}: values over time",
+    )

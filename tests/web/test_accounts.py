@@ -1,0 +1,142 @@
+"""Log in and out, throttling, password change and reset, personal settings."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
+
+from okrs.org.models import Profile
+from okrs.web.models import LoginFailure
+from tests.web.helpers import html
+
+
+def _person(world) -> User:  # type: ignore[no-untyped-def]
+    world.member.set_password("correct horse battery")
+    world.member.email = "member@example.org"
+    world.member.save()
+    return world.member
+
+
+def test_log_in_and_out(world) -> None:  # type: ignore[no-untyped-def]
+    _person(world)
+    client = Client()
+    page = html(client.get("/"))
+    assert 'href="/accounts/login/?next=/"' in page
+    response = client.post(
+        "/accounts/login/",
+        {"username": "member", "password": "correct horse battery", "next": "/teams/reps/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/teams/reps/"
+    assert "Log out" in html(client.get("/"))
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "Log in" in html(client.get("/"))
+
+
+def test_wrong_password_is_refused_with_a_message(world) -> None:  # type: ignore[no-untyped-def]
+    _person(world)
+    response = Client().post("/accounts/login/", {"username": "member", "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in html(response)
+
+
+def test_log_in_is_throttled_after_repeated_failures(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.OKRS_LOGIN_FAILURES_PER_USER = 3
+    _person(world)
+    client = Client()
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "member", "password": "guess"})
+    assert LoginFailure.objects.filter(username="member").count() == 3
+    response = client.post(
+        "/accounts/login/", {"username": "member", "password": "correct horse battery"}
+    )
+    assert response.status_code == 200 and "Too many failed attempts" in html(response)
+    assert "_auth_user_id" not in client.session
+    other = client.post("/accounts/login/", {"username": "lead", "password": "x"})  # another user
+    assert "Too many failed attempts" not in html(other)
+
+
+def test_success_clears_earlier_failures(world) -> None:  # type: ignore[no-untyped-def]
+    _person(world)
+    client = Client()
+    client.post("/accounts/login/", {"username": "member", "password": "guess"})
+    client.post("/accounts/login/", {"username": "member", "password": "correct horse battery"})
+    assert not LoginFailure.objects.exists()
+
+
+def test_login_needs_csrf(world) -> None:  # type: ignore[no-untyped-def]
+    _person(world)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/login/", {"username": "member", "password": "correct horse battery"}
+    )
+    assert response.status_code == 403
+
+
+def test_password_change(world) -> None:  # type: ignore[no-untyped-def]
+    _person(world)
+    client = Client()
+    assert client.get("/accounts/password/").status_code == 302  # log in first
+    client.force_login(world.member)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "correct horse battery",
+            "new_password1": "a much longer secret 42",
+            "new_password2": "a much longer secret 42",
+        },
+    )
+    assert response.status_code == 302
+    world.member.refresh_from_db()
+    assert world.member.check_password("a much longer secret 42")
+
+
+def test_password_reset_by_mail(world) -> None:  # type: ignore[no-untyped-def]
+    _person(world)
+    client = Client()
+    assert client.post("/accounts/reset/", {"email": "member@example.org"}).status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert "Set password" in html(form)
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "another long secret 77",
+            "new_password2": "another long secret 77",
+        },
+    )
+    assert response.status_code == 302
+    world.member.refresh_from_db()
+    assert world.member.check_password("another long secret 77")
+
+
+def test_settings_saves_profile_and_validates(world) -> None:  # type: ignore[no-untyped-def]
+    client = world.client("member")
+    assert world.client(None).get("/accounts/settings/").status_code == 302
+    bad = client.post(
+        "/accounts/settings/",
+        {"display_name": "M", "github_login": "no spaces!", "discourse_username": "", "email": ""},
+    )
+    assert bad.status_code == 200 and "letters, digits and dashes" in html(bad)
+    response = client.post(
+        "/accounts/settings/",
+        {
+            "display_name": "Maria Member",
+            "github_login": "@maria-m",
+            "discourse_username": "maria",
+            "email": "m@example.org",
+        },
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(person=world.member)
+    assert (profile.display_name, profile.github_login, profile.discourse_username) == (
+        "Maria Member",
+        "maria-m",
+        "maria",
+    )
+    world.member.refresh_from_db()
+    assert world.member.email == "m@example.org"
+    assert "Maria Member" in html(client.get("/accounts/settings/"))

@@ -1,0 +1,83 @@
+"""The period overview: filters, period switch, visibility and a constant number of queries."""
+
+from __future__ import annotations
+
+from tests import factories as f
+from tests.web.helpers import html, query_counts
+
+
+def test_anonymous_sees_public_objectives_of_public_teams_only(world) -> None:  # type: ignore[no-untyped-def]
+    secret_team = f.team("secret", visibility="private")
+    f.objective(team=secret_team, period=world.period, title="Secret team goal")
+    f.objective(team=world.team, period=world.period, title="Private goal", visibility="private")
+    f.objective(team=world.team, period=world.period, title="Draft goal", state="draft")
+    page = html(world.client(None).get("/"))
+    assert "Grow the community" in page
+    assert "Secret team goal" not in page
+    assert "Private goal" not in page and "Draft goal" not in page
+
+
+def test_member_sees_the_teams_drafts_and_private_objectives_outsider_does_not(world) -> None:  # type: ignore[no-untyped-def]
+    f.objective(team=world.team, period=world.period, title="Private goal", visibility="private")
+    f.objective(team=world.team, period=world.period, title="Draft goal", state="draft")
+    member = html(world.client("viewer").get("/"))
+    assert "Private goal" in member and "Draft goal" in member
+    outsider = html(world.client("outsider").get("/"))
+    assert "Private goal" not in outsider and "Draft goal" not in outsider
+
+
+def test_filter_by_team_owner_and_status(world) -> None:  # type: ignore[no-untyped-def]
+    other = f.team("mobilizers", name="Mobilizers")
+    f.objective(team=other, period=world.period, title="Run campus events", owner=world.member)
+    client = world.client(None)
+    by_team = html(client.get("/", {"team": "mobilizers"}))
+    assert "Run campus events" in by_team and "Grow the community" not in by_team
+    by_owner = html(client.get("/", {"owner": world.member.username}))
+    assert "Run campus events" in by_owner and "Grow the community" not in by_owner
+    f.checkin(world.kr, 50, "2017-02-10T00:00:00")  # target reached: on track
+    on_track = html(client.get("/", {"status": "on_track"}))
+    assert "Grow the community" in on_track and "Run campus events" not in on_track
+    no_data = html(client.get("/", {"status": "no_data"}))
+    assert "Run campus events" in no_data and "Grow the community" not in no_data
+
+
+def test_period_switch_shows_that_periods_objectives(world) -> None:  # type: ignore[no-untyped-def]
+    q2 = f.period("2017-Q2", start="2017-04-01", end="2017-06-30")
+    f.objective(team=world.team, period=q2, title="Second quarter goal")
+    page = html(world.client(None).get("/", {"period": "2017-Q2"}))
+    assert "Second quarter goal" in page and "Grow the community" not in page
+    assert html(world.client(None).get("/", {"period": "2017-Q1"})).count("Second quarter") == 0
+
+
+def test_archived_objectives_are_left_out_unless_asked(world) -> None:  # type: ignore[no-untyped-def]
+    f.objective(team=world.team, period=world.period, title="Old goal", state="archived")
+    client = world.client(None)
+    assert "Old goal" not in html(client.get("/"))
+    assert "Old goal" in html(client.get("/", {"archived": "1"}))
+
+
+def test_inline_checkin_form_only_for_those_who_may_check_in(world) -> None:  # type: ignore[no-untyped-def]
+    action = f'action="/key-results/{world.kr.pk}/checkin/"'
+    assert action in html(world.client("member").get("/"))
+    assert action not in html(world.client("viewer").get("/"))
+    assert action not in html(world.client(None).get("/"))
+
+
+def test_overview_links_to_team_objective_and_key_result_pages(world) -> None:  # type: ignore[no-untyped-def]
+    page = html(world.client(None).get("/"))
+    assert 'href="/teams/reps/' in page
+    assert f'href="/objectives/{world.objective.pk}/"' in page
+    assert f'href="/key-results/{world.kr.pk}/"' in page
+
+
+def test_query_count_does_not_grow_with_objectives(world) -> None:  # type: ignore[no-untyped-def]
+    def grow() -> None:
+        for i in range(15):
+            team = f.team(parent=world.team) if i % 3 == 0 else world.team
+            objective = f.objective(team=team, period=world.period, owner=world.member)
+            kr = f.key_result(objective=objective)
+            f.checkin(kr, 10, "2017-02-01T00:00:00", confidence=0.5)
+
+    for who in (None, "member", "admin"):
+        small, large = query_counts(world.client(who), "/", grow)
+        assert small == large, who
