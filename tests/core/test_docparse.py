@@ -8,7 +8,7 @@ from okrs.core.docparse import parse_document, parse_okrs
 from okrs.core.krparse import period_from_slug
 from okrs.core.scoring import Direction
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_3162e86b6dcbab8b.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-reps-2017-q1.txt"
 
 
 def _shape(text: str) -> list[tuple[str, str, list[tuple[str, str]]]]:

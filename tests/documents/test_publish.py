@@ -16,7 +16,7 @@ from okrs.goals.models import KeyResult, Objective, Period
 from okrs.org.models import Team
 from tests import factories as f
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_3162e86b6dcbab8b.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-reps-2017-q1.txt"
 
 pytestmark = pytest.mark.django_db
 
