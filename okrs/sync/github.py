@@ -34,7 +34,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -442,11 +442,14 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
                     upsert_issue(state, issue, counts)
                 except ValidationError as exc:
                     failed.append(f"#{issue.get('number')}: {' '.join(exc.messages)}")
+                except (DatabaseError, KeyError, TypeError) as exc:
+                    failed.append(f"#{issue.get('number')}: {type(exc).__name__}: {exc}")
         if failed:
             raise ValidationError(f"issues not synced: {'; '.join(failed)}")
         step = "push"
         push(state, client, counts)
-    except (SyncError, ValidationError) as exc:
+    except (SyncError, ValidationError, ValueError, KeyError, TypeError) as exc:
+        # ValueError covers a body that is not JSON; KeyError/TypeError a payload of another shape
         message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         run.status, run.error = RunStatus.FAILED, f"{step}: {' '.join(message)}"
     else:

@@ -302,3 +302,17 @@ def test_command_line(reps, github, settings, capsys) -> None:  # type: ignore[n
         call_command("sync", "github", REPO, "--team", "nobody")
     with pytest.raises(Exception, match="expected OWNER/REPO"):
         call_command("sync", "github", "not a repo", "--team", "reps")
+
+
+def test_a_malformed_issue_is_named_and_the_others_are_kept(reps, github) -> None:  # type: ignore[no-untyped-def]
+    del github.issues[2]["html_url"]
+    result = run(reps, github)
+    assert result.status == "failed" and "#3: KeyError" in result.error
+    assert WorkPacket.objects.count() == 4
+    assert IssueLink.objects.first().repo.last_synced_at is None  # the next run tries again
+
+
+def test_a_body_that_is_not_json_fails_the_run_cleanly(reps, github) -> None:  # type: ignore[no-untyped-def]
+    github.fault("/milestones", 1, 200, {}, "not a list")
+    result = run(reps, github)
+    assert result.status == "failed" and result.error.startswith("milestones:")
