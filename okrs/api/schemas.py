@@ -402,6 +402,21 @@ class ScoreOut(Schema):
     teams: list[ScoreTeam]
 
 
+NULLABLE_IN_PATCH = {
+    "ObjectivePatch": {"owner"},
+    "KeyResultPatch": {"target", "target_high", "stretch", "deadline", "owner"},
+    "PacketPatch": {"heartbeat", "due"},
+}
+
+
 def patch_changes(patch: Schema) -> dict[str, Any]:
-    """The fields a PATCH body actually sent (absent fields stay as they are)."""
-    return patch.model_dump(exclude_unset=True)
+    """The fields a PATCH body actually sent (absent fields stay as they are); null only where
+    the field may be empty."""
+    from okrs.api.errors import ApiError
+
+    changes = patch.model_dump(exclude_unset=True)
+    nullable = NULLABLE_IN_PATCH.get(type(patch).__name__, set())
+    for name, value in changes.items():
+        if value is None and name not in nullable:
+            raise ApiError(422, "invalid", f"{name}: may not be null.", name)
+    return changes
