@@ -526,10 +526,9 @@ def _import_rows(spec: Kind, text: IO[str], as_json: bool, report: ImportReport)
     validator = _Validator(spec, report)
     problems = report.problems
     before = spec.model._default_manager.count()
-    sql, batch = _insert_sql(spec), []
+    batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        if validator.sqlite:  # a larger page cache for the unique index of content keys
-            cursor.execute("PRAGMA cache_size = -262144")
+        writer = _writer(spec, cursor)
         for line, cells in _cells(spec, as_json, text, report):
             report.rows += 1
             if len(problems) >= MAX_PROBLEMS:
@@ -546,17 +545,58 @@ def _import_rows(spec: Kind, text: IO[str], as_json: bool, report: ImportReport)
                 continue  # keep checking, stop writing
             batch.append(values)
             if len(batch) >= BATCH_SIZE:
-                _flush(cursor, sql, batch)
+                writer(batch)
         del problems[MAX_PROBLEMS:]
         if not problems:
-            _flush(cursor, sql, batch)
+            writer(batch)
             report.added = spec.model._default_manager.count() - before
-        if validator.sqlite:
+        if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -2000")
 
 
-def _flush(cursor: Any, sql: str, batch: list[tuple[Any, ...]]) -> None:
-    if batch:
-        batch.sort(key=operator.itemgetter(-1))  # neighbouring keys: fewer index pages touched
-        cursor.executemany(sql, batch)
+def _writer(spec: Kind, cursor: Any) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A function that writes a batch of rows, skipping those already present.
+
+    SQLite: ``INSERT ... ON CONFLICT DO NOTHING`` with executemany, rows sorted by content key
+    (neighbouring keys touch fewer index pages), with a larger page cache for the import.
+    PostgreSQL: ``COPY`` into a temporary table, then ``INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING`` from it.
+    """
+    quote = connection.ops.quote_name
+    table = quote(spec.model._meta.db_table)
+    columns = ", ".join(quote(c) for c in spec.columns)
+    if connection.vendor != "postgresql":
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size = -65536")
+        sql = _insert_sql(spec)
+
+        def insert(batch: list[tuple[Any, ...]]) -> None:
+            if batch:
+                batch.sort(key=operator.itemgetter(-1))
+                cursor.executemany(sql, batch)
+                batch.clear()
+
+        return insert
+
+    staging = quote(f"okrs_import_{spec.name}")
+    cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+        f"SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+
+    def copy(batch: list[tuple[Any, ...]]) -> None:
+        if not batch:
+            return
+        with raw.copy(f"COPY {staging} ({columns}) FROM STDIN") as stream:
+            for row in batch:
+                stream.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"TRUNCATE {staging}")
         batch.clear()
+
+    return copy
