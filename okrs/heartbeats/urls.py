@@ -11,5 +11,14 @@ urlpatterns = [
     path("teams/<slug:slug>/heartbeats/<int:pk>/carry-over/", views.carry, name="carry_over"),
     path("teams/<slug:slug>/packets/<int:pk>/", views.packet_detail, name="packet"),
     path("teams/<slug:slug>/packets/<int:pk>/status/", views.packet_move, name="packet_move"),
+    path("teams/<slug:slug>/packets/<int:pk>/edit/", views.packet_edit, name="packet_edit"),
+    path(
+        "teams/<slug:slug>/packets/<int:pk>/checklist/", views.checklist_add, name="checklist_add"
+    ),
+    path(
+        "teams/<slug:slug>/packets/<int:pk>/checklist/<int:item>/",
+        views.checklist_done,
+        name="checklist_done",
+    ),
     path("key-results/<int:pk>/packets/", views.key_result_packets, name="kr_packets"),
 ]

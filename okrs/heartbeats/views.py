@@ -5,10 +5,12 @@ Views stay thin: parse, check access (okrs.heartbeats.access), call a service or
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +22,7 @@ from okrs.heartbeats.access import (
     get_packet_for_user,
     visible_packets,
 )
-from okrs.heartbeats.models import Outcome, PacketEvent, PacketStatus
+from okrs.heartbeats.models import ChecklistItem, Outcome, PacketEvent, PacketStatus
 from okrs.heartbeats.selectors import (
     board_columns,
     closure_rates,
@@ -205,6 +207,70 @@ def packet_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "statuses": PacketStatus.choices,
             "title": packet.title,
         },
+    )
+
+
+def _optional_day(raw: str, field: str) -> dt.date | None:
+    if not raw.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(f"{field}: {raw!r} is not a date such as 2017-02-10.") from None
+
+
+def _back_to(packet_url: tuple[str, int], request: HttpRequest, action) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Saved.")
+    return redirect("heartbeats:packet", slug=packet_url[0], pk=packet_url[1])
+
+
+@require_POST
+def packet_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a packet's title, description, due date and link (leads; Responsible members)."""
+    packet = get_packet_for_user(request.user, slug, pk, write=True)
+    post = request.POST
+
+    def save() -> None:
+        services.packet_update(
+            packet=packet,
+            actor=request.user,
+            title=post.get("title", packet.title),
+            description=post.get("description", packet.description),
+            due=_optional_day(post.get("due", ""), "due"),
+            external_url=post.get("external_url", packet.external_url).strip(),
+        )
+
+    return _back_to((slug, pk), request, save)
+
+
+@require_POST
+def checklist_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    packet = get_packet_for_user(request.user, slug, pk, write=True)
+    post = request.POST
+    return _back_to(
+        (slug, pk),
+        request,
+        lambda: services.checklist_item_add(
+            packet=packet,
+            text=post.get("text", ""),
+            owner_name=post.get("owner_name", "").strip(),
+            due=_optional_day(post.get("due", ""), "due"),
+        ),
+    )
+
+
+@require_POST
+def checklist_done(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    packet = get_packet_for_user(request.user, slug, pk, write=True)
+    row = get_object_or_404(ChecklistItem, pk=item, packet=packet)
+    done = request.POST.get("done") == "on"
+    return _back_to(
+        (slug, pk), request, lambda: services.checklist_item_set_done(item=row, done=done)
     )
 
 

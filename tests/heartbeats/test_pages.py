@@ -234,3 +234,38 @@ def test_lead_plans_packets_with_priorities_and_a_midpoint_note(client, world) -
     assert (review.plan_note, review.midpoint_note) == ("Focus", "Halfway fine")
     assert client.post(url, {f"plan-{loose.pk}": "P9"}).status_code == 302
     assert Commitment.objects.get(packet=loose).priority == "P1"  # refused, unchanged
+
+
+def test_responsible_member_edits_the_packet_and_its_checklist(client, world) -> None:  # type: ignore[no-untyped-def]
+    base = f"/teams/reps/packets/{world['mine'].pk}/"
+    client.force_login(world["helper"])
+    assert client.post(base + "edit/", {"title": "Hijacked"}).status_code == 403
+    assert client.post(base + "checklist/", {"text": "x"}).status_code == 403
+    client.force_login(world["member"])
+    response = client.post(
+        base + "edit/",
+        {"title": "Ask all Reps", "description": "# Why", "due": "2017-02-10", "external_url": ""},
+    )
+    assert response.status_code == 302
+    world["mine"].refresh_from_db()
+    assert (world["mine"].title, world["mine"].due) == ("Ask all Reps", D(2017, 2, 10))
+    client.post(
+        base + "checklist/", {"text": "Remind coaches", "owner_name": "wren", "due": "2017-02-05"}
+    )
+    item = world["mine"].checklist.get()
+    assert (item.text, item.owner_name, item.due, item.done) == (
+        "Remind coaches",
+        "wren",
+        D(2017, 2, 5),
+        False,
+    )
+    client.post(base + f"checklist/{item.pk}/", {"done": "on"})
+    item.refresh_from_db()
+    assert item.done
+    response = client.post(base + "edit/", {"due": "soon"}, follow=True)
+    assert "not a date" in response.content.decode()
+    html = client.get(base).content.decode()
+    assert "<h1>Why</h1>" in html and "Remind coaches" in html
+    other = f"/teams/reps/packets/{world['other'].pk}/checklist/{item.pk}/"
+    client.force_login(world["lead"])
+    assert client.post(other, {"done": "off"}).status_code == 404  # item of another packet
