@@ -66,16 +66,20 @@ def _note(key_result: KeyResult, result: Result) -> str:
     return text + "."
 
 
-@transaction.atomic
 def measure_key_result(
     *, key_result: KeyResult, as_of: dt.datetime | None = None, now: dt.datetime | None = None
 ) -> Outcome:
     """Evaluate a computed KR as of a moment (default: now, capped at its deadline), keep the
     evaluation, and append a computed check-in when the value differs from the last computed
-    check-in up to that moment."""
+    check-in up to that moment.
+
+    The aggregate query runs before the write transaction, so a long evaluation does not hold
+    SQLite's write lock."""
     period: Period = key_result.objective.period
     as_of = as_of or as_of_for(key_result, now)
     computed_at = now or timezone.now()
+    result: Result | None = None
+    error = ""
     try:
         parsed = parse_measure(key_result.measure_kind, key_result.measure_params)
         if parsed is None:
@@ -88,19 +92,32 @@ def measure_key_result(
             direction=key_result.direction,
         )
     except (MeasureParamsError, MeasureError) as exc:
-        Measurement.objects.update_or_create(
-            key_result=key_result,
-            defaults={"value": None, "sample": 0, "detail": {}, "as_of": as_of,
-                      "computed_at": computed_at, "error": str(exc)[:500]},
-        )  # fmt: skip
-        return Outcome(key_result, None, None, str(exc))
+        error = str(exc)
+    return _record(key_result, result, error, as_of=as_of, computed_at=computed_at)
+
+
+@transaction.atomic
+def _record(
+    key_result: KeyResult,
+    result: Result | None,
+    error: str,
+    *,
+    as_of: dt.datetime,
+    computed_at: dt.datetime,
+) -> Outcome:
     Measurement.objects.update_or_create(
         key_result=key_result,
-        defaults={"value": result.value, "sample": result.sample, "detail": result.detail,
-                  "as_of": as_of, "computed_at": computed_at, "error": ""},
-    )  # fmt: skip
-    if result.value is None:
-        return Outcome(key_result, result, None)
+        defaults={
+            "value": result.value if result else None,
+            "sample": result.sample if result else 0,
+            "detail": result.detail if result else {},
+            "as_of": as_of,
+            "computed_at": computed_at,
+            "error": error[:500],
+        },
+    )
+    if result is None or result.value is None:
+        return Outcome(key_result, result, None, error)
     last = (
         CheckIn.objects.filter(key_result=key_result, source=CheckInSource.COMPUTED, at__lte=as_of)
         .order_by("-at", "-id")
