@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "okrs.goals",
     "okrs.heartbeats",
     "okrs.sync",
+    "okrs.files",
     "okrs.measures",
     "okrs.web",
     "ninja",
