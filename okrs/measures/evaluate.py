@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from okrs.core import nps as npsrules
@@ -152,7 +152,11 @@ def _activities(
     if within is not None:
         activities = activities.filter(_activity_q(within))
     if cohort is not None:
-        activities = activities.filter(person_id__in=_members(_cohort(cohort)))
+        # `person_id + 0`: match the cohort while scanning the period, instead of SQLite's
+        # choice of one person-index search per member (3x slower at a million activities).
+        activities = activities.alias(person_key=F("person_id") + 0).filter(
+            person_key__in=_members(_cohort(cohort))
+        )
     return activities
 
 
