@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from okrs.core.pacing import Status
@@ -142,7 +142,11 @@ def team_page(user: User, team: Team, period: Period, *, on: dt.date | None) -> 
     children = list(visible_teams(user).filter(parent=team))
     calendar = team.parent_id if team.follows_parent_heartbeats and team.parent_id else team.pk
     today = timezone.localdate()
-    heartbeat = Heartbeat.objects.filter(team_id=calendar, start__lte=today, end__gte=today).first()
+    heartbeat = (
+        Heartbeat.objects.filter(team_id=calendar, start__lte=today, end__gte=today)
+        .select_related("team")
+        .first()
+    )
     return TeamPage(team, board, members, children, heartbeat)
 
 
@@ -169,9 +173,7 @@ def objective_page(user: User, objective: Objective) -> ObjectivePage:
         .select_related("child__team")
         .order_by("child__team__name", "child__order")
     )
-    ids = [objective.pk, *(link.child_id for link in links)]
-    board = scoreboard(objective.period, Objective.objects.filter(pk__in=ids))
-    rows = {row.objective.pk: row for row in board.objectives}
+    rows = scored_objectives(user, objective)
     history = list(
         Change.objects.filter(objective=objective).select_related("actor__profile", "key_result")[
             :HISTORY_LIMIT
@@ -194,6 +196,16 @@ def objective_page(user: User, objective: Objective) -> ObjectivePage:
         comments=comments,
         position=(siblings.index(objective.pk), len(siblings)),
     )
+
+
+def scored_objectives(user: User, objective: Objective) -> dict[int, ObjectiveRow]:
+    """Every objective of `objective`'s period that the user sees, scored as on the overview
+    (so grades roll up alike on every page), by primary key; three queries."""
+    objectives = visible_objectives(user).filter(
+        ~Q(state=ObjectiveState.ARCHIVED) | Q(pk=objective.pk)
+    )
+    board = scoreboard(objective.period, objectives)
+    return {row.objective.pk: row for row in board.objectives}
 
 
 def alignment_candidates(user: User, objective: Objective) -> QuerySet[Objective]:

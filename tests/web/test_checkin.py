@@ -56,6 +56,9 @@ def test_htmx_checkin_on_overview_row_returns_the_row(world) -> None:  # type: i
     assert row.lstrip().startswith(f'<tr id="kr-row-{world.kr.pk}"')
     assert "10 Reps" in row and "20%" in row and "0.20" in row
     assert "Off track" in row or "At risk" in row
+    # the objective's score above the table is swapped out of band, rolled up as on the page
+    score = row[row.index(f'id="objective-score-{world.objective.pk}"') :]
+    assert 'hx-swap-oob="true"' in score[:80] and "Grade 0.20" in score
 
 
 def test_form_defaults_to_the_last_value_and_confidence(world) -> None:  # type: ignore[no-untyped-def]

@@ -54,7 +54,13 @@ def _respond(request: HttpRequest, key_result, form: CheckInForm | None) -> Http
         row = selectors.score_key_result(key_result)
         row.can_checkin = True  # type: ignore[attr-defined]
         row.checkin_form = form or checkin_form_for(row)  # type: ignore[attr-defined]
-        return render(request, "web/_kr_row.html", {"kr_row": row, "saved": form is None})
+        objective = key_result.objective
+        scored = selectors.scored_objectives(request.user, objective).get(objective.pk)
+        return render(
+            request,
+            "web/_kr_row.html",
+            {"kr_row": row, "saved": form is None, "objective_row": scored, "oob": True},
+        )
     from okrs.web.views.pages import key_result_context
 
     context = key_result_context(request, key_result, form=form)

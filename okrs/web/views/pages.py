@@ -17,6 +17,7 @@ from okrs.goals.access import (
 from okrs.goals.forms import AlignmentForm, CheckInForm, ReviewForm
 from okrs.goals.models import ObjectiveState, Period
 from okrs.goals.selectors import current_period
+from okrs.measures.selectors import measure_summary
 from okrs.org.access import get_team_for_user
 from okrs.web import selectors
 from okrs.web.views.checkins import checkin_form_for
@@ -143,6 +144,7 @@ def key_result_context(
         "objective": objective,
         "row": page.row,
         "chart": _chart(key_result, page),
+        "summary": measure_summary(key_result),
         "can_edit": can.leads(objective.team_id),
         "can_checkin": can_checkin,
         "checkin_form": form or (checkin_form_for(page.row) if can_checkin else None),
