@@ -60,7 +60,7 @@ def discussion(user: User, target: Target, *, limit: int = 200) -> Discussion:
     )
     comments = (
         Comment.objects.filter(**_on(target))
-        .select_related("author", "parent__author", "deleted_by", "hidden_by")
+        .select_related("author__profile", "parent__author__profile", "deleted_by", "hidden_by")
         .order_by("created_at", "id")[:limit]
     )
     for comment in comments:
@@ -78,7 +78,7 @@ def discussion(user: User, target: Target, *, limit: int = 200) -> Discussion:
     if data.supports_interest:
         interest = Interest.objects.filter(**_on(target))
         if can.sees_names:
-            rows = list(interest.select_related("person").order_by("created_at", "id"))
+            rows = list(interest.select_related("person__profile").order_by("created_at", "id"))
             data.interest_count = len(rows)
             data.interested_names = [row.person for row in rows]
             data.interested = any(row.person_id == can.user_id for row in rows)
@@ -94,7 +94,7 @@ def discussion(user: User, target: Target, *, limit: int = 200) -> Discussion:
         offers = Offer.objects.filter(**_on(target))
         if can.sees_names:
             data.offers = list(
-                offers.select_related("person", "decided_by", "cohort").order_by(
+                offers.select_related("person__profile", "decided_by", "cohort").order_by(
                     "-created_at", "-id"
                 )
             )

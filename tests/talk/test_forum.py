@@ -1,0 +1,156 @@
+"""Comments mirrored to a Discourse topic, against a fake forum on 127.0.0.1."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from okrs.goals.models import ObjectiveVisibility
+from okrs.talk import services
+from okrs.talk.forum import mirror_pending, topic_id_from_url
+from okrs.talk.models import ForumTopic, MirrorPost, TeamTalkSettings
+from tests import factories as f
+
+
+class FakeForum:
+    def __init__(self) -> None:
+        self.posts: list[dict] = []
+        self.headers: list[dict] = []
+        self.fail_next = 0
+        forum = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                forum.headers.append(dict(self.headers))
+                if forum.fail_next:
+                    forum.fail_next -= 1
+                    self.send_response(502)
+                    self.end_headers()
+                    self.wfile.write(b"bad gateway")
+                    return
+                forum.posts.append({"path": self.path, **body})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"id": 900 + len(forum.posts)}).encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def forum(settings):
+    fake = FakeForum()
+    settings.OKRS_DISCOURSE_URL = fake.url
+    settings.OKRS_DISCOURSE_API_KEY = "test-key"
+    settings.OKRS_DISCOURSE_API_USERNAME = "okrs-bot"
+    yield fake
+    fake.close()
+
+
+def test_topic_ids_are_read_from_urls():
+    assert topic_id_from_url("https://discourse.mozilla.org/t/reps-q1-okrs/12345") == 12345
+    assert topic_id_from_url("https://d.example.org/t/slug/77/3") == 77
+    assert topic_id_from_url("https://d.example.org/t/88") == 88
+    assert topic_id_from_url("https://d.example.org/c/reps") is None
+    assert topic_id_from_url("javascript:alert(1)//t/1") is None
+
+
+def test_lead_links_a_topic_others_may_not(world):
+    with pytest.raises(PermissionDenied):
+        services.forum_topic_link(
+            url="https://d.example.org/t/x/5", actor=world.member, objective=world.objective
+        )
+    with pytest.raises(ValidationError, match="topic address"):
+        services.forum_topic_link(url="https://x.org/", actor=world.lead, objective=world.objective)
+    topic = services.forum_topic_link(
+        url="https://d.example.org/t/x/5", actor=world.lead, objective=world.objective
+    )
+    assert topic.topic_id == 5
+    with pytest.raises(PermissionDenied):
+        services.forum_topic_link(
+            url="https://d.example.org/t/q/6", actor=world.lead, period=world.period
+        )
+    assert (
+        services.forum_topic_link(
+            url="https://d.example.org/t/q/6", actor=world.admin, period=world.period
+        ).topic_id
+        == 6
+    )
+
+
+def _opt_in(world):
+    TeamTalkSettings.objects.create(team=world.team, mirror_to_forum=True)
+    ForumTopic.objects.create(objective=world.objective, url="https://d/t/x/41", topic_id=41)
+    ForumTopic.objects.create(period=world.period, url="https://d/t/q/40", topic_id=40)
+
+
+def test_new_comments_reach_the_topic_and_failures_are_retried(world, forum):
+    _opt_in(world)
+    services.comment_post(target=world.kr, author=world.member, body="KR news")
+    services.comment_post(target=world.packet, author=world.member, body="packet news")
+    forum.fail_next = 1
+    run = mirror_pending()
+    assert (run.sent, run.failed) == (1, 1)
+    failed = MirrorPost.objects.get(state="failed")
+    assert "HTTP 502" in failed.last_error and failed.attempts == 1
+    run = mirror_pending()
+    assert (run.sent, run.failed) == (1, 0)
+    assert sorted((p["topic_id"], p["raw"].split("\n")[0]) for p in forum.posts) == [
+        (40, "packet news"),
+        (41, "KR news"),
+    ]
+    assert {p["path"] for p in forum.posts} == {"/posts.json"}
+    assert forum.headers[-1]["Api-Key"] == "test-key"
+    assert forum.headers[-1]["Api-Username"] == "okrs-bot"
+    assert set(MirrorPost.objects.values_list("state", flat=True)) == {"sent"}
+    assert mirror_pending().sent == 0  # nothing sent twice
+
+
+def test_unreachable_forum_keeps_the_post(world, settings):
+    _opt_in(world)
+    settings.OKRS_DISCOURSE_URL = "http://127.0.0.1:9"  # discard port: connection refused
+    settings.OKRS_DISCOURSE_API_KEY = "k"
+    services.comment_post(target=world.objective, author=world.member, body="hi")
+    with pytest.raises(CommandError, match="retried"):
+        call_command("talk", "mirror")
+    post = MirrorPost.objects.get()
+    assert post.state == "failed" and post.last_error
+
+
+def test_nothing_is_queued_without_opt_in_or_configuration(world, forum, settings):
+    ForumTopic.objects.create(objective=world.objective, url="https://d/t/x/41", topic_id=41)
+    services.comment_post(target=world.objective, author=world.member, body="not opted in")
+    TeamTalkSettings.objects.create(team=world.team, mirror_to_forum=True)
+    settings.OKRS_DISCOURSE_API_KEY = ""
+    services.comment_post(target=world.objective, author=world.member, body="no key")
+    assert not MirrorPost.objects.exists()
+
+
+def test_private_objectives_are_never_mirrored(world, forum):
+    _opt_in(world)
+    private = f.objective(
+        team=world.team, period=world.period, visibility=ObjectiveVisibility.PRIVATE
+    )
+    services.comment_post(target=private, author=world.member, body="secret")
+    assert not MirrorPost.objects.exists()
+
+
+def test_command_refuses_without_configuration(settings):
+    settings.OKRS_DISCOURSE_API_KEY = ""
+    with pytest.raises(CommandError, match="OKRS_DISCOURSE_URL"):
+        call_command("talk", "mirror")

@@ -1,0 +1,42 @@
+import pytest
+
+from okrs.goals import services as goals_services
+from okrs.heartbeats import services as hb_services
+from okrs.heartbeats.models import PacketRole
+from okrs.talk import services
+from okrs.talk.models import Notification
+
+
+def test_packet_status_change_notifies_followers_and_responsible(
+    world, django_capture_on_commit_callbacks
+):
+    PacketRole.objects.create(packet=world.packet, person=world.member, role="R")
+    services.follow_toggle(target=world.packet, person=world.visitor)
+    with django_capture_on_commit_callbacks(execute=True):
+        hb_services.packet_set_status(packet=world.packet, status="in_progress", actor=world.lead)
+    rows = Notification.objects.filter(kind="status").order_by("recipient__username")
+    assert [n.recipient.username for n in rows] == ["member", "visitor"]
+    assert "moved to In progress" in rows[0].summary
+
+
+def test_the_actor_is_not_told_of_their_own_change(world, django_capture_on_commit_callbacks):
+    services.follow_toggle(target=world.packet, person=world.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        hb_services.packet_set_status(packet=world.packet, status="done", actor=world.lead)
+    assert not Notification.objects.exists()
+
+
+def test_archiving_an_objective_notifies_its_owner_and_followers(
+    world, django_capture_on_commit_callbacks
+):
+    archive = getattr(goals_services, "objective_archive", None)
+    if archive is None:
+        pytest.skip("objective history (goals.Change) not there yet")
+    world.objective.owner = world.member
+    world.objective.save()
+    services.follow_toggle(target=world.objective, person=world.visitor)
+    with django_capture_on_commit_callbacks(execute=True):
+        archive(objective=world.objective, actor=world.lead)
+    rows = Notification.objects.filter(kind="status").order_by("recipient__username")
+    assert [n.recipient.username for n in rows] == ["member", "visitor"]
+    assert rows[0].summary == "O1 Grow the community: archived"
