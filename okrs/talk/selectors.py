@@ -12,8 +12,16 @@ from django.db.models.functions import Coalesce
 from okrs.goals.access import visible_objectives
 from okrs.org.access import User, visible_teams
 from okrs.talk.access import TalkAbilities, Target, abilities_for, kind_of
-from okrs.talk.models import Comment, Follow, Interest, Notification, Offer, OfferState
-from okrs.talk.services import can_edit_comment
+from okrs.talk.models import (
+    Comment,
+    Follow,
+    ForumTopic,
+    Interest,
+    Notification,
+    Offer,
+    OfferState,
+)
+from okrs.talk.services import can_edit_comment, topic_for
 
 
 @dataclass
@@ -40,6 +48,8 @@ class Discussion:
     my_open_offer: bool = False
     supports_interest: bool = False
     supports_offers: bool = False
+    forum_topic: ForumTopic | None = None
+    can_link_topic: bool = False
 
 
 def _on(target: Target) -> dict[str, Target]:
@@ -109,6 +119,9 @@ def discussion(user: User, target: Target, *, limit: int = 200) -> Discussion:
             )
             data.open_offer_count = counts["open"]
             data.my_open_offer = bool(counts["mine"])
+    if kind in ("objective", "key_result"):
+        data.forum_topic = topic_for(target)
+        data.can_link_topic = kind == "objective" and can.lead
     return data
 
 

@@ -8,19 +8,20 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from okrs.goals.models import KeyResult, Objective
+from okrs.goals.models import KeyResult, Objective, ObjectiveState
 from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
 from okrs.heartbeats.services import packet_set_role
-from okrs.org.access import is_site_admin
-from okrs.org.models import Cohort
+from okrs.org.access import can_lead_team, is_site_admin
+from okrs.org.models import Cohort, Team
 from okrs.talk.access import Target, can_lead_target, can_read_target, kind_of, target_team
 from okrs.talk.markdown import mentioned_usernames
 from okrs.talk.models import (
@@ -177,8 +178,24 @@ def followers_of(target: Target) -> list[AbstractBaseUser]:
         )
     else:
         follows = Follow.objects.filter(**_target_fields(target))
-    people = user_model.objects.filter(pk__in=follows.values("person_id"))
-    return [p for p in people if can_read_target(p, target)]
+    return readers_among(user_model.objects.filter(pk__in=follows.values("person_id")), target)
+
+
+def readers_among(people: QuerySet, target: Target) -> list[AbstractBaseUser]:
+    """Those of `people` who may read `target`, in a bounded number of queries: everyone when
+    the target is public; else the team's members and site admins (checked in SQL), and, for
+    the rare objective in review, the rest one by one through the access helper."""
+    if can_read_target(AnonymousUser(), target):
+        return list(people)
+    team = target_team(target)
+    inside = Q(memberships__team=team) | Q(is_superuser=True)
+    found = list(people.filter(inside).distinct())
+    objective = target if isinstance(target, Objective) else getattr(target, "objective", None)
+    if isinstance(objective, Objective) and objective.state == ObjectiveState.IN_REVIEW:
+        known = {p.pk for p in found}
+        others = people.exclude(pk__in=known)
+        found += [p for p in others if can_read_target(p, target)]
+    return found
 
 
 # -- comments --------------------------------------------------------------------------------
@@ -251,7 +268,7 @@ def _readers_named(usernames: list[str], target: Target) -> list[AbstractBaseUse
     user_model = get_user_model()
     field = user_model.USERNAME_FIELD
     people = user_model.objects.filter(**{f"{field}__in": usernames[:20]}, is_active=True)
-    return [p for p in people if can_read_target(p, target)]
+    return readers_among(people, target)
 
 
 def _may_edit(comment: Comment, editor: AbstractBaseUser) -> None:
@@ -552,17 +569,11 @@ def _queue_mirror(comment: Comment, target: Target) -> None:
         return
     if not TeamTalkSettings.objects.filter(team_id=comment.team_id, mirror_to_forum=True).exists():
         return
-    if not can_read_target(_anonymous(), target):
+    if not can_read_target(AnonymousUser(), target):
         return  # a private page is never copied to a public forum
     topic = topic_for(target)
     if topic is not None:
         MirrorPost.objects.create(comment=comment, topic=topic)
-
-
-def _anonymous():  # type: ignore[no-untyped-def]
-    from django.contrib.auth.models import AnonymousUser
-
-    return AnonymousUser()
 
 
 TOPIC_URL_HELP = "A topic address such as https://discourse.example.org/t/some-slug/123"
@@ -590,3 +601,16 @@ def forum_topic_link(
         **target, defaults={"url": url.strip(), "topic_id": topic_id}
     )
     return topic
+
+
+@transaction.atomic
+def team_talk_settings_update(
+    *, team: Team, actor: AbstractBaseUser, mirror_to_forum: bool
+) -> TeamTalkSettings:
+    """A lead opts the team's discussions in or out of mirroring to the forum."""
+    if not can_lead_team(actor, team):
+        raise PermissionDenied("Only the team's leads may change its discussion settings.")
+    row, _ = TeamTalkSettings.objects.get_or_create(team=team)
+    row.mirror_to_forum = bool(mirror_to_forum)
+    row.save(update_fields=["mirror_to_forum"])
+    return row

@@ -15,6 +15,7 @@ urlpatterns = [
     path("talk/offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
     path("talk/objectives/<int:pk>/topic/", views.topic_link, name="topic_link"),
     path("teams/<slug:slug>/offers/", views.team_offers, name="offers"),
+    path("teams/<slug:slug>/talk-settings/", views.team_talk_settings, name="team_settings"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/settings/", views.notification_settings, name="settings"),
 ]

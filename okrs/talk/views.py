@@ -17,7 +17,7 @@ from okrs.org.access import get_team_for_user
 from okrs.org.models import Cohort
 from okrs.talk import selectors, services
 from okrs.talk.access import Target, can_lead_target, can_read_target, get_target_for_user
-from okrs.talk.models import Comment, NotificationSettings, Offer, OfferState
+from okrs.talk.models import Comment, NotificationSettings, Offer, OfferState, TeamTalkSettings
 
 KIND_NAMES = {"objective", "key_result", "heartbeat", "packet"}
 
@@ -250,6 +250,8 @@ def team_offers(request: HttpRequest, slug: str) -> HttpResponse:
                 ("all", "All"),
             ],
             "cohorts": list(Cohort.objects.filter(team=team).order_by("name")),
+            "mirror": TeamTalkSettings.objects.filter(team=team, mirror_to_forum=True).exists(),
+            "mirroring_configured": services.mirroring_enabled(),
             "title": f"Offers of help · {team.name}",
         },
     )
@@ -313,3 +315,13 @@ def topic_link(request: HttpRequest, pk: int) -> HttpResponse:
             objective=target,  # type: ignore[arg-type]
         ),
     )
+
+
+@require_POST
+def team_talk_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """A lead opts the team in or out of mirroring comments to the forum."""
+    team = get_team_for_user(request.user, slug, write=True)
+    services.team_talk_settings_update(
+        team=team, actor=request.user, mirror_to_forum=request.POST.get("mirror") == "on"
+    )
+    return redirect("talk:offers", slug=team.slug)

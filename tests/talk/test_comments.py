@@ -134,3 +134,13 @@ def test_comments_are_rate_limited_per_person(world, settings):
         services.comment_post(target=world.objective, author=world.member, body="again")
     services.comment_post(target=world.objective, author=world.lead, body="others still can")
     assert Comment.objects.count() == 4
+
+
+def test_followers_who_may_no_longer_read_hear_nothing(world):
+    private = f.objective(
+        team=world.team, period=world.period, visibility=ObjectiveVisibility.PRIVATE
+    )
+    services.follow_toggle(target=private, person=world.viewer)
+    services.follow_toggle(target=private, person=world.visitor)  # e.g. followed before
+    services.comment_post(target=private, author=world.member, body="inside")
+    assert [n.recipient for n in Notification.objects.all()] == [world.viewer]

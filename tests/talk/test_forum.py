@@ -154,3 +154,24 @@ def test_command_refuses_without_configuration(settings):
     settings.OKRS_DISCOURSE_API_KEY = ""
     with pytest.raises(CommandError, match="OKRS_DISCOURSE_URL"):
         call_command("talk", "mirror")
+
+
+def test_lead_links_a_topic_from_the_page_and_readers_see_it(world):
+    url = f"/talk/objectives/{world.objective.pk}/topic/"
+    topic = "https://discourse.example.org/t/reps-q1/321"
+    assert world.client("member").post(url, {"url": topic}).status_code == 403
+    assert world.client("lead").post(url, {"url": topic}).status_code == 302
+    assert ForumTopic.objects.get().topic_id == 321
+    html = world.client(None).get(f"/objectives/{world.objective.pk}/").content.decode()
+    assert f'href="{topic}"' in html and "Link a forum topic" not in html
+    kr_html = world.client(None).get(f"/key-results/{world.kr.pk}/").content.decode()
+    assert f'href="{topic}"' in kr_html
+
+
+def test_lead_opts_the_team_in(world):
+    url = "/teams/reps/talk-settings/"
+    assert world.client("member").post(url, {"mirror": "on"}).status_code == 403
+    assert world.client("lead").post(url, {"mirror": "on"}).status_code == 302
+    assert TeamTalkSettings.objects.get(team=world.team).mirror_to_forum is True
+    world.client("lead").post(url, {})
+    assert TeamTalkSettings.objects.get(team=world.team).mirror_to_forum is False
