@@ -26,6 +26,16 @@ def _people_of(team: Team) -> QuerySet[Any]:
     )
 
 
+def _people_of_any(teams: QuerySet[Team]) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(memberships__team__in=teams)
+        .select_related("profile")
+        .order_by("username")
+        .distinct()
+    )
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         profile = getattr(obj, "profile", None)
@@ -51,10 +61,10 @@ class ObjectiveForm(forms.ModelForm):
             del self.fields["team"]
             self.fields["owner"].queryset = _people_of(self.instance.team)
         else:
-            self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+            teams = teams if teams is not None else Team.objects.none()
+            self.fields["team"].queryset = teams
             team = self._chosen_team()
-            owners = _people_of(team) if team else get_user_model().objects.none()
-            self.fields["owner"].queryset = owners
+            self.fields["owner"].queryset = _people_of(team) if team else _people_of_any(teams)
         self.fields["weight"].widget.attrs.update(step="any", min="0")
 
     def _chosen_team(self) -> Team | None:

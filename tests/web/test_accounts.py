@@ -140,3 +140,17 @@ def test_settings_saves_profile_and_validates(world) -> None:  # type: ignore[no
     world.member.refresh_from_db()
     assert world.member.email == "m@example.org"
     assert "Maria Member" in html(client.get("/accounts/settings/"))
+
+
+def test_settings_and_login_pages_run_a_fixed_number_of_queries(world) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories as f
+    from tests.web.helpers import query_counts
+
+    def grow() -> None:
+        for _ in range(5):
+            f.membership(world.member, f.team())
+
+    small, large = query_counts(world.client("member"), "/accounts/settings/", grow)
+    assert small == large
+    small, large = query_counts(world.client(None), "/accounts/login/", grow)
+    assert small == large

@@ -176,3 +176,14 @@ def test_edit_form_query_count_does_not_grow_with_objectives(world) -> None:  # 
     assert small == large
     small, large = query_counts(world.client("lead"), "/objectives/new/?team=reps", grow)
     assert small == large
+
+
+def test_owner_must_belong_to_the_chosen_team(world) -> None:  # type: ignore[no-untyped-def]
+    response = world.client("lead").post("/objectives/new/", _form(world, owner=world.outsider.pk))
+    assert response.status_code == 400 and 'id="id_owner_error"' in html(response)
+
+
+def test_new_form_without_a_team_offers_owners_of_the_led_teams(world) -> None:  # type: ignore[no-untyped-def]
+    page = html(world.client("lead").get("/objectives/new/"))
+    assert f'<option value="{world.member.pk}">member</option>' in page
+    assert f'<option value="{world.outsider.pk}">' not in page
