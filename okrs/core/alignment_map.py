@@ -33,7 +33,7 @@ BOX_WIDTH: Final = BAND_WIDTH - 2 * BAND_PAD
 BOX_LINE: Final = 16
 BOX_GAP: Final = 8
 KR_ROW: Final = 18
-TITLE_CHARS: Final = 44
+TITLE_CHARS: Final = 38
 KR_CHARS: Final = 34
 
 STATUS_COLOURS: Final = {

@@ -320,7 +320,7 @@ def histogram_svg(
         f' aria-labelledby="{ident}-title {ident}-desc">',
         f'<title id="{ident}-title">{esc(title)}</title>',
         f'<desc id="{ident}-desc">{esc(f"{total} in all. {summary}.")}</desc>',
-        '<g class="axis axis-values" font-size="11" fill="#57606a">',
+        '<g class="axis axis-values" font-size="13" fill="#57606a">',
     ]
     for tick in ticks:
         tick_y = _f(top + plot_h * (1 - tick / scale_max))
@@ -339,9 +339,9 @@ def histogram_svg(
             f'<g class="bar"><rect class="bar-{index}" fill="#0b5cad" x="{_f(x)}" y="{_f(y)}"'
             f' width="{_f(slot * 0.7)}" height="{_f(bar_h)}"><title>{esc(label)}: {count}'
             f'</title></rect><text class="count" x="{centre}" y="{_f(y - 4)}"'
-            f' text-anchor="middle" font-size="12" font-weight="600">{count}</text>'
+            f' text-anchor="middle" font-size="15" font-weight="600">{count}</text>'
             f'<text class="label" x="{centre}" y="{height - bottom + 16}" text-anchor="middle"'
-            f' font-size="12">{esc(label)}</text></g>'
+            f' font-size="15">{esc(label)}</text></g>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

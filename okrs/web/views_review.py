@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from okrs.core.charts import GRADE_BUCKETS, grade_buckets, histogram_svg, number
+from okrs.core.charts import GRADE_BUCKETS, grade_buckets, histogram_svg
 from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
 from okrs.core.rollup import weighted_mean
 from okrs.goals.access import visible_objectives
@@ -91,7 +91,7 @@ def review_lines(board: Scoreboard) -> list[tuple[TeamRow, list[ReviewLine]]]:
 
 
 def bucket_label(low: float, high: float) -> str:
-    return f"{number(low)}–{number(high)}"
+    return f"{low:.1f}–{high:.1f}"
 
 
 def period_review(request: HttpRequest, slug: str) -> HttpResponse:
