@@ -89,7 +89,9 @@ def can_check_in(user: User, key_result: KeyResult) -> bool:
 
 
 def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objective:
-    objective = Objective.objects.select_related("team", "period", "owner").filter(pk=pk).first()
+    objective = (
+        Objective.objects.select_related("team", "period", "owner__profile").filter(pk=pk).first()
+    )
     if objective is None or not can_read_objective(user, objective):
         raise Http404("No such objective.")
     if write and not can_edit_objective(user, objective):
@@ -100,7 +102,7 @@ def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objec
 def get_key_result_for_user(user: User, pk: int, *, action: str = "read") -> KeyResult:
     """The key result for `action` in read / checkin / edit, or 404 / 403 as the module says."""
     key_result = (
-        KeyResult.objects.select_related("objective__team", "objective__period", "owner")
+        KeyResult.objects.select_related("objective__team", "objective__period", "owner__profile")
         .filter(pk=pk)
         .first()
     )

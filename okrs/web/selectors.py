@@ -99,7 +99,7 @@ def overview(
     status: str = "",
     archived: bool = False,
 ) -> Overview:
-    objectives = visible_objectives(user)
+    objectives = visible_objectives(user).select_related("owner__profile")
     in_period = objectives.filter(period=period)
     if not archived:
         objectives = objectives.exclude(state=ObjectiveState.ARCHIVED)
@@ -132,7 +132,7 @@ class TeamPage:
 
 
 def team_page(user: User, team: Team, period: Period, *, on: dt.date | None) -> TeamPage:
-    objectives = visible_objectives(user).filter(team=team)
+    objectives = visible_objectives(user).filter(team=team).select_related("owner__profile")
     board = scoreboard(period, objectives, on=on)
     members = list(
         Membership.objects.filter(team=team)
@@ -201,8 +201,10 @@ def objective_page(user: User, objective: Objective) -> ObjectivePage:
 def scored_objectives(user: User, objective: Objective) -> dict[int, ObjectiveRow]:
     """Every objective of `objective`'s period that the user sees, scored as on the overview
     (so grades roll up alike on every page), by primary key; three queries."""
-    objectives = visible_objectives(user).filter(
-        ~Q(state=ObjectiveState.ARCHIVED) | Q(pk=objective.pk)
+    objectives = (
+        visible_objectives(user)
+        .select_related("owner__profile")
+        .filter(~Q(state=ObjectiveState.ARCHIVED) | Q(pk=objective.pk))
     )
     board = scoreboard(objective.period, objectives)
     return {row.objective.pk: row for row in board.objectives}

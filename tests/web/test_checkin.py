@@ -51,8 +51,10 @@ def test_htmx_checkin_on_kr_page_returns_panel_with_new_status(world) -> None:  
 
 
 def test_htmx_checkin_on_overview_row_returns_the_row(world) -> None:  # type: ignore[no-untyped-def]
-    response = world.client("lead").post(_url(world), {"value": "10", "fragment": "row"}, **HTMX)
+    data = {"value": "10", "fragment": "row", "next": "/teams/reps/"}
+    response = world.client("lead").post(_url(world), data, **HTMX)
     row = html(response)
+    assert 'name="next" value="/teams/reps/"' in row  # the swapped-in form still goes back there
     assert row.lstrip().startswith(f'<tr id="kr-row-{world.kr.pk}"')
     assert "10 Reps" in row and "20%" in row and "0.20" in row
     assert "Off track" in row or "At risk" in row

@@ -81,3 +81,13 @@ def test_query_count_does_not_grow_with_objectives(world) -> None:  # type: igno
     for who in (None, "member", "admin"):
         small, large = query_counts(world.client(who), "/", grow)
         assert small == large, who
+
+
+def test_owners_are_shown_by_display_name(world) -> None:  # type: ignore[no-untyped-def]
+    from okrs.org.models import Profile
+
+    Profile.objects.create(person=world.lead, display_name="Lee Lead")
+    world.objective.owner = world.lead
+    world.objective.save()
+    for url in ("/", "/teams/reps/", f"/objectives/{world.objective.pk}/"):
+        assert "Lee Lead" in html(world.client(None).get(url)), url
