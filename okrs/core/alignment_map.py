@@ -35,6 +35,8 @@ BOX_GAP: Final = 8
 KR_ROW: Final = 18
 TITLE_CHARS: Final = 38
 KR_CHARS: Final = 34
+MIN_COLUMN_HEIGHT: Final = 2400
+"""A depth whose teams need more height than this may be spread over several columns."""
 
 STATUS_COLOURS: Final = {
     Status.ON_TRACK: "#1a7f37",
@@ -249,7 +251,6 @@ def layout(
     placed_objectives = [o for o in objectives if o.team in team_keys]
     shown = _tree_order(_shown_teams(teams, {o.team for o in placed_objectives}))
     depths = team_depths(shown)
-    columns = {depth: index for index, depth in enumerate(sorted(set(depths.values())))}
     krs_of: dict[int, list[MapKeyResult]] = defaultdict(list)
     for kr in key_results:
         krs_of[kr.objective].append(kr)
@@ -257,15 +258,40 @@ def layout(
     for objective in placed_objectives:
         objectives_of[objective.team].append(objective)
 
+    # Each depth gets one column, or several side by side when its teams would make a column
+    # taller than the limit (a team's band is never split). The limit keeps a big map about as
+    # wide as it is tall: with pitch p, depths d and total band height t, the height h with
+    # h = p * (d + t / h) columns' width.
+    heights = {
+        t.key: _place_team(t, objectives_of[t.key], krs_of, 0, 0, 0).box.height + BAND_GAP
+        for t in shown
+    }
+    pitch, depth_count = BAND_WIDTH + COLUMN_GAP, len(set(depths.values()))
+    total = sum(heights.values())
+    limit = max(
+        MIN_COLUMN_HEIGHT,
+        (pitch * depth_count + math.sqrt((pitch * depth_count) ** 2 + 4 * pitch * total)) / 2,
+    )
+    slots: list[list[MapTeam]] = []
+    for depth in sorted(set(depths.values())):
+        height = 0.0
+        slots.append([])
+        for team in (t for t in shown if depths[t.key] == depth):
+            if slots[-1] and height + heights[team.key] > limit:
+                slots.append([])
+                height = 0.0
+            slots[-1].append(team)
+            height += heights[team.key]
     bottoms: defaultdict[int, float] = defaultdict(lambda: float(HEADER))
-    placed_teams: list[PlacedTeam] = []
-    for team in shown:
-        column = columns[depths[team.key]]
+    placed_by_key: dict[int, PlacedTeam] = {}
+    for column, slot in enumerate(slots):
         x = MARGIN + column * (BAND_WIDTH + COLUMN_GAP)
-        placed = _place_team(team, objectives_of[team.key], krs_of, x, bottoms[column], column)
-        placed.depth = depths[team.key]
-        bottoms[column] = placed.box.y + placed.box.height + BAND_GAP
-        placed_teams.append(placed)
+        for team in slot:
+            placed = _place_team(team, objectives_of[team.key], krs_of, x, bottoms[column], column)
+            placed.depth = depths[team.key]
+            bottoms[column] = placed.box.y + placed.box.height + BAND_GAP
+            placed_by_key[team.key] = placed
+    placed_teams = [placed_by_key[t.key] for t in shown]
 
     by_key = {o.objective.key: o for team in placed_teams for o in team.objectives}
     placed_edges = [
@@ -282,7 +308,7 @@ def layout(
         for edge in edges
         if edge.child in by_key and edge.parent in by_key and edge.child != edge.parent
     ]
-    column_count = max(columns.values(), default=0) + 1
+    column_count = max(1, len(slots))
     width = 2 * MARGIN + column_count * BAND_WIDTH + (column_count - 1) * COLUMN_GAP + 40
     height = max(bottoms.values(), default=float(HEADER)) + MARGIN
     return MapLayout(teams=placed_teams, edges=placed_edges, width=width, height=height)
@@ -360,7 +386,7 @@ def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: floa
         f'<text class="map-org" x="{MARGIN}" y="24" font-size="15" font-weight="700"'
         f' fill="#1b1f24">Organization · grade {esc(grade_text(org_grade))}</text>',
     ]
-    for team in plan.teams:
+    for team in plan.teams:  # bands first, then the links, then the boxes on top of both
         parts += _render_team(team)
     parts.append('<g class="map-edges">')
     for edge in plan.edges:
@@ -371,7 +397,13 @@ def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: floa
             f' data-parent="{edge.edge.parent}"><title>{esc(edge.child_label)} contributes to'
             f" {esc(edge.parent_label)} (weight {esc(_weight(edge.edge.weight))})</title></path>"
         )
-    parts.append("</g></svg>")
+    parts.append("</g>")
+    for team in plan.teams:
+        parts.append(f'<g class="map-objectives" data-team="{team.team.key}">')
+        for item in team.objectives:
+            parts += _render_objective(item)
+        parts.append("</g>")
+    parts.append("</svg>")
     return "\n".join(parts)
 
 
@@ -399,8 +431,6 @@ def _render_team(team: PlacedTeam) -> list[str]:
             f'<text x="{_f(box.x + 10)}" y="{_f(box.y + BAND_HEAD + 12)}" font-size="12"'
             f' fill="#57606a">No objectives you may see</text>'
         )
-    for item in team.objectives:
-        parts += _render_objective(item)
     parts.append("</g>")
     return parts
 

@@ -194,3 +194,20 @@ def test_random_organizations_lay_out_without_overlap(
     placed = {o.objective.key for o in plan.objectives}
     assert all(e.edge.child in placed and e.edge.parent in placed for e in plan.edges)
     ET.fromstring(render_svg(plan, title="t", description="d", org_grade=None))
+
+
+def test_a_crowded_level_is_spread_over_columns_of_similar_height() -> None:
+    teams = [MapTeam(key=0, name="Root", parent=None)]
+    teams += [MapTeam(key=t, name=f"Program {t}", parent=0) for t in range(1, 21)]
+    objectives = [_objective(t * 100 + i, t) for t in range(1, 21) for i in range(10)]
+    krs = [_kr(o.key * 10 + n, o.key) for o in objectives for n in range(3)]
+    plan = layout(teams=teams, objectives=objectives, key_results=krs, edges=[])
+    programs = [t for t in plan.teams if t.depth == 1]
+    assert len({t.column for t in programs}) > 1
+    assert 0.5 < plan.width / plan.height < 2
+    bands = [t.box for t in plan.teams]
+    assert not any(_overlap(a, b) for i, a in enumerate(bands) for b in bands[i + 1 :])
+    # tree order is kept: reading the programs' columns left to right, top to bottom
+    ordered = sorted(programs, key=lambda t: (t.column, t.box.y))
+    assert [t.team.key for t in ordered] == list(range(1, 21))
+    assert min(t.column for t in programs) > max(t.column for t in plan.teams if t.depth == 0)
