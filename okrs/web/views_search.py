@@ -15,9 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from okrs.goals.access import visible_key_results, visible_objectives
-from okrs.heartbeats.models import WorkPacket
-from okrs.org.access import User, visible_teams
-from okrs.web.views_map import key_result_href, objective_href
+from okrs.heartbeats.access import visible_packets
+from okrs.org.access import User
+from okrs.web.views_map import key_result_href, node_href, objective_href
 
 MAX_WORDS: Final = 8
 MAX_QUERY: Final = 200
@@ -70,11 +70,7 @@ def readable(user: User, kind: str) -> QuerySet[Any]:
             .select_related("objective__team", "objective__period")
             .order_by("-objective__period__start", "objective__team__name", "order", "id")
         )
-    return (
-        WorkPacket.objects.filter(team__in=visible_teams(user).values("pk"))
-        .select_related("team", "heartbeat")
-        .order_by("-created_at", "-id")
-    )
+    return visible_packets(user).select_related("team", "heartbeat").order_by("-created_at", "-id")
 
 
 @dataclass
@@ -89,12 +85,15 @@ class Section:
 
     @property
     def results(self) -> list[tuple[Any, str]]:
-        """The page's rows with the link of each (a packet links to its external issue)."""
+        """The page's rows with the link of each to its page."""
         if self.kind == "objectives":
             return [(o, objective_href(o.pk)) for o in self.page.object_list]
         if self.kind == "key_results":
             return [(kr, key_result_href(kr.pk)) for kr in self.page.object_list]
-        return [(p, p.external_url) for p in self.page.object_list]
+        return [
+            (p, node_href("heartbeats:packet", p.external_url, slug=p.team.slug, pk=p.pk))
+            for p in self.page.object_list
+        ]
 
 
 def search_sections(user: User, words: list[str], kind: str, page: str | None) -> list[Section]:

@@ -35,7 +35,7 @@ def test_key_results_are_found_and_link_to_their_page(client, world: World) -> N
 
 
 def test_packets_are_found_when_their_team_is_readable(client, world: World) -> None:  # type: ignore[no-untyped-def]
-    WorkPacket.objects.create(
+    packet = WorkPacket.objects.create(
         team=world.reps,
         title="Zebra onboarding checklist",
         external_url="https://github.com/mozilla/reps/issues/1",
@@ -45,6 +45,7 @@ def test_packets_are_found_when_their_team_is_readable(client, world: World) -> 
     assert (
         "Zebra onboarding checklist" in html and "https://github.com/mozilla/reps/issues/1" in html
     )
+    assert f'href="/teams/reps/packets/{packet.pk}/"' in html
     assert "Zebra hidden packet" not in html
 
 
