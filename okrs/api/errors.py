@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -74,7 +75,8 @@ def _django_validation(exc: DjangoValidationError) -> ApiError:
     else:
         message = "; ".join(exc.messages)
         codes = {getattr(exc, "code", None)}
-        field_name = None
+        named = re.match(r"^([a-z_]+): ", message)
+        field_name = named.group(1) if named else None
     if codes & {"unique", "unique_together"} or ("Constraint" in message and "unique" in message):
         return ApiError(409, "conflict", message, field_name)
     return ApiError(422, "invalid", message, field_name)

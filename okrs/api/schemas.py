@@ -13,7 +13,6 @@ from okrs.goals.models import (
     Cadence,
     CommitmentChoices,
     DirectionChoices,
-    ObjectiveState,
     ObjectiveVisibility,
 )
 from okrs.heartbeats.models import PacketStatus, Priority
@@ -139,8 +138,6 @@ class ObjectiveIn(Schema):
     owner: Username | None = None
     commitment: CommitmentChoices = CommitmentChoices.COMMITTED
     weight: Weight = 1.0
-    order: Order = 0
-    state: ObjectiveState = ObjectiveState.DRAFT
     visibility: ObjectiveVisibility = ObjectiveVisibility.TEAM
 
 
@@ -151,8 +148,6 @@ class ObjectivePatch(Schema):
     owner: Username | None = None
     commitment: CommitmentChoices | None = None
     weight: Weight | None = None
-    order: Order | None = None
-    state: ObjectiveState | None = None
     visibility: ObjectiveVisibility | None = None
 
 
@@ -200,7 +195,6 @@ class KeyResultIn(Schema):
     deadline: Day | None = None
     weight: Weight = 1.0
     owner: Username | None = None
-    order: Order = 0
     cadence: Cadence = Cadence.WEEKLY
 
 
@@ -216,7 +210,6 @@ class KeyResultPatch(Schema):
     deadline: Day | None = None
     weight: Weight | None = None
     owner: Username | None = None
-    order: Order | None = None
     cadence: Cadence | None = None
 
 
@@ -309,19 +302,16 @@ class PacketIn(Schema):
     key_results: Annotated[list[Id], Field(max_length=50)] = []
     due: Day | None = None
     external_url: Url = ""
-    order: Order = 0
 
 
 class PacketPatch(Schema):
     title: Title | None = None
-    heartbeat: Id | None = None
     description: Text | None = None
     status: PacketStatus | None = None
     priority: Priority | None = None
     key_results: Annotated[list[Id], Field(max_length=50)] | None = None
     due: Day | None = None
     external_url: Url | None = None
-    order: Order | None = None
 
 
 # --- tokens --------------------------------------------------------------------------------
@@ -405,7 +395,7 @@ class ScoreOut(Schema):
 NULLABLE_IN_PATCH = {
     "ObjectivePatch": {"owner"},
     "KeyResultPatch": {"target", "target_high", "stretch", "deadline", "owner"},
-    "PacketPatch": {"heartbeat", "due"},
+    "PacketPatch": set(),
 }
 
 

@@ -5,10 +5,13 @@ status codes."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
@@ -28,7 +31,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def lead_token(db: Any, settings: Any) -> str:
+def _keep_test_connection() -> Iterator[None]:
+    """Like Django's test client: the WSGI request must not close the test's connection (which
+    holds the test transaction) when it starts and finishes."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def lead_token(db: Any, settings: Any, _keep_test_connection: None) -> str:
     settings.OKRS_API_RATE_LIMIT = 0
     settings.OKRS_WEBHOOK_THREAD = False
     lead, member = f.person("lead"), f.person("member")

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from okrs.api import services
 from okrs.api.auth import require_write
 from okrs.api.common import check_if_match, page, paginate, person_by_username, set_etag
 from okrs.api.errors import ERRORS, ApiError
@@ -41,6 +40,7 @@ from okrs.api.schemas import (
     Username,
     patch_changes,
 )
+from okrs.goals import services as goal_services
 from okrs.goals.access import (
     get_key_result_for_user,
     get_objective_for_user,
@@ -162,11 +162,8 @@ def create_objective(request: HttpRequest, body: ObjectiveIn, response: HttpResp
         raise ApiError(
             409, "conflict", f"{team.slug} has an {body.code} in {period} already.", "code"
         )
-    objective = services.objective_create(
-        team=team,
-        period=period,
-        owner=person_by_username(body.owner),
-        **fields,
+    objective = goal_services.objective_create(
+        team=team, period=period, owner=person_by_username(body.owner), actor=user, **fields
     )
     objective = get_objective_for_user(user, objective.pk)
     set_etag(response, objective)
@@ -185,10 +182,12 @@ def update_objective(
         changes["owner"] = person_by_username(changes["owner"])
     with transaction.atomic():
         get_objective_for_user(user, objective_id, write=True)
-        Objective.objects.select_for_update().filter(pk=objective_id).values_list("pk").first()
+        Objective.objects.select_for_update().filter(pk=objective_id).order_by().values_list(
+            "pk"
+        ).first()
         objective = get_objective_for_user(user, objective_id, write=True)
         check_if_match(request, objective)
-        services.objective_update(objective=objective, changes=changes)
+        goal_services.objective_update(objective=objective, actor=user, changes=changes)
     set_etag(response, objective)
     return objective_out(objective)
 
@@ -276,9 +275,8 @@ def create_key_result(request: HttpRequest, body: KeyResultIn, response: HttpRes
     user = require_write(request)
     objective = get_objective_for_user(user, body.objective, write=True)
     fields = body.model_dump(exclude={"objective", "owner"})
-    kr = services.key_result_create(
-        objective=objective, owner=person_by_username(body.owner), **fields
-    )
+    fields["owner"] = person_by_username(body.owner)
+    kr = goal_services.key_result_create(objective=objective, actor=user, fields=fields)
     kr = _load_key_result(kr.pk)
     set_etag(response, kr)
     response["Location"] = f"{request.path.rstrip('/')}/{kr.pk}"
@@ -295,10 +293,10 @@ def update_key_result(
         changes["owner"] = person_by_username(changes["owner"])
     with transaction.atomic():
         get_key_result_for_user(user, kr_id, action="edit")
-        KeyResult.objects.select_for_update().filter(pk=kr_id).values_list("pk").first()
+        KeyResult.objects.select_for_update().filter(pk=kr_id).order_by().values_list("pk").first()
         kr = get_key_result_for_user(user, kr_id, action="edit")
         check_if_match(request, kr)
-        services.key_result_update(key_result=kr, changes=changes)
+        goal_services.key_result_update(key_result=kr, actor=user, changes=changes)
     kr = _load_key_result(kr_id)
     set_etag(response, kr)
     return key_result_out(kr)
@@ -390,7 +388,9 @@ def create_alignment(request: HttpRequest, body: AlignmentIn) -> Any:
         raise ApiError(422, "invalid", "An objective cannot contribute to itself.", "parent")
     if Alignment.objects.filter(child=child, parent=parent).exists():
         raise ApiError(409, "conflict", "This alignment exists already.", "parent")
-    alignment = services.alignment_create(child=child, parent=parent, weight=body.weight)
+    alignment = goal_services.alignment_set(
+        child=child, parent=parent, actor=user, weight=body.weight
+    )
     return Status(201, alignment_out(alignment))
 
 
@@ -401,5 +401,5 @@ def delete_alignment(request: HttpRequest, alignment_id: Id) -> Any:
     if alignment is None:
         raise ApiError(404, "not_found", "No such alignment.")
     get_objective_for_user(user, alignment.child_id, write=True)
-    services.alignment_delete(alignment=alignment)
+    goal_services.alignment_remove(alignment=alignment, actor=user)
     return Status(204, None)

@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from okrs.api import services
 from okrs.api.auth import require_write
 from okrs.api.common import check_if_match, page, paginate, set_etag
 from okrs.api.errors import ERRORS, ApiError
@@ -25,7 +24,9 @@ from okrs.api.schemas import (
 )
 from okrs.goals.access import visible_key_results
 from okrs.heartbeats import access as heartbeat_access
+from okrs.heartbeats import services as packet_services
 from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
+from okrs.heartbeats.selectors import calendar_team
 from okrs.org.access import get_team_for_user, visible_teams
 from okrs.org.models import Team
 
@@ -153,14 +154,14 @@ def get_packet(request: HttpRequest, packet_id: Id, response: HttpResponse) -> A
 def _heartbeat_of(team: Team, pk: int | None) -> Heartbeat | None:
     if pk is None:
         return None
-    heartbeat = Heartbeat.objects.filter(pk=pk, team=team).first()
+    heartbeat = Heartbeat.objects.filter(pk=pk, team=calendar_team(team)).first()
     if heartbeat is None:
         raise ApiError(422, "invalid", f"Team {team.slug} has no heartbeat {pk}.", "heartbeat")
     return heartbeat
 
 
 def _readable_key_results(user: Any, ids: list[int]) -> list[Any]:
-    found = list(visible_key_results(user).filter(pk__in=ids))
+    found = list(visible_key_results(user).filter(pk__in=ids).select_related("objective"))
     missing = sorted(set(ids) - {k.pk for k in found})
     if missing:
         raise ApiError(422, "invalid", f"No key result {missing[0]}.", "key_results")
@@ -172,8 +173,9 @@ def create_packet(request: HttpRequest, body: PacketIn, response: HttpResponse) 
     user = require_write(request)
     team = get_team_for_user(user, body.team, write=True)
     fields = body.model_dump(exclude={"team", "heartbeat", "key_results"})
-    packet = services.packet_create(
+    packet = packet_services.packet_create(
         team=team,
+        actor=user,
         heartbeat=_heartbeat_of(team, body.heartbeat),
         key_results=_readable_key_results(user, body.key_results),
         **fields,
@@ -193,15 +195,18 @@ def update_packet(
     key_result_ids = changes.pop("key_results", None)
     with transaction.atomic():
         packet = _packet_for(user, packet_id, write=True)
-        WorkPacket.objects.select_for_update().filter(pk=packet_id).values_list("pk").first()
+        WorkPacket.objects.select_for_update().filter(pk=packet_id).order_by().values_list(
+            "pk"
+        ).first()
         packet = _packet_for(user, packet_id, write=True)
         check_if_match(request, packet)
-        if "heartbeat" in changes:
-            changes["heartbeat"] = _heartbeat_of(packet.team, changes["heartbeat"])
+        status = changes.pop("status", None)
         key_results = None
         if key_result_ids is not None:
             key_results = _readable_key_results(user, key_result_ids)
-        services.packet_update(packet=packet, changes=changes, key_results=key_results)
+        packet_services.packet_update(packet=packet, actor=user, key_results=key_results, **changes)
+        if status is not None:
+            packet_services.packet_set_status(packet=packet, status=status, actor=user)
     packet = _packet_for(user, packet_id)
     set_etag(response, packet)
     return packet_out(packet)

@@ -1,0 +1,90 @@
+"""Key results: scores in the listing, filters, create and PATCH with If-Match, bounded queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from okrs.goals.models import Change
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_key_result_carries_its_latest_value_and_score(world: Any) -> None:
+    f.checkin(world.kr, 25, "2017-02-01T00:00:00")
+    body = world.api().get(f"/key-results/{world.kr.pk}").json()
+    assert body["value"] == 25 and body["progress"] == 0.25
+    assert body["status"] in {"on_track", "at_risk", "off_track"}
+
+
+def test_filters_and_visibility(world: Any) -> None:
+    other = f.key_result(objective=f.objective(team=f.team("mobilizers")), owner=world.lead)
+    api = world.api(world.member)
+    ids = lambda **q: {k["id"] for k in api.get("/key-results", **q).json()["items"]}  # noqa: E731
+    assert ids(team="reps") == {world.kr.pk, world.private_kr.pk}
+    assert ids(owner="lead") == {other.pk}
+    assert ids(objective=world.objective.pk) == {world.kr.pk}
+    assert world.private_kr.pk not in {
+        k["id"] for k in world.api().get("/key-results").json()["items"]
+    }
+
+
+def test_list_queries_do_not_grow(world: Any) -> None:
+    api = world.api()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/key-results").status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(12):
+        kr = f.key_result(objective=world.objective, owner=f.person())
+        f.checkin(kr, i, "2017-02-01T00:00:00")
+    assert count() == few
+
+
+def test_lead_creates_and_updates_with_history(world: Any) -> None:
+    api = world.api(world.lead)
+    created = api.post(
+        "/key-results",
+        {"objective": world.objective.pk, "title": "NPS above 11.5", "baseline": 5, "target": 11.5},
+    )
+    assert created.status_code == 201, created.content
+    kr_id = created.json()["id"]
+    etag = created["ETag"]
+    changed = api.patch(f"/key-results/{kr_id}", {"target": 12}, headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.json()["target"] == 12
+    stale = api.patch(f"/key-results/{kr_id}", {"target": 13}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    assert Change.objects.filter(key_result_id=kr_id).count() == 2  # created, updated
+
+
+def test_invalid_rule_is_422_with_the_field(world: Any) -> None:
+    response = world.api(world.lead).post(
+        "/key-results",
+        {
+            "objective": world.objective.pk,
+            "title": "Down",
+            "direction": "decrease",
+            "baseline": 5,
+            "target": 10,
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["message"]
+
+
+def test_member_cannot_edit_and_outsider_cannot_see(world: Any) -> None:
+    assert (
+        world.api(world.member).patch(f"/key-results/{world.kr.pk}", {"title": "x"}).status_code
+        == 403
+    )
+    response = world.api(world.outsider).patch(
+        f"/key-results/{world.private_kr.pk}", {"title": "x"}
+    )
+    assert response.status_code == 404
