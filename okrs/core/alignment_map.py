@@ -373,7 +373,7 @@ def _f(value: float) -> str:
 def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: float | None) -> str:
     """The laid-out map as one accessible SVG document (text escaped, links as ``<a href>``)."""
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="alignment-map" role="img"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="alignment-map" role="group"'
         f' viewBox="0 0 {_f(plan.width)} {_f(plan.height)}" width="{_f(plan.width)}"'
         f' height="{_f(plan.height)}" aria-labelledby="map-title map-desc"'
         f' font-family="system-ui, sans-serif">',

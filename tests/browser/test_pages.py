@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -99,6 +100,9 @@ def test_map_shows_goals_and_a_node_leads_to_its_page(page: Any) -> None:
     assert stylesheet_applied(page)
     node = page.locator(f"svg.alignment-map a[data-objective='{data['child'].pk}']")
     assert node.is_visible()
+    # the nodes are links for assistive technology too, named with their grade and status
+    named = page.get_by_role("link", name=re.compile(r"^Objective O1 A unified approach.*grade"))
+    assert named.count() == 1
     assert "grade" in (node.get_attribute("aria-label") or "")
     assert page.locator("svg.alignment-map path.map-edge").count() == 1
     screenshot(page, "alignment-map")
