@@ -14,6 +14,8 @@ Rules (documented in README, "Syncing with GitHub"):
   committed to that heartbeat with its priority.
 - State: `closed` + `not_planned` → dropped, other `closed` → done, reopened → to do. A status
   set in okrs (in progress, blocked) stays while GitHub's state does not change.
+- A packet moves to its milestone's heartbeat when the issue is new or its milestone changed on
+  GitHub; a carry-over made in okrs stands while the milestone stays the same.
 - Assignees are the Responsible people, matched by `Profile.github_login`.
 - Task-list lines `- [ ] task (owner, Due: date)` are the checklist.
 - Incremental: only issues updated since the last successful run (`since` = the latest
@@ -288,9 +290,11 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
         )
         services.packet_set_status(packet=packet, status=status, actor=None, note="GitHub")
         counts.updated += 1
-    if heartbeat is not None and packet.heartbeat_id != heartbeat.pk:
+    milestone = (issue.get("milestone") or {}).get("number")
+    moved = link is None or link.milestone_number != milestone  # okrs' carry-overs stand otherwise
+    if moved and heartbeat is not None and packet.heartbeat_id != heartbeat.pk:
         services.commitment_add(heartbeat=heartbeat, packet=packet, priority=priority, actor=None)
-    elif heartbeat is None and packet.heartbeat_id is not None and not issue.get("milestone"):
+    elif moved and heartbeat is None and packet.heartbeat_id is not None and not milestone:
         PacketEvent.objects.create(
             packet=packet,
             kind=EventKind.SYNCED,
@@ -311,6 +315,7 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
             "state": issue["state"],
             "state_reason": issue.get("state_reason") or "",
             "updated_at": updated,
+            "milestone_number": milestone,
         },
     )
     PacketEvent.objects.create(

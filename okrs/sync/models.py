@@ -45,6 +45,7 @@ class IssueLink(models.Model):
     state = models.CharField(max_length=16, default="open")
     state_reason = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True, help_text="As GitHub last said.")
+    milestone_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

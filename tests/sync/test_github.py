@@ -316,3 +316,16 @@ def test_a_body_that_is_not_json_fails_the_run_cleanly(reps, github) -> None:  #
     github.fault("/milestones", 1, 200, {}, "not a list")
     result = run(reps, github)
     assert result.status == "failed" and result.error.startswith("milestones:")
+
+
+def test_a_carry_over_in_okrs_stands_until_the_milestone_changes(reps, github) -> None:  # type: ignore[no-untyped-def]
+    run(reps, github)
+    hb2 = Heartbeat.objects.get(team=reps["team"], name="Q1HB2")
+    hs.carry_over(heartbeat=reps["hb1"], team=reps["team"], actor=None, to=hb2)
+    assert packet(1).heartbeat == hb2
+    github.issues[0]["updated_at"] = "2017-02-01T09:00:00Z"  # edited, same milestone
+    run(reps, github)
+    assert packet(1).heartbeat == hb2
+    github.issues[0].update(milestone=github.milestones[2], updated_at="2017-02-02T09:00:00Z")
+    run(reps, github)  # moved on GitHub to "Sprint X" (due inside Q1HB1)
+    assert packet(1).heartbeat == reps["hb1"]
