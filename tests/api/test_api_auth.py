@@ -116,6 +116,7 @@ def test_settings_page_creates_and_revokes_tokens(world: Any) -> None:
     assert token.read_only
     page = client.get("/settings/tokens/")
     assert raw.encode() not in page.content
+    assert b'href="/settings/tokens/"' in client.get("/").content  # in the account menu
     client.post(f"/settings/tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
