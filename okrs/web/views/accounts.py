@@ -103,7 +103,7 @@ class SettingsForm(forms.ModelForm):
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    profile, _ = Profile.objects.get_or_create(person=request.user)
+    profile = Profile.objects.filter(person=request.user).first() or Profile(person=request.user)
     form = SettingsForm(
         request.POST or None, instance=profile, initial={"email": request.user.email}
     )
