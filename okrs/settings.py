@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "okrs.reminders",
     "okrs.documents",
     "okrs.talk",
+    "okrs.bench",
 ]
 
 MIDDLEWARE = [
