@@ -116,7 +116,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2))
             return
         table = Table(title=f"okrs bench load: gunicorn {options['workers']} workers, wrk")
-        for column in ("path", "requests/s", "p50 ms", "p95 ms", "errors", "requests"):
+        for column in ("path", "requests/s", "p50 ms", "p95 ms", "errors", "timeouts", "requests"):
             table.add_column(column, justify="right" if column != "path" else "left")
         for row in result["runs"]:
             table.add_row(
@@ -125,6 +125,7 @@ class Command(BaseCommand):
                 f"{row['p50_ms']:.1f}",
                 f"{row['p95_ms']:.1f}",
                 str(row["errors"]),
+                str(row["timeouts"]),
                 str(row["requests"]),
             )
         console.print(table)
@@ -135,8 +136,9 @@ WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
-  io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests, errors,
-    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f %d\\n", summary.requests, errors,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.errors.timeout))
 end
 """
 
@@ -183,22 +185,24 @@ def load_test(*, seconds: int, connections: int, workers: int, port: int) -> dic
     before = machine_load()
     try:
         _wait_for(port)
+        _warm_up(port, paths, workers)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
         for path in paths:
             url = f"http://127.0.0.1:{port}{path}"
             out = subprocess.run(
-                [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
                  "-s", script.name, url],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-            _, requests, errors, duration, p50, p95 = line.split()
+            _, requests, errors, duration, p50, p95, timeouts = line.split()
             runs.append(
                 {
                     "path": path,
                     "requests": int(requests),
                     "errors": int(errors),
+                    "timeouts": int(timeouts),
                     "rps": int(requests) / float(duration),
                     "p50_ms": float(p50),
                     "p95_ms": float(p95),
@@ -209,6 +213,24 @@ def load_test(*, seconds: int, connections: int, workers: int, port: int) -> dic
         server.terminate()
         server.wait(timeout=30)
     return {"runs": runs, "load": f"before: {before}; after: {machine_load()}"}
+
+
+def _warm_up(port: int, paths: list[str], workers: int) -> None:
+    """Each worker answers each path once before timing (the app is loaded lazily per worker)."""
+    import urllib.request
+
+    deadline = time.monotonic() + 120
+    for path in paths * (workers * 2):
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise CommandError(f"{path} did not answer 200 within 120 s")
+            time.sleep(0.5)
 
 
 def _wait_for(port: int) -> None:
