@@ -150,7 +150,8 @@ class _CountingReader(io.RawIOBase):
         return n
 
 
-Row = tuple[int, dict[str, Any]]
+Row = tuple[int, dict[str, Any]]  # (line, JSON object)
+Cells = tuple[int, list[str]]  # (line, cells in the order of the kind's keys)
 
 
 def _csv_header(reader: Any) -> list[str] | None:
@@ -160,9 +161,7 @@ def _csv_header(reader: Any) -> list[str] | None:
         return None
 
 
-def _csv_rows(
-    reader: Any, header: list[str], problems: list[Problem]
-) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(reader: Any, header: list[str], problems: list[Problem]) -> Iterator[Cells]:
     width = len(header)
     for values in reader:
         line = reader.line_num
@@ -469,7 +468,7 @@ def import_dataset(
     return report
 
 
-def _cells(spec: Kind, as_json: bool, text: IO[str], report: ImportReport) -> Iterator[Row]:
+def _cells(spec: Kind, as_json: bool, text: IO[str], report: ImportReport) -> Iterator[Cells]:
     """(line, cells in the order of ``spec.keys``) for each row; header problems are reported
     and end the reading."""
     problems = report.problems
