@@ -190,15 +190,19 @@ _COMPARATIVE = re.compile(r"\b(more|less|fewer|higher|lower|faster|slower|better
 _NUMBER = r"\d+(?:[.,]\d+)*"
 
 
-def _to_float(token: str) -> float:
+def _to_float(token: str) -> float | None:
+    """``12``, ``11.5``, ``11,5``, ``20,000`` → a number; ``1.2.3`` (a version) → None."""
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", token):
         token = token.replace(",", "")
-    return float(token.replace(",", "."))
+    try:
+        return float(token.replace(",", "."))
+    except ValueError:
+        return None
 
 
 def numbers_in_text(text: str) -> set[float]:
     """Every number written in ``text``: digits, number words and fractions ("half" = 50)."""
-    found = {_to_float(m) for m in re.findall(_NUMBER, text)}
+    found = {v for v in map(_to_float, re.findall(_NUMBER, text)) if v is not None}
     lowered = text.lower()
     for word, value in {**_WORD_NUMBERS, **_FRACTION_WORDS}.items():
         if re.search(rf"\b{word}\b", lowered):
@@ -295,9 +299,10 @@ def _take_milestones(reading: _Reading, period: Period) -> None:
             if found is None:
                 continue
             day = _resolve(kind, found, period)
-            if isinstance(day, date):
-                reading.milestones.append(Milestone(_to_float(match.group(1)), day))
-            else:
+            value = _to_float(match.group(1))
+            if isinstance(day, date) and value is not None:
+                reading.milestones.append(Milestone(value, day))
+            elif isinstance(day, str):
                 reading.doubt("milestones", day)
             break
         reading.text = reading.text.replace(match.group(0), " ")
@@ -326,7 +331,7 @@ _NOISE = [
     re.compile(r"\b(?:19|20)\d{2}\b(?!\s*%)"),  # years
     re.compile(r"\b\d+\s+(?:years?|months?|weeks?|days?)\s+ago\b", re.I),
     re.compile(r"\bq[1-4]\b", re.I),  # quarter names
-    re.compile(r"\b[a-z]+\d+[a-z0-9]*\b", re.I),  # codes: L3, O2KR2, IPv6
+    re.compile(r"\b[a-z]+\d+[a-z0-9]*(?:[.,]\d+[a-z0-9]*)*\b", re.I),  # codes: L3, O2KR2, KR1.2
     re.compile(rf"\b(?:{_MONTH_RE})\.? \d{{1,2}}(?:st|nd|rd|th)?\b", re.I),  # stray dates
     re.compile(r"\bscale of \d+\s*(?:-|to)\s*\d+\b", re.I),
     re.compile(r"\b(?:per|a|each|every)\s+(?:year|quarter|month|week)\b", re.I),
@@ -349,12 +354,12 @@ class _Number:
 
 def _numbers(text: str) -> list[_Number]:
     found: list[_Number] = []
-    for match in re.finditer(rf"(?<![\w.])({_NUMBER})(\s*(?:%|percent\b|per cent\b))?", text):
+    for match in re.finditer(rf"(?<![\w.,])({_NUMBER})(\s*(?:%|percent\b|per cent\b))?", text):
         if re.search(r"(?:out of|/)\s*$", text[: match.start()], re.I):
             continue  # the scale of a rating ("4 out of 5"), not a target
-        found.append(
-            _Number(_to_float(match.group(1)), match.start(), match.end(), bool(match.group(2)))
-        )
+        value = _to_float(match.group(1))
+        if value is not None:
+            found.append(_Number(value, match.start(), match.end(), bool(match.group(2))))
     for word, value in _WORD_NUMBERS.items():
         for match in re.finditer(rf"\b{word}\b", text, re.I):
             found.append(_Number(value, match.start(), match.end()))
@@ -442,9 +447,9 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
         return _result(reading, whole, Direction.MILESTONE)
 
     span = re.search(rf"\bfrom\s+\$?({_NUMBER})\s*(%|\w+)?\s+to\s+\$?({_NUMBER})", text, re.I)
-    if span:
-        low, high = _to_float(span.group(1)), _to_float(span.group(3))
-        target_number = next(n for n in numbers if n.start >= span.start(3) - 1)
+    low, high = (_to_float(span.group(1)), _to_float(span.group(3))) if span else (None, None)
+    if span and low is not None and high is not None:
+        target_number = next((n for n in numbers if n.start >= span.start(3) - 1), None)
         if low == high:
             reading.doubt("direction", "the start and the target are the same number")
             direction = Direction.AT_LEAST
@@ -456,7 +461,7 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
             direction,
             target=high,
             baseline=low,
-            unit=_unit(text, target_number, whole),
+            unit=_unit(text, target_number, whole) if target_number else "",
         )
 
     between = re.search(
@@ -468,8 +473,8 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
         low_text = between.group(1) or between.group(3)
         high_text = between.group(2) or between.group(4)
         low, high = _to_float(low_text), _to_float(high_text)
-        if low < high:
-            upper = next(n for n in numbers if n.start >= between.end() - len(high_text) - 1)
+        upper = next((n for n in numbers if n.start >= between.end() - len(high_text) - 1), None)
+        if low is not None and high is not None and low < high and upper is not None:
             return _result(
                 reading,
                 whole,
@@ -480,8 +485,8 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
             )
 
     relative = re.search(rf"\bby\s+({_NUMBER})\s*(%|percent\b|per cent\b)", text, re.I)
-    if relative:
-        amount = _to_float(relative.group(1))
+    amount = _to_float(relative.group(1)) if relative else None
+    if relative and amount is not None:
         before = text[: relative.start()]
         if _DECREASE_VERB.search(before):
             direction, change = Direction.DECREASE, -amount
