@@ -43,6 +43,9 @@ def load_demo_review(*, team_slug: str = "reps", heartbeat_name: str = "Q1HB1") 
     """Plan, mid-point check and review of the Reps' part of Q1HB1 (in the CDT calendar)."""
     team = Team.objects.get(slug=team_slug)
     heartbeat = calendar_team(team).heartbeats.get(name=heartbeat_name)
+    done = HeartbeatReview.objects.filter(heartbeat=heartbeat, team=team, reviewed_at__isnull=False)
+    if done.exists():
+        return done.get()  # already reviewed: loading the demo again changes nothing
     packets = list(WorkPacket.objects.filter(team=team, heartbeat=heartbeat).order_by("order"))
     services.heartbeat_plan(
         heartbeat=heartbeat,

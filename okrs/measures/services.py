@@ -50,8 +50,11 @@ def key_result_set_measure(*, key_result: KeyResult, kind: str, params: Any) -> 
         raise ValidationError(
             {"measure_params": [f"{field}: {message}" for field, message in exc.problems]}
         ) from exc
+    stored = {} if parsed is None else params_as_json(parsed)
+    if (key_result.measure_kind, key_result.measure_params) == (kind, stored):
+        return key_result  # unchanged: keep updated_at, so re-running a setup changes nothing
     key_result.measure_kind = kind
-    key_result.measure_params = {} if parsed is None else params_as_json(parsed)
+    key_result.measure_params = stored
     key_result.save(update_fields=["measure_kind", "measure_params", "updated_at"])
     return key_result
 

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from okrs.files.importer import import_path
 from okrs.files.loader import FileProblems
+from okrs.heartbeats.demo import load_demo_review
+from okrs.measures.demo import load_demo_datasets
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "reps-2017-q1.yaml"
 
@@ -16,7 +18,8 @@ DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "reps-2017-q1.yaml"
 class Command(BaseCommand):
     help = (
         "Load the demo: Mozilla Reps' Q1 2017 OKRs (from their public blog post) with "
-        "illustrative people, check-ins, heartbeats and work packets. Running it again "
+        "illustrative people, check-ins, heartbeats, work packets, the first heartbeat's "
+        "review, and the datasets its four measured KRs are computed from. Running it again "
         "changes nothing."
     )
 
@@ -26,3 +29,6 @@ class Command(BaseCommand):
         except FileProblems as exc:
             raise CommandError(exc.report(), returncode=2) from exc
         self.stdout.write(summary.render())
+        self.stdout.write(load_demo_datasets())
+        review = load_demo_review()
+        self.stdout.write(f"review of {review.heartbeat.name}: loaded")
