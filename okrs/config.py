@@ -68,7 +68,11 @@ def env_database(
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if not config.get("NAME"):
             raise ConfigError(f"{name}={raw!r}: a SQLite URL needs a file path")
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(config["NAME"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Tests use a file too (not Django's shared in-memory database), so that threads and
+        # servers in tests write concurrently exactly as in production: WAL, queued writers.
+        config["TEST"] = {"NAME": str(path.with_name(f"{path.stem}-test{path.suffix}"))}
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

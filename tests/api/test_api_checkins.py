@@ -47,8 +47,6 @@ def test_outsider_cannot_check_in(world: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_check_ins_both_land() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("threads share one connection-less in-memory SQLite test database")
     team = f.team("reps")
     people = [f.person(f"p{i}") for i in range(2)]
     for p in people:

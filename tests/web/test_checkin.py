@@ -122,8 +122,6 @@ def test_two_check_ins_one_after_the_other_both_land(world) -> None:  # type: ig
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_check_ins_both_land(world) -> None:  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        pytest.skip("threads need a server database (SQLite test databases are per connection)")
     barrier = threading.Barrier(2)
     results: list[int] = []
 
