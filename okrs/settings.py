@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "okrs.documents",
     "okrs.talk",
     "okrs.bench",
+    "okrs.security",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "okrs.security.middleware.ContentSecurityPolicyMiddleware",
+    "okrs.security.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "okrs.urls"
@@ -92,6 +95,18 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Served over HTTPS (behind a proxy that sets X-Forwarded-Proto): secure cookies, HSTS, redirect.
+OKRS_HTTPS = env_bool("OKRS_HTTPS", default=False)
+if OKRS_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(env_str("OKRS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("OKRS_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:  # preloading cannot be undone quickly: the operator opts in
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 EMAIL_BACKEND = env_str("OKRS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {
