@@ -188,6 +188,9 @@ class KeyResult(models.Model):
     cadence = models.CharField(
         max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY, help_text="Check-in rhythm."
     )
+    archived = models.BooleanField(
+        default=False, help_text="Archived KRs keep their history but no longer count in grades."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -112,7 +112,8 @@ def scoreboard(
     )
     by_id = {o.pk: ObjectiveRow(objective=o, key_results=[]) for o in objective_list}
     krs = key_results_with_latest(
-        KeyResult.objects.filter(objective_id__in=by_id).select_related("owner"), on=on
+        KeyResult.objects.filter(objective_id__in=by_id, archived=False).select_related("owner"),
+        on=on,
     ).order_by("order", "id")
     for kr in krs:
         row = by_id[kr.objective_id]

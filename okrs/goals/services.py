@@ -441,6 +441,25 @@ def key_result_update(
 
 
 @transaction.atomic
+def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = True) -> KeyResult:
+    """Archive a key result (or restore it): it keeps its history and page, but no longer counts
+    in its objective's grade."""
+    if key_result.archived == archived:
+        state = "archived" if archived else "not archived"
+        raise ValidationError(f"The key result is already {state}.")
+    key_result.archived = archived
+    key_result.save(update_fields=["archived", "updated_at"])
+    _record(
+        objective=key_result.objective,
+        key_result=key_result,
+        actor=actor,
+        action=ChangeAction.ARCHIVED if archived else ChangeAction.RESTORED,
+        diff={"archived": [not archived, archived]},
+    )
+    return key_result
+
+
+@transaction.atomic
 def key_result_move(*, key_result: KeyResult, actor: Actor, direction: str) -> KeyResult:
     siblings = KeyResult.objects.filter(objective_id=key_result.objective_id)
     position = _move(key_result, siblings, direction)

@@ -105,3 +105,32 @@ def test_kr_form_query_count_does_not_grow(world) -> None:  # type: ignore[no-un
 
     small, large = query_counts(world.client("lead"), f"/key-results/{world.kr.pk}/edit/", grow)
     assert small == large
+
+
+def test_lead_archives_a_key_result_out_of_the_grade_and_restores_it(world) -> None:  # type: ignore[no-untyped-def]
+    other = f.key_result(objective=world.objective, code="KR2", target=10)
+    f.checkin(world.kr, 50, "2017-02-01T00:00:00")  # KR1 done
+    f.checkin(other, 0, "2017-02-01T00:00:00")  # KR2 not started
+    lead = world.client("lead")
+    page = html(lead.get(f"/objectives/{world.objective.pk}/"))
+    assert "0.50" in page  # (1.0 + 0.0) / 2
+    response = lead.post(f"/key-results/{other.pk}/archive/", {"action": "archive"})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.archived
+    assert "Archived:" in html(lead.get(f"/key-results/{other.pk}/"))
+    assert "1.00" in html(lead.get(f"/objectives/{world.objective.pk}/"))  # only KR1 counts
+    change = world.objective.changes.get(key_result=other, action="archived")
+    assert change.diff == {"archived": [False, True]} and change.actor == world.lead
+    assert other.checkins.count() == 1  # history kept
+    lead.post(f"/key-results/{other.pk}/archive/", {"action": "restore"})
+    other.refresh_from_db()
+    assert not other.archived
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("outsider", 403), (None, 302)])
+def test_only_leads_archive_key_results(world, who, status) -> None:  # type: ignore[no-untyped-def]
+    response = world.client(who).post(f"/key-results/{world.kr.pk}/archive/", {"action": "archive"})
+    assert response.status_code == status
+    world.kr.refresh_from_db()
+    assert not world.kr.archived

@@ -301,6 +301,22 @@ def key_result_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, "web:objective", key_result.objective_id)
 
 
+@login_required
+@require_POST
+def key_result_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive or restore a key result (the team's leads)."""
+    key_result = get_key_result_for_user(request.user, pk, action="edit")
+    archived = request.POST.get("action") != "restore"
+    if _act(
+        request,
+        lambda: services.key_result_archive(
+            key_result=key_result, actor=request.user, archived=archived
+        ),
+    ):
+        messages.success(request, "Key result archived." if archived else "Key result restored.")
+    return redirect("web:key_result", pk)
+
+
 def _act(request: HttpRequest, write: Callable[[], Any]) -> bool:
     """Run a one-button action; a refusal becomes an error message on the next page."""
     try:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from okrs.core.charts import kr_chart_svg
 from okrs.goals.access import (
     can_edit_objective,
     can_review_objective,
@@ -21,11 +22,6 @@ from okrs.measures.selectors import measure_summary
 from okrs.org.access import get_team_for_user
 from okrs.web import selectors
 from okrs.web.views.checkins import checkin_form_for
-
-try:  # the chart module arrives with the alignment map work
-    from okrs.core.charts import kr_chart_svg
-except ImportError:  # pragma: no cover - until okrs.core.charts lands
-    kr_chart_svg = None
 
 
 def _period(request: HttpRequest) -> Period | None:
@@ -152,9 +148,7 @@ def key_result_context(
     }
 
 
-def _chart(key_result, page: selectors.KeyResultPage) -> str | None:
-    if kr_chart_svg is None:
-        return None
+def _chart(key_result, page: selectors.KeyResultPage) -> str:
     period = key_result.objective.period
     return kr_chart_svg(
         points=[(timezone.localtime(c.at).date(), c.value) for c in page.checkins],
