@@ -142,11 +142,11 @@ STATE_ACTIONS = {
 @require_POST
 def objective_state(request: HttpRequest, pk: int) -> HttpResponse:
     """Archive, restore, propose for review or publish (the team's leads)."""
+    objective = get_objective_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
     if action not in STATE_ACTIONS:
         messages.error(request, f"Unknown action {action!r}.")
         return redirect("web:objective", pk)
-    objective = get_objective_for_user(request.user, pk, write=True)
     service, done = STATE_ACTIONS[action]
     if _act(request, lambda: service(objective=objective, actor=request.user)):
         messages.success(request, done)
