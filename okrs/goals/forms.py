@@ -89,7 +89,15 @@ class KeyResultForm(forms.ModelForm):
     class Meta:
         model = KeyResult
         fields = list(KEY_RESULT_FIELDS)
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "measure_params": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"measure_kind": "Measure", "measure_params": "Measure parameters (JSON)"}
+        help_texts = {
+            "measure_params": 'For a computed measure, e.g. {"survey": "core-community-2017-q1"}'
+            " for an NPS; empty for manual check-ins."
+        }
 
     def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
         kwargs.setdefault("instance", KeyResult(objective=objective))
@@ -108,6 +116,14 @@ class KeyResultForm(forms.ModelForm):
         if weight is None or weight <= 0:
             raise forms.ValidationError("must be greater than 0.")
         return weight
+
+    def clean_measure_params(self) -> dict[str, Any]:
+        params = self.cleaned_data.get("measure_params")
+        if params in (None, ""):
+            return {}
+        if not isinstance(params, dict):
+            raise forms.ValidationError('must be a JSON object such as {"survey": "slug"}.')
+        return params
 
 
 class AlignmentForm(forms.Form):

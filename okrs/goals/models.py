@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from okrs.core.measures import MeasureParamsError, params_as_json, parse_measure
 from okrs.core.pacing import Commitment
 from okrs.core.scoring import Direction, KeyResultRule, RuleError
 from okrs.org.models import Team
@@ -241,6 +242,13 @@ class KeyResult(models.Model):
             self.rule  # noqa: B018 - building the rule validates it
         except RuleError as exc:
             raise ValidationError({exc.field: exc.problem}) from exc
+        try:
+            parsed = parse_measure(self.measure_kind, self.measure_params or {})
+        except MeasureParamsError as exc:
+            raise ValidationError(
+                {"measure_params": [f"{field}: {problem}" for field, problem in exc.problems]}
+            ) from exc
+        self.measure_params = {} if parsed is None else params_as_json(parsed)
         if self.deadline and self.objective_id:
             period = self.objective.period
             if not period.contains(self.deadline):

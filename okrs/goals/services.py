@@ -56,6 +56,8 @@ KEY_RESULT_FIELDS = (
     "weight",
     "owner",
     "cadence",
+    "measure_kind",
+    "measure_params",
 )
 
 

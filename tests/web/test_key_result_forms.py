@@ -23,6 +23,8 @@ def _data(**overrides):  # type: ignore[no-untyped-def]
         "weight": "1",
         "owner": "",
         "cadence": "weekly",
+        "measure_kind": "manual",
+        "measure_params": "",
     }
     data.update(overrides)
     return data
@@ -134,3 +136,21 @@ def test_only_leads_archive_key_results(world, who, status) -> None:  # type: ig
     assert response.status_code == status
     world.kr.refresh_from_db()
     assert not world.kr.archived
+
+
+def test_lead_sets_a_computed_measure_and_bad_parameters_are_named(world) -> None:  # type: ignore[no-untyped-def]
+    url = f"/key-results/{world.kr.pk}/edit/"
+    lead = world.client("lead")
+    bad = _data(code="KR1", measure_kind="nps", measure_params='{"survey": ""}')
+    response = lead.post(url, bad)
+    assert response.status_code == 400 and "survey" in html(response)
+    world.kr.refresh_from_db()
+    assert world.kr.measure_kind == "manual"
+    unknown = _data(code="KR1", measure_kind="nps", measure_params='{"poll": "x"}')
+    assert "poll" in html(lead.post(url, unknown))
+    good = _data(code="KR1", measure_kind="nps", measure_params='{"survey": "core-2017"}')
+    assert lead.post(url, good).status_code == 302
+    world.kr.refresh_from_db()
+    assert (world.kr.measure_kind, world.kr.measure_params) == ("nps", {"survey": "core-2017"})
+    change = world.objective.changes.filter(key_result=world.kr, action="updated").latest("pk")
+    assert change.diff["measure_kind"] == ["manual", "nps"]
