@@ -269,3 +269,13 @@ def test_responsible_member_edits_the_packet_and_its_checklist(client, world) ->
     other = f"/teams/reps/packets/{world['other'].pk}/checklist/{item.pk}/"
     client.force_login(world["lead"])
     assert client.post(other, {"done": "off"}).status_code == 404  # item of another packet
+
+
+def test_the_board_carries_the_heartbeats_discussion(client, world) -> None:  # type: ignore[no-untyped-def]
+    beat = world["beats"][1]
+    client.force_login(world["member"])
+    response = client.post(f"/talk/heartbeat/{beat.pk}/comments/", {"body": "Mid-point: *on it*"})
+    assert response.status_code in (200, 302)
+    html = client.get(board_url(world)).content.decode()
+    assert "Mid-point: <em>on it</em>" in html
+    assert f'action="/talk/heartbeat/{beat.pk}/comments/"' in html
