@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.html import escape
 
 from okrs.core.pacing import Status
@@ -21,6 +21,7 @@ from okrs.goals.models import Period
 from okrs.goals.selectors import ObjectiveRow, scoreboard
 from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
 from okrs.org.models import Team
+from okrs.talk.models import ForumTopic
 
 FORMATS = ("markdown", "discourse", "html")
 
@@ -53,6 +54,8 @@ class Post:
     period: Period
     on: dt.date
     teams: list[TeamPost]
+    topic_url: str = ""  # the forum thread of the period, linked as the place to discuss
+    objective_topics: dict[int, str] = field(default_factory=dict)  # objective id → thread
 
     @property
     def graded(self) -> bool:
@@ -61,7 +64,7 @@ class Post:
 
 
 def build_post(period: Period, *, team: Team | None = None, on: dt.date | None = None) -> Post:
-    """The published view of ``period`` (one team or all) as of ``on``. Five queries."""
+    """The published view of ``period`` (one team or all) as of ``on``. Six queries."""
     objectives = visible_objectives(AnonymousUser())
     if team is not None:
         objectives = objectives.filter(team=team)
@@ -71,7 +74,16 @@ def build_post(period: Period, *, team: Team | None = None, on: dt.date | None =
         TeamPost(team=row.team, objectives=row.objectives, grade=row.grade) for row in board.teams
     ]
     _attach_heartbeats(teams, period, day)
-    return Post(period=period, on=day, teams=teams)
+    topics = ForumTopic.objects.filter(
+        Q(period=period) | Q(objective_id__in=[o.objective.pk for o in board.objectives])
+    ).values_list("period_id", "objective_id", "url")
+    return Post(
+        period=period,
+        on=day,
+        teams=teams,
+        topic_url=next((url for p, _, url in topics if p == period.pk), ""),
+        objective_topics={o: url for _, o, url in topics if o is not None},
+    )
 
 
 def _attach_heartbeats(teams: list[TeamPost], period: Period, on: dt.date) -> None:
@@ -147,6 +159,9 @@ def _blocks(post: Post) -> list[tuple[str, str]]:
             blocks.append(("h2", f"Objective {number} – {row.objective.title}"))
             if post.graded:
                 blocks.append(("status", _grade_line(row.grade, row.status)))
+            if row.objective.pk in post.objective_topics:
+                url = post.objective_topics[row.objective.pk]
+                blocks.append(("link", f"Discuss this objective|{url}"))
             for kr_number, kr_row in enumerate(row.key_results, start=1):
                 blocks.append(("kr", f"KR {kr_number} – {kr_row.key_result.title}"))
                 if post.graded:
@@ -165,8 +180,9 @@ def _blocks(post: Post) -> list[tuple[str, str]]:
             )
         blocks.extend(("question", q) for q in QUESTIONS)
         closing = "Let’s keep the conversation going!"
-        if team.discussion_url:
-            blocks.append(("link", f"{closing} Join the discussion|{team.discussion_url}"))
+        discussion = post.topic_url or team.discussion_url
+        if discussion:
+            blocks.append(("link", f"{closing} Join the discussion|{discussion}"))
         else:
             blocks.append(("p", closing))
     return blocks

@@ -72,6 +72,23 @@ def test_mid_quarter_post_has_grades_heartbeat_tracker_and_questions(reps: Team)
     assert "Join the discussion: <https://discourse.mozilla.org/c/reps>" in post
 
 
+def test_post_links_back_to_the_forum_threads(reps: Team) -> None:
+    from okrs.talk.models import ForumTopic
+
+    q1 = Period.objects.get(slug="2017-Q1")
+    objective = Objective.objects.get(team=reps, title__startswith="We have a strong base")
+    ForumTopic.objects.create(
+        period=q1, url="https://discourse.mozilla.org/t/reps-q1/11", topic_id=11
+    )
+    ForumTopic.objects.create(
+        objective=objective, url="https://discourse.mozilla.org/t/strong-base/12", topic_id=12
+    )
+    post = _run("publish", "--period", "2017-Q1", "--on", "2017-02-10")
+    assert "Join the discussion: <https://discourse.mozilla.org/t/reps-q1/11>" in post
+    assert "Discuss this objective: <https://discourse.mozilla.org/t/strong-base/12>" in post
+    assert post.index("strong-base/12") > post.index("## Objective 2")
+
+
 def test_before_the_quarter_no_grades(reps: Team) -> None:
     post = _run("publish", "--period", "2017-Q1", "--on", "2016-12-20")
     assert "Status:" not in post and "KR 1 – Shared onboarding" in post
