@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from okrs.core.pacing import Commitment, Status, status
@@ -54,6 +54,38 @@ class Scoreboard:
     @property
     def objectives(self) -> list[ObjectiveRow]:
         return [row for team in self.teams for row in team.objectives]
+
+
+def status_change_of(checkin: CheckIn) -> tuple[Status, Status] | None:
+    """(before, after) when `checkin`, the latest of its key result, changed the KR's status.
+
+    Both statuses are judged on the day of the check-in (inside the period), so only the new
+    value and confidence make the difference. None when nothing changed or a later check-in
+    exists (a back-dated value does not change today's status).
+    """
+    kr = KeyResult.objects.select_related("objective__period").get(pk=checkin.key_result_id)
+    history = CheckIn.objects.filter(key_result_id=kr.pk)
+    later = Q(at__gt=checkin.at) | Q(at=checkin.at, id__gt=checkin.pk)
+    if history.filter(later).exists():
+        return None
+    earlier = Q(at__lt=checkin.at) | Q(at=checkin.at, id__lt=checkin.pk)
+    previous = history.filter(earlier).order_by("-at", "-id").first()
+    period = kr.objective.period
+    day = min(max(timezone.localtime(checkin.at).date(), period.start), period.end)
+
+    def status_with(entry: CheckIn | None) -> Status:
+        return score_key_result(
+            rule=kr.rule,
+            value=entry.value if entry else None,
+            confidence=entry.confidence if entry else None,
+            start=period.start,
+            deadline=kr.due(period),
+            on=day,
+            commitment=Commitment(kr.objective.commitment),
+        ).status
+
+    before, after = status_with(previous), status_with(checkin)
+    return None if before == after else (before, after)
 
 
 def current_period(today: dt.date | None = None) -> Period | None:

@@ -24,6 +24,12 @@ STATE_ACTIONS = {
 }
 
 
+@receiver(post_save, sender=goals_models.CheckIn, dispatch_uid="talk_key_result_status")
+def key_result_checked_in(sender: Any, instance: Any, created: bool, **_: Any) -> None:
+    if created:
+        transaction.on_commit(lambda: _key_result_status(instance.pk))
+
+
 @receiver(post_save, sender=PacketEvent, dispatch_uid="talk_packet_status")
 def packet_status_changed(sender: Any, instance: PacketEvent, created: bool, **_: Any) -> None:
     if not created or instance.kind != EventKind.STATUS:
@@ -57,6 +63,30 @@ def _packet_status(event_id: int) -> None:
     labels = dict(type(packet)._meta.get_field("status").choices)
     what = f"moved to {labels.get(event.to_status, event.to_status)}"
     notify_status_change(target=packet, actor=event.actor, what=what, owners=owners)
+
+
+def _key_result_status(checkin_id: int) -> None:
+    from okrs.goals.selectors import status_change_of
+    from okrs.talk.services import notify_status_change
+
+    checkin = (
+        goals_models.CheckIn.objects.select_related(
+            "author", "key_result__owner", "key_result__objective__owner"
+        )
+        .filter(pk=checkin_id)
+        .first()
+    )
+    change = status_change_of(checkin) if checkin is not None else None
+    if checkin is None or change is None:
+        return
+    key_result = checkin.key_result
+    before, after = change
+    notify_status_change(
+        target=key_result,
+        actor=checkin.author,
+        what=f"{before.label} → {after.label}",
+        owners=[key_result.owner, key_result.objective.owner],
+    )
 
 
 def _objective_state(change_id: int) -> None:

@@ -40,3 +40,28 @@ def test_archiving_an_objective_notifies_its_owner_and_followers(
     rows = Notification.objects.filter(kind="status").order_by("recipient__username")
     assert [n.recipient.username for n in rows] == ["member", "visitor"]
     assert rows[0].summary == "O1 Grow the community: archived"
+
+
+def test_a_check_in_that_changes_a_krs_status_notifies_owners_and_followers(
+    world, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from okrs.goals.services import checkin_create
+
+    world.kr.owner = world.member
+    world.kr.save()
+    services.follow_toggle(target=world.kr, person=world.visitor)
+    feb = dt.datetime(2017, 2, 15, 12, tzinfo=dt.UTC)
+    with django_capture_on_commit_callbacks(execute=True):  # first value: no data → on track
+        checkin_create(key_result=world.kr, value=30, confidence=0.9, author=world.lead, at=feb)
+    rows = Notification.objects.filter(kind="status").order_by("recipient__username")
+    assert [n.recipient.username for n in rows] == ["member", "visitor"]
+    assert rows[0].summary.endswith("No check-in yet → On track")
+    with django_capture_on_commit_callbacks(execute=True):  # same status: nobody is told
+        checkin_create(key_result=world.kr, value=31, confidence=0.9, author=world.lead, at=feb)
+    assert Notification.objects.filter(kind="status").count() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # falls behind: off track
+        checkin_create(key_result=world.kr, value=5, confidence=0.9, author=world.lead, at=feb)
+    latest = Notification.objects.filter(kind="status", recipient=world.visitor).latest("pk")
+    assert latest.summary.endswith("On track → Off track")
