@@ -119,6 +119,7 @@ LOGGING = {
 # API, webhooks and reminders (okrs.api, okrs.hooks, okrs.reminders).
 OKRS_API_RATE_LIMIT = int(env_str("OKRS_API_RATE_LIMIT", "600"))  # requests per token and window
 OKRS_API_RATE_WINDOW = int(env_str("OKRS_API_RATE_WINDOW", "60"))  # seconds
+OKRS_IMPORT_MAX_BYTES = int(env_str("OKRS_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 OKRS_WEBHOOK_THREAD = env_bool("OKRS_WEBHOOK_THREAD", default=True)
 OKRS_WEBHOOK_TIMEOUT = float(env_str("OKRS_WEBHOOK_TIMEOUT", "10"))
 OKRS_WEBHOOK_MAX_ATTEMPTS = int(env_str("OKRS_WEBHOOK_MAX_ATTEMPTS", "6"))

@@ -138,3 +138,11 @@ def once(args: Args) -> Args:
         return args(s, w) if s.heartbeat is not None and s.team.slug == "pub" else None
 
     return inner
+
+
+def a_survey(s: Scope, w: World) -> dict[str, Any] | None:
+    return None if s.survey is None else {"slug": s.survey.slug}
+
+
+def a_dataset(s: Scope, w: World) -> dict[str, Any] | None:
+    return {"kind": "activities"}

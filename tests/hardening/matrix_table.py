@@ -150,5 +150,10 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("api GET /objectives/{objective_id}/engagement", "GET", a.a_obj, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),
     ("api GET /key-results/{kr_id}/engagement", "GET", a.a_kr, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),
     ("api GET /teams/{slug}/offers", "GET", a.only_team(a.a_team), {"pub": "200 200 200 200 403 403", "privteam": "200 200 200 200 404 404"}),
+    ("api GET /surveys", "GET", a.once(a.none), {"pub": "200 200 200 200 200 200"}),
+    ("api GET /surveys/{slug}", "GET", a.a_survey, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 200 200"}),
+    ("api POST /datasets/{kind}/import", "POST", a.once(a.a_dataset), {"pub": "422 422 422 422 422 422"}),
+    ("api GET /key-results/{kr_id}/measure", "GET", a.a_kr, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),
+    ("api PUT /key-results/{kr_id}/measure", "PUT", a.a_kr, {"pub": "422 422 422 422 422 422", "privteam": "422 422 422 422 422 422", "privobj": "422 422 422 422 422 422"}),
 ]
 # fmt: on
