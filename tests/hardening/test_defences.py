@@ -172,6 +172,8 @@ def test_https_turns_on_secure_cookies_and_hsts(tmp_path: Path) -> None:
 def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None:
     env = {**os.environ, **_production_env(tmp_path)}
     env.pop("OKRS_DATABASE_URL", None)
+    # the browser tests' conftest allows sync Playwright beside Django; a deployment never does
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     out = subprocess.run(
         [str(ROOT / ".venv/bin/okrs"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
