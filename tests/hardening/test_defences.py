@@ -107,25 +107,10 @@ def test_templates_have_no_inline_script_or_handlers() -> None:
         assert "hx-on" not in text, path
 
 
-# Blocked by style-src 'self' (the page shows unstyled); its owner moves the rules to a .css file.
-STYLE_ELEMENT_PENDING = {"okrs/documents/templates/documents/paste.html"}
-
-
 def test_templates_have_no_style_elements() -> None:
+    """<style> elements are blocked by style-src 'self': styles live in .css files."""
     for path in _templates():
-        if path.relative_to(ROOT).as_posix() in STYLE_ELEMENT_PENDING:
-            continue
         assert not re.search(r"<style\b", path.read_text(), flags=re.I), path
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="documents/paste.html has an inline <style> block, blocked by the CSP (style-src "
-    "'self'): move it to okrs/documents/static/ (owner: documents)",
-)
-def test_paste_page_has_no_style_element() -> None:
-    for name in STYLE_ELEMENT_PENDING:
-        assert "<style" not in (ROOT / name).read_text()
 
 
 def test_inline_style_attributes_only_on_progress_bars() -> None:
