@@ -8,7 +8,7 @@ from django.http import Http404
 
 from okrs.measures.models import Survey
 from okrs.org.access import User, can_lead_team, can_read_team, is_site_admin
-from okrs.org.models import Membership, Role, Team
+from okrs.org.models import Membership, Role, Team, Visibility
 
 
 def led_teams(user: User) -> QuerySet[Team]:
@@ -45,10 +45,17 @@ def in_survey_cohort(user: User, survey: Survey) -> bool:
     return bool(user.is_authenticated) and survey.cohort.members.filter(pk=user.pk).exists()
 
 
+def in_private_team(survey: Survey) -> bool:
+    return survey.team is not None and survey.team.visibility == Visibility.PRIVATE
+
+
 def can_answer_survey(user: User, survey: Survey) -> bool:
     """Hosted surveys only. Signed-in people answer when the survey has no cohort or they are
-    in it; anyone with the link answers when anonymous answers are allowed."""
+    in it; anyone with the link answers when anonymous answers are allowed. A private team's
+    survey exists only for those who may read the team."""
     if not survey.hosted:
+        return False
+    if in_private_team(survey) and not can_read_team(user, survey.team):
         return False
     if user.is_authenticated and in_survey_cohort(user, survey):
         return True
@@ -68,6 +75,7 @@ def get_survey_for_user(user: User, slug: str, *, manage: bool = False) -> Surve
         if survey.team is not None and can_read_team(user, survey.team):
             raise PermissionDenied("Only the team's leads see the answers.")
         raise Http404("No such survey.")
-    if manager or can_answer_survey(user, survey) or (not user.is_authenticated and survey.hosted):
+    anonymous_visit = not user.is_authenticated and survey.hosted and not in_private_team(survey)
+    if manager or can_answer_survey(user, survey) or anonymous_visit:
         return survey  # anonymous visitors are asked to sign in
     raise Http404("No such survey.")

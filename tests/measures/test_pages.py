@@ -201,3 +201,19 @@ def test_measure_summary_shows_measure_sample_interval_and_time(seed) -> None:  
     assert "n = 40 answers" in html and "24 promoters" in html
     assert "NPS of survey “core”" in html and "adjusted-Wald" in html
     assert "Target &gt; 11.5" in html and "met with 95% confidence" in html
+
+
+def test_a_private_teams_survey_exists_only_for_its_readers(client, people) -> None:  # type: ignore[no-untyped-def]
+    people["team"].visibility = "private"
+    people["team"].save()
+    _survey(people, allow_anonymous=True)
+    assert client.get("/surveys/s/").status_code == 404  # anonymous: not even "please log in"
+    assert client.post("/surveys/s/", {"score": "9"}).status_code == 404
+    assert client.get("/api/v1/surveys").json()["items"] == []
+    client.force_login(people["outsider"])
+    assert client.get("/surveys/s/").status_code == 404
+    assert client.get("/api/v1/surveys").json()["items"] == []
+    client.force_login(people["member"])
+    assert client.post("/surveys/s/", {"score": "9"}).status_code == 302
+    assert [s["slug"] for s in client.get("/api/v1/surveys").json()["items"]] == ["s"]
+    assert SurveyResponse.objects.get().respondent == people["member"]

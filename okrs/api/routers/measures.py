@@ -23,7 +23,7 @@ from okrs.api.schemas import Id, Page, Slug
 from okrs.goals.access import get_key_result_for_user
 from okrs.measures import access, selectors, services
 from okrs.measures.models import Survey
-from okrs.org.access import is_site_admin
+from okrs.org.access import is_site_admin, visible_teams
 from okrs.org.models import Cohort
 
 router = Router(tags=["measures"])
@@ -131,13 +131,15 @@ def visible_surveys(user: Any) -> QuerySet[Survey]:
     surveys = Survey.objects.select_related("team")
     if is_site_admin(user):
         return surveys
+    # a private team's survey exists only for those who may read the team
+    readable = Q(team__isnull=True) | Q(team__in=visible_teams(user))
     if not user.is_authenticated:
-        return surveys.filter(hosted=True)
+        return surveys.filter(readable, hosted=True)
     in_cohort = Exists(Cohort.objects.filter(pk=OuterRef("cohort_id"), members__pk=user.pk))
     return surveys.filter(
         Q(team__in=access.led_teams(user))
-        | Q(hosted=True, allow_anonymous=True)
-        | (Q(hosted=True) & (Q(cohort__isnull=True) | in_cohort))
+        | (readable & Q(hosted=True, allow_anonymous=True))
+        | (readable & Q(hosted=True) & (Q(cohort__isnull=True) | in_cohort))
     )
 
 
