@@ -68,7 +68,7 @@ def _record(person_id: int, key: str, value: str, at: Any) -> None:
 
 
 def sync_discourse(*, client: Client, cohort: Cohort, slugs: list[str]) -> SyncRun:
-    run = SyncRun.objects.create(kind="discourse", target=f"{client.base_url} {cohort.slug}")
+    run = SyncRun.objects.start(kind="discourse", target=f"{client.base_url} {cohort.slug}")
     counts = DiscourseCounts()
     try:
         ids = category_ids(client, slugs)

@@ -417,7 +417,7 @@ def sync_state_for(
 
 def sync_github(*, state: SyncState, client: Client) -> SyncRun:
     """Pull milestones and issues changed since the last run, then push (when opted in)."""
-    run = SyncRun.objects.create(kind="github", target=state.repo)
+    run = SyncRun.objects.start(kind="github", target=state.repo)
     counts = Counts()
     cursor = state.last_synced_at  # GitHub's own clock: the latest `updated_at` seen
     step = "milestones"

@@ -82,6 +82,20 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+INTERRUPTED = "interrupted: the process ended before the run finished (killed or crashed)"
+
+
+class SyncRunQuerySet(models.QuerySet["SyncRun"]):
+    def start(self, *, kind: str, target: str) -> SyncRun:
+        """A new run; earlier runs of the same sync still marked running never finished (their
+        process was killed: each issue or person is its own transaction, so what they wrote is
+        whole) and are marked failed. A run still alive saves its own outcome when it ends."""
+        self.filter(kind=kind, target=target, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, error=INTERRUPTED
+        )
+        return self.create(kind=kind, target=target)
+
+
 class SyncRun(models.Model):
     """One run of a sync: when, what, how it ended, and what failed."""
 
@@ -92,6 +106,8 @@ class SyncRun(models.Model):
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
     error = models.TextField(blank=True)
     counts = models.JSONField(default=dict, blank=True)
+
+    objects = SyncRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]
