@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from okrs.core.pacing import Commitment, Status, status
 from okrs.core.rollup import rollup_groups, rollup_objectives, weighted_mean
-from okrs.core.scoring import KeyResultScore, score_key_result
+from okrs.core.scoring import Direction, KeyResultRule, KeyResultScore, score_key_result
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.models import Team
 
@@ -100,19 +101,26 @@ def current_period(today: dt.date | None = None) -> Period | None:
 
 
 def key_results_with_latest(
-    key_results: QuerySet[KeyResult], *, on: dt.date | None = None
+    key_results: QuerySet[KeyResult],
+    *,
+    on: dt.date | None = None,
+    value: bool = True,
+    with_time: bool = True,
 ) -> QuerySet[KeyResult]:
-    """Annotate each key result with its latest check-in (value, confidence, time) as of `on`."""
+    """Annotate each key result with its latest check-in as of `on`: `latest_value` and
+    `latest_confidence` (unless `value=False`), `latest_at` (unless `with_time=False`)."""
     checkins = CheckIn.objects.filter(key_result=OuterRef("pk"))
     if on is not None:
         end_of_day = dt.datetime.combine(on, dt.time.max, tzinfo=timezone.get_current_timezone())
         checkins = checkins.filter(at__lte=end_of_day)
     latest = checkins.order_by("-at", "-id")
-    return key_results.annotate(
-        latest_value=Subquery(latest.values("value")[:1]),
-        latest_confidence=Subquery(latest.values("confidence")[:1]),
-        latest_at=Subquery(latest.values("at")[:1]),
-    )
+    annotations = {}
+    if value:
+        annotations["latest_value"] = Subquery(latest.values("value")[:1])
+        annotations["latest_confidence"] = Subquery(latest.values("confidence")[:1])
+    if with_time:
+        annotations["latest_at"] = Subquery(latest.values("at")[:1])
+    return key_results.annotate(**annotations)
 
 
 def score_row(kr: KeyResult, period: Period, commitment: str, on: dt.date) -> KeyResultRow:
@@ -129,73 +137,196 @@ def score_row(kr: KeyResult, period: Period, commitment: str, on: dt.date) -> Ke
     return KeyResultRow(key_result=kr, score=score, last_checkin_at=kr.latest_at)  # type: ignore[attr-defined]
 
 
+def scoring_day(period: Period, on: dt.date | None = None) -> dt.date:
+    """The day to score on: `on`, or today, kept inside the period."""
+    return on or min(max(timezone.localdate(), period.start), period.end)
+
+
+@dataclass(frozen=True)
+class ObjectiveGrade:
+    grade: float | None
+    progress: float | None
+    expected: float
+    status: Status
+
+
+@dataclass
+class Grades:
+    """Grades of a set of objectives rolled up through alignment, with team and organization
+    grades: plain numbers read with `values_list`, no model instances."""
+
+    on: dt.date
+    objectives: dict[int, ObjectiveGrade]
+    key_results: dict[int, KeyResultScore]
+    teams: dict[int, float | None]
+    organization: float | None
+
+
+KR_SCORING_FIELDS = (
+    "pk",
+    "objective_id",
+    "weight",
+    "direction",
+    "baseline",
+    "target",
+    "target_high",
+    "stretch",
+    "deadline",
+)
+
+
+def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | None = None) -> Grades:
+    """Score every non-archived KR of `objectives` (those of `period`) as of day `on` and roll
+    the grades up: objectives through their alignment links (both ends in the set), then teams
+    and the organization. Three queries whatever the size; each row is a tuple, not a model.
+    """
+    on = scoring_day(period, on)
+    in_period = objectives.filter(period=period)
+    objective_rows = list(in_period.values_list("pk", "team_id", "weight", "commitment"))
+    commitments = {pk: Commitment(commitment) for pk, _, _, commitment in objective_rows}
+    krs = key_results_with_latest(
+        KeyResult.objects.filter(objective__in=in_period.values("pk"), archived=False),
+        on=on,
+        with_time=False,
+    ).values_list(*KR_SCORING_FIELDS, "latest_value", "latest_confidence")
+    kr_scores: dict[int, KeyResultScore] = {}
+    own: dict[int, list[tuple[KeyResultScore, float]]] = {pk: [] for pk in commitments}
+    for pk, objective_id, weight, direction, base, target, high, stretch, deadline, v, c in krs:
+        if objective_id not in own:  # the objective changed between the two reads
+            continue
+        score = score_key_result(
+            rule=KeyResultRule(Direction(direction), base, target, high, stretch),
+            value=v,
+            confidence=c,
+            start=period.start,
+            deadline=deadline or period.end,
+            on=on,
+            commitment=commitments[objective_id],
+        )
+        kr_scores[pk] = score
+        own[objective_id].append((score, weight))
+    links = Alignment.objects.filter(
+        child__in=in_period.values("pk"), parent__in=in_period.values("pk")
+    ).values_list("child_id", "parent_id", "weight")
+    rolled = _roll_up(own, [link for link in links if link[0] in own and link[1] in own])
+    team_grades = rollup_groups(
+        {pk: (rolled[pk].grade, weight) for pk, _, weight, _ in objective_rows},
+        {pk: team_id for pk, team_id, _, _ in objective_rows},
+    )
+    return Grades(
+        on=on,
+        objectives=rolled,
+        key_results=kr_scores,
+        teams=team_grades,
+        organization=weighted_mean((grade, 1.0) for grade in team_grades.values()),
+    )
+
+
+def descendants(objective_ids: list[int]) -> QuerySet[Objective]:
+    """The objectives given and every objective contributing to them, directly or not (one
+    recursive query): all that their grades depend on."""
+    if not objective_ids:
+        return Objective.objects.none()
+    alignment = Alignment._meta.db_table
+    marks = ", ".join(["(%s)"] * len(objective_ids))
+    sql = (
+        f"WITH RECURSIVE tree(id) AS (VALUES {marks} "
+        f"UNION SELECT a.child_id FROM {alignment} a JOIN tree ON a.parent_id = tree.id) "
+        "SELECT id FROM tree"
+    )
+    return Objective.objects.filter(pk__in=RawSQL(sql, objective_ids))
+
+
 def scoreboard(
-    period: Period, objectives: QuerySet[Objective], *, on: dt.date | None = None
+    period: Period,
+    objectives: QuerySet[Objective],
+    *,
+    on: dt.date | None = None,
+    scope: QuerySet[Objective] | None = None,
+    graded: Grades | None = None,
 ) -> Scoreboard:
     """Score `objectives` of `period` as of day `on` (default: today, inside the period).
 
-    Three queries: objectives, key results with their latest check-in, alignment links.
+    Grades roll up over `scope` (default: `objectives` themselves), which must hold every
+    objective shown: a filtered page passes the whole visible period as scope so that grades
+    are alike on every page; or pass `graded`, grades already read. Five queries: the grades'
+    three, then the objectives shown and their key results.
     """
-    on = on or min(max(timezone.localdate(), period.start), period.end)
-    objective_list = list(
-        objectives.filter(period=period)
+    if graded is None:
+        graded = grades(period, objectives if scope is None else scope, on=on)
+    objective_list = [
+        objective
+        for objective in objectives.filter(period=period)
         .select_related("team", "owner")
         .order_by("team__order", "team__name", "order", "id")
-    )
-    by_id = {o.pk: ObjectiveRow(objective=o, key_results=[]) for o in objective_list}
+        if objective.pk in graded.objectives  # else it was not in `scope`, or came since
+    ]
+    by_id: dict[int, ObjectiveRow] = {}
+    for objective in objective_list:
+        grade = graded.objectives[objective.pk]
+        by_id[objective.pk] = ObjectiveRow(
+            objective=objective,
+            key_results=[],
+            grade=grade.grade,
+            progress=grade.progress,
+            expected=grade.expected,
+            status=grade.status,
+        )
     krs = key_results_with_latest(
         KeyResult.objects.filter(objective_id__in=by_id, archived=False).select_related("owner"),
-        on=on,
+        on=graded.on,
+        value=False,
     ).order_by("order", "id")
     for kr in krs:
-        row = by_id[kr.objective_id]
-        row.key_results.append(score_row(kr, period, row.objective.commitment, on))
-    links = Alignment.objects.filter(child_id__in=by_id, parent_id__in=by_id).values_list(
-        "child_id", "parent_id", "weight"
-    )
-    _roll_up(by_id, list(links))
-    return _group_by_team(period, on, objective_list, by_id)
+        score = graded.key_results.get(kr.pk)
+        if score is not None:
+            by_id[kr.objective_id].key_results.append(
+                KeyResultRow(key_result=kr, score=score, last_checkin_at=kr.latest_at)  # type: ignore[attr-defined]
+            )
+    return _group_by_team(period, graded, objective_list, by_id)
 
 
-def _roll_up(by_id: dict[int, ObjectiveRow], links: list[tuple[int, int, float]]) -> None:
+def _roll_up(
+    own: dict[int, list[tuple[KeyResultScore, float]]], links: list[tuple[int, int, float]]
+) -> dict[int, ObjectiveGrade]:
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for child, parent, weight in links:
         contributions[parent].append((child, weight))
 
-    def own(attr: str) -> dict[int, list[tuple[float | None, float]]]:
-        return {
-            pk: [(getattr(k.score, attr), k.key_result.weight) for k in row.key_results]
-            for pk, row in by_id.items()
+    def rolled(attr: str) -> dict[int, float | None]:
+        values = {
+            pk: [(getattr(score, attr), weight) for score, weight in scores]
+            for pk, scores in own.items()
         }
+        return rollup_objectives(values, contributions)
 
-    grades = rollup_objectives(own("grade"), contributions)
-    progress = rollup_objectives(own("progress"), contributions)
-    expected = rollup_objectives(own("expected"), contributions)
-    for pk, row in by_id.items():
-        row.grade, row.progress = grades[pk], progress[pk]
-        row.expected = expected[pk] or 0.0
-        confidences = [
-            k.score.confidence for k in row.key_results if k.score.confidence is not None
-        ]
-        row.status = status(
-            progress=row.progress,
-            expected=row.expected,
-            confidence=min(confidences) if confidences else None,
+    grades, progress, expected = rolled("grade"), rolled("progress"), rolled("expected")
+    result = {}
+    for pk, scores in own.items():
+        confidences = [s.confidence for s, _ in scores if s.confidence is not None]
+        result[pk] = ObjectiveGrade(
+            grade=grades[pk],
+            progress=progress[pk],
+            expected=expected[pk] or 0.0,
+            status=status(
+                progress=progress[pk],
+                expected=expected[pk] or 0.0,
+                confidence=min(confidences) if confidences else None,
+            ),
         )
+    return result
 
 
 def _group_by_team(
-    period: Period, on: dt.date, objectives: list[Objective], by_id: dict[int, ObjectiveRow]
+    period: Period, graded: Grades, objectives: list[Objective], by_id: dict[int, ObjectiveRow]
 ) -> Scoreboard:
     teams: dict[int, TeamRow] = {}
     for objective in objectives:
-        team_row = teams.setdefault(objective.team_id, TeamRow(team=objective.team))
+        team_row = teams.setdefault(
+            objective.team_id,
+            TeamRow(team=objective.team, grade=graded.teams.get(objective.team_id)),
+        )
         team_row.objectives.append(by_id[objective.pk])
-    team_grades = rollup_groups(
-        {pk: (row.grade, row.objective.weight) for pk, row in by_id.items()},
-        {pk: row.objective.team_id for pk, row in by_id.items()},
+    return Scoreboard(
+        period=period, on=graded.on, teams=list(teams.values()), grade=graded.organization
     )
-    for team_id, team_row in teams.items():
-        team_row.grade = team_grades.get(team_id)
-    organization = weighted_mean((row.grade, 1.0) for row in teams.values())
-    return Scoreboard(period=period, on=on, teams=list(teams.values()), grade=organization)

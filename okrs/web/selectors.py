@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -30,6 +29,8 @@ from okrs.goals.selectors import (
     KeyResultRow,
     ObjectiveRow,
     Scoreboard,
+    descendants,
+    grades,
     key_results_with_latest,
     score_row,
     scoreboard,
@@ -82,11 +83,15 @@ def mark_checkins(rows: list[ObjectiveRow], can: Abilities) -> None:
             )
 
 
+TEAMS_PER_PAGE = 5
+"""Teams shown per page of the period overview: it stays the same size whatever the data."""
+
+
 @dataclass
 class Overview:
     board: Scoreboard
     teams: list[Team]
-    owners: list[Any]
+    page: Page[int]
 
 
 def overview(
@@ -98,28 +103,44 @@ def overview(
     owner: str = "",
     status: str = "",
     archived: bool = False,
+    page: str | int | None = 1,
 ) -> Overview:
-    objectives = visible_objectives(user).select_related("owner__profile")
-    in_period = objectives.filter(period=period)
+    """The visible objectives of `period`, a page of teams at a time; grades (teams', the
+    organization's) always roll up over the whole visible period, whatever the filters."""
+    scope = visible_objectives(user).filter(period=period)
     if not archived:
-        objectives = objectives.exclude(state=ObjectiveState.ARCHIVED)
+        scope = scope.exclude(state=ObjectiveState.ARCHIVED)
+    graded = grades(period, scope, on=on)
+    shown = scope
     if team:
-        objectives = objectives.filter(team__slug=team)
+        shown = shown.filter(team__slug=team)
     if owner:
-        objectives = objectives.filter(owner__username=owner)
-    board = scoreboard(period, objectives, on=on)
-    if status:
-        for team_row in board.teams:
-            team_row.objectives = [r for r in team_row.objectives if r.status.value == status]
-        board.teams = [t for t in board.teams if t.objectives]
-    owners = list(
-        get_user_model()
-        .objects.filter(owned_objectives__in=in_period.values("pk"))
-        .select_related("profile")
-        .order_by("username")
-        .distinct()
+        shown = shown.filter(owner__username=owner)
+    pairs = list(
+        shown.order_by("team__order", "team__name", "team_id").values_list("pk", "team_id")
     )
-    return Overview(board=board, teams=list(visible_teams(user)), owners=owners)
+    if status:
+        pairs = [(pk, t) for pk, t in pairs if graded.objectives[pk].status.value == status]
+    team_ids = list(dict.fromkeys(team_id for _, team_id in pairs))
+    team_page = Paginator(team_ids, TEAMS_PER_PAGE).get_page(page)
+    on_page = set(team_page.object_list)
+    ids = [pk for pk, team_id in pairs if team_id in on_page]
+    board = scoreboard(
+        period,
+        shown.filter(pk__in=ids).select_related("owner__profile"),
+        graded=graded,
+    )
+    return Overview(board=board, teams=list(visible_teams(user)), page=team_page)
+
+
+def with_contributors(user: User, shown: list[int]) -> QuerySet[Objective]:
+    """The objectives `shown` and those contributing to them, directly or not, that the user
+    sees: what their grades roll up from (archived contributors do not count)."""
+    return (
+        visible_objectives(user)
+        .filter(pk__in=descendants(shown))
+        .filter(~Q(state=ObjectiveState.ARCHIVED) | Q(pk__in=shown))
+    )
 
 
 @dataclass
@@ -132,8 +153,14 @@ class TeamPage:
 
 
 def team_page(user: User, team: Team, period: Period, *, on: dt.date | None) -> TeamPage:
-    objectives = visible_objectives(user).filter(team=team).select_related("owner__profile")
-    board = scoreboard(period, objectives, on=on)
+    objectives = visible_objectives(user).filter(team=team, period=period)
+    shown = list(objectives.values_list("pk", flat=True))
+    board = scoreboard(
+        period,
+        objectives.select_related("owner__profile"),
+        on=on,
+        scope=with_contributors(user, shown),
+    )
     members = list(
         Membership.objects.filter(team=team)
         .select_related("person__profile")
@@ -199,14 +226,10 @@ def objective_page(user: User, objective: Objective) -> ObjectivePage:
 
 
 def scored_objectives(user: User, objective: Objective) -> dict[int, ObjectiveRow]:
-    """Every objective of `objective`'s period that the user sees, scored as on the overview
-    (so grades roll up alike on every page), by primary key; three queries."""
-    objectives = (
-        visible_objectives(user)
-        .select_related("owner__profile")
-        .filter(~Q(state=ObjectiveState.ARCHIVED) | Q(pk=objective.pk))
-    )
-    board = scoreboard(objective.period, objectives)
+    """`objective` and the objectives contributing to it (directly or not) that the user
+    sees, scored as on the overview (so grades roll up alike on every page), by primary key."""
+    scope = with_contributors(user, [objective.pk]).select_related("owner__profile")
+    board = scoreboard(objective.period, scope)
     return {row.objective.pk: row for row in board.objectives}
 
 

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from okrs.goals.access import visible_objectives
-from okrs.goals.models import Objective
-from okrs.goals.selectors import scoreboard
+from okrs.goals.models import Alignment, Objective
+from okrs.goals.selectors import grades, scoreboard
 from okrs.goals.services import checkin_create
 from tests import factories as f
 
@@ -123,7 +123,43 @@ def test_scoreboard_runs_the_same_queries_whatever_the_size() -> None:
     with CaptureQueriesContext(connection) as large:
         board = scoreboard(period, Objective.objects.all())
     assert len(board.objectives) == 22
-    assert len(large) == len(small) <= 3
+    # the grades (objectives, KRs with their latest values, links), then the rows shown
+    assert len(large) == len(small) <= 5
+
+
+def test_grades_read_three_queries_and_match_the_scoreboard() -> None:
+    _objectives_with_krs(3)
+    period = f.period()
+    child, parent = Objective.objects.order_by("pk")[:2]
+    Alignment.objects.create(child=child, parent=parent, weight=1.0)
+    with CaptureQueriesContext(connection) as queries:
+        graded = grades(period, Objective.objects.all())
+    assert len(queries) == 3
+    board = scoreboard(period, Objective.objects.all())
+    for row in board.objectives:
+        assert graded.objectives[row.objective.pk].grade == row.grade
+        assert graded.objectives[row.objective.pk].status == row.status
+    assert graded.organization == board.grade
+    # the parent's grade rolls up its own KRs (0.1 and 0.6 → 0.35 each) and its child's
+    assert graded.objectives[parent.pk].grade == pytest.approx(0.35)
+
+
+def test_a_filtered_board_rolls_up_over_its_scope() -> None:
+    """Shown alone, an objective keeps the grade its contributors give it on the overview."""
+    period = f.period()
+    team, other = f.team(), f.team()
+    parent = f.objective(team=team, period=period)
+    f.checkin(f.key_result(objective=parent), 0, "2017-02-01T00:00:00")
+    child = f.objective(team=other, period=period)
+    f.checkin(f.key_result(objective=child), 100, "2017-02-01T00:00:00")
+    Alignment.objects.create(child=child, parent=parent, weight=1.0)
+    alone = scoreboard(period, Objective.objects.filter(pk=parent.pk))
+    with_scope = scoreboard(
+        period, Objective.objects.filter(pk=parent.pk), scope=Objective.objects.all()
+    )
+    assert alone.objectives[0].grade == pytest.approx(0.0)
+    assert with_scope.objectives[0].grade == pytest.approx(0.5)
+    assert [row.objective for row in with_scope.objectives] == [parent]
 
 
 def test_anonymous_readers_see_only_published_public_objectives(reps) -> None:  # type: ignore[no-untyped-def]

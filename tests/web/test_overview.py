@@ -91,3 +91,47 @@ def test_owners_are_shown_by_display_name(world) -> None:  # type: ignore[no-unt
     world.objective.save()
     for url in ("/", "/teams/reps/", f"/objectives/{world.objective.pk}/"):
         assert "Lee Lead" in html(world.client(None).get(url)), url
+
+
+def test_overview_shows_a_page_of_teams_and_links_to_the_next(world) -> None:  # type: ignore[no-untyped-def]
+    from okrs.web.selectors import TEAMS_PER_PAGE
+
+    titles = []
+    for i in range(TEAMS_PER_PAGE + 2):
+        team = f.team(f"team-{i:02}", name=f"Team {i:02}", parent=world.team)
+        team.order = i + 1
+        team.save()
+        titles.append(f"Goal of team {i:02}")
+        f.objective(team=team, period=world.period, title=titles[-1])
+    client = world.client(None)
+    first = html(client.get("/"))
+    teams_shown = TEAMS_PER_PAGE - 1  # "Mozilla Reps" (order 0) comes first
+    assert all(t in first for t in titles[:teams_shown])
+    assert not any(t in first for t in titles[teams_shown:])
+    assert 'rel="next"' in first and "page=2" in first
+    second = html(client.get("/", {"page": 2}))
+    assert all(t in second for t in titles[teams_shown:])
+    assert "Grow the community" not in second and 'rel="prev"' in second
+    # a page past the end shows the last page; the filters stay in the links
+    assert titles[-1] in html(client.get("/", {"page": 99}))
+    filtered = html(client.get("/", {"status": "no_data", "page": 1}))
+    assert "status=no_data&amp;page=2" in filtered
+
+
+def test_grades_do_not_change_with_the_filters(world) -> None:  # type: ignore[no-untyped-def]
+    """A team's grade rolls up its objectives' contributors even when a filter hides them."""
+    helper = f.team("helpers", name="Helpers")
+    child = f.objective(team=helper, period=world.period, title="Help the Reps")
+    f.checkin(f.key_result(objective=child, target=100), 100, "2017-02-01T00:00:00")
+    f.checkin(world.kr, 0, "2017-02-01T00:00:00")
+    from okrs.goals.models import Alignment
+
+    Alignment.objects.create(child=child, parent=world.objective, weight=1.0)
+    client = world.client(None)
+    everything = html(client.get("/"))
+    only_reps = html(client.get("/", {"team": "reps"}))
+    team_page = html(client.get("/teams/reps/"))
+    objective_page = html(client.get(f"/objectives/{world.objective.pk}/"))
+    # the Reps objective: its own KR at 0 % and its contributor at 100 %: grade 0.5
+    for page in (everything, only_reps, team_page, objective_page):
+        assert "Grade 0.50" in page

@@ -53,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         period,
         on=_parse_day(request.GET.get("on")),
         archived=request.GET.get("archived") == "1",
+        page=request.GET.get("page"),
         **filters,
     )
     can = selectors.abilities(request.user)
@@ -64,7 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "board": data.board,
             "periods": Period.objects.order_by("-start"),
             "teams": data.teams,
-            "owners": data.owners,
+            "page": data.page,
+            "paging": _query_without_page(request),
             "statuses": selectors.status_choices(),
             "filters": filters,
             "filtered": any(filters.values()),
@@ -72,6 +74,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "title": f"OKRs {period}",
         },
     )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    """The query string of this page without `page`, for the links to other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def team(request: HttpRequest, slug: str) -> HttpResponse:
