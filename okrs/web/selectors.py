@@ -233,6 +233,10 @@ def scored_objectives(user: User, objective: Objective) -> dict[int, ObjectiveRo
     return {row.objective.pk: row for row in board.objectives}
 
 
+ALIGN_CHOICES = 50
+"""Objectives offered at most in a "contributes to" list: the list stays short at any size."""
+
+
 def alignment_candidates(user: User, objective: Objective) -> QuerySet[Objective]:
     """Objectives `objective` may contribute to: visible ones of the same period but its own."""
     already = Alignment.objects.filter(child=objective).values("parent_id")
@@ -241,8 +245,29 @@ def alignment_candidates(user: User, objective: Objective) -> QuerySet[Objective
         .filter(period_id=objective.period_id)
         .exclude(pk=objective.pk)
         .exclude(pk__in=already)
+        .exclude(state=ObjectiveState.ARCHIVED)
         .order_by("team__name", "order", "id")
     )
+
+
+def offered_candidates(user: User, objective: Objective, query: str = "") -> list[int]:
+    """At most ALIGN_CHOICES candidates to offer, by primary key: those matching `query`
+    (title, code or team name), else those of the teams above the objective's (a program's
+    objectives derive from its parent team's), else any."""
+    candidates = alignment_candidates(user, objective)
+    if query:
+        candidates = candidates.filter(
+            Q(title__icontains=query) | Q(code__iexact=query) | Q(team__name__icontains=query)
+        )
+    else:
+        parents = dict(Team.objects.values_list("pk", "parent_id"))
+        above, team_id = [], parents.get(objective.team_id)
+        while team_id is not None and team_id not in above:
+            above.append(team_id)
+            team_id = parents.get(team_id)
+        if above:
+            candidates = candidates.filter(team_id__in=above)
+    return list(candidates.values_list("pk", flat=True)[:ALIGN_CHOICES])
 
 
 def score_key_result(key_result: KeyResult, *, on: dt.date | None = None) -> KeyResultRow:

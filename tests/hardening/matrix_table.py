@@ -30,7 +30,7 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("web:objective_move", "POST", a.obj, {"pub": "302 302 403 403 403 302L", "privteam": "302 302 403 403 404 302L", "privobj": "302 302 403 403 404 302L"}),
     ("web:objective_state", "POST", a.obj, {"pub": "302 302 403 403 403 302L", "privteam": "302 302 403 403 404 302L", "privobj": "302 302 403 403 404 302L"}),
     ("web:objective_review", "POST", a.obj, {"pub": "302 302 302 302 403 302L", "privteam": "302 302 302 302 404 302L", "privobj": "302 302 302 302 404 302L"}),
-    ("web:alignment_add", "GET", a.obj, {"pub": "405 405 405 405 405 302L", "privteam": "405 405 405 405 405 302L", "privobj": "405 405 405 405 405 302L"}),
+    ("web:alignment_add", "GET", a.obj, {"pub": "200 200 403 403 403 302L", "privteam": "200 200 403 403 404 302L", "privobj": "200 200 403 403 404 302L"}),
     ("web:alignment_add", "POST", a.obj, {"pub": "400 400 403 403 403 302L", "privteam": "400 400 403 403 404 302L", "privobj": "400 400 403 403 404 302L"}),
     ("web:alignment_remove", "POST", a.alignment, {"pub": "302 302 403 403 403 302L", "privteam": "302 302 403 403 404 302L", "privobj": "302 302 403 403 404 302L"}),
     ("web:key_result_new", "GET", a.obj, {"pub": "200 200 403 403 403 302L", "privteam": "200 200 403 403 404 302L", "privobj": "200 200 403 403 404 302L"}),

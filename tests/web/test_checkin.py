@@ -140,3 +140,27 @@ def test_concurrent_check_ins_both_land(world) -> None:  # type: ignore[no-untyp
         thread.join()
     assert results == [302, 302]
     assert sorted(CheckIn.objects.values_list("value", flat=True)) == [10, 20]
+
+
+def test_written_out_checkin_inputs_match_the_forms_widgets(db) -> None:  # type: ignore[no-untyped-def]
+    """Rows render the check-in inputs by hand (for speed): they must equal the widgets'."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from okrs.goals.forms import checkin_form
+
+    kr = f.key_result(objective=f.objective(), unit="Reps")
+    form = checkin_form(key_result=kr, value=12.5, confidence=0.7)
+    request = RequestFactory().get("/")
+    written = render_to_string(
+        "web/_checkin_form.html",
+        {"form": form, "kr": kr, "target": "closest tr", "fragment": "row"},
+        request=request,
+    )
+    for name in ("value", "confidence", "note"):
+        widget = str(form[name])
+        tag = re.search(rf'<(input|textarea)[^>]*name="{name}"[^>]*>', written)
+        assert tag is not None, name
+        assert tag.group(0) == re.match(r"<[^>]*>", widget).group(0), name

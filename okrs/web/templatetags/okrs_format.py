@@ -43,6 +43,12 @@ def quantity(value: float | None, unit: str = "") -> str:
 
 
 @register.filter
+def input_number(value: float | int) -> str:
+    """A number as a form's number input writes it (`str`, no localization)."""
+    return str(value)
+
+
+@register.filter
 def person(user: object) -> str:
     """A person's display name, else their username; "—" for nobody.
 

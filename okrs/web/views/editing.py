@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from okrs.goals import services
 from okrs.goals.access import (
@@ -25,7 +25,7 @@ from okrs.goals.access import (
     get_objective_for_user,
 )
 from okrs.goals.forms import AlignmentForm, KeyResultForm, ObjectiveForm, ReviewForm
-from okrs.goals.models import Alignment, KeyResult, MeasureKind, ObjectiveState
+from okrs.goals.models import Alignment, KeyResult, MeasureKind, Objective, ObjectiveState
 from okrs.goals.selectors import current_period
 from okrs.measures.services import measure_key_result
 from okrs.org.access import is_site_admin, visible_teams
@@ -204,12 +204,18 @@ def objective_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def alignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: find an objective to contribute to (by title, code or team); POST: align."""
     objective = get_objective_for_user(request.user, pk, write=True)
     if objective.state == ObjectiveState.ARCHIVED:
         messages.error(request, "An archived objective cannot be aligned; restore it first.")
         return redirect("web:objective", pk)
+    query = request.GET.get("q", "").strip()[:200]
+    if request.method == "GET":
+        offered = selectors.offered_candidates(request.user, objective, query)
+        form = AlignmentForm(candidates=Objective.objects.filter(pk__in=offered))
+        return _alignment_page(request, objective, form, query, offered)
     candidates = selectors.alignment_candidates(request.user, objective)
     form = AlignmentForm(request.POST, candidates=candidates)
     done = _save(
@@ -224,11 +230,32 @@ def alignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if done is not None:
         messages.success(request, f"Now contributes to {form.cleaned_data['parent']}.")
         return redirect("web:objective", pk)
+    # the choices shown again are a short list again; the one chosen stays among them
+    chosen = [int(request.POST["parent"])] if request.POST.get("parent", "").isdigit() else []
+    offered = selectors.offered_candidates(request.user, objective) + chosen
+    form.fields["parent"].queryset = candidates.filter(pk__in=offered).select_related("team")
+    return _alignment_page(request, objective, form, query, offered, status=400)
+
+
+def _alignment_page(
+    request: HttpRequest,
+    objective: Any,
+    form: AlignmentForm,
+    query: str,
+    offered: list[int],
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "web/alignment_form.html",
-        {"form": form, "objective": objective, "title": f"Align {objective}"},
-        status=400,
+        {
+            "form": form,
+            "objective": objective,
+            "query": query,
+            "full": len(offered) >= selectors.ALIGN_CHOICES,
+            "title": f"Align {objective}",
+        },
+        status=status,
     )
 
 

@@ -16,7 +16,7 @@ from okrs.goals.access import (
     get_objective_for_user,
 )
 from okrs.goals.forms import AlignmentForm, CheckInForm, ReviewForm
-from okrs.goals.models import ObjectiveState, Period
+from okrs.goals.models import Objective, ObjectiveState, Period
 from okrs.goals.selectors import current_period
 from okrs.measures.selectors import measure_summary
 from okrs.org.access import get_team_for_user
@@ -125,8 +125,8 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
         "title": str(objective),
     }
     if can_edit and objective.state != ObjectiveState.ARCHIVED:
-        candidates = selectors.alignment_candidates(request.user, objective)
-        context["align_form"] = AlignmentForm(candidates=candidates)
+        offered = selectors.offered_candidates(request.user, objective)
+        context["align_form"] = AlignmentForm(candidates=Objective.objects.filter(pk__in=offered))
     return render(request, "web/objective.html", context)
 
 
