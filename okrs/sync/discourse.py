@@ -93,8 +93,14 @@ def sync_discourse(*, client: Client, cohort: Cohort, slugs: list[str]) -> SyncR
                     _record(person.pk, f"discourse.watching.{slug}", value, at)
                     counts.facts += 1
             counts.people += 1
-    except (SyncError, ValidationError, KeyError) as exc:
-        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    except (SyncError, ValidationError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        # KeyError/TypeError/AttributeError: an answer of another shape than Discourse's
+        if isinstance(exc, ValidationError):
+            message = " ".join(exc.messages)
+        elif isinstance(exc, SyncError):
+            message = str(exc)
+        else:
+            message = f"unexpected answer from Discourse: {type(exc).__name__}: {exc}"
         run.status, run.error = RunStatus.FAILED, message
     else:
         run.status = RunStatus.OK

@@ -439,23 +439,37 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
             params["since"] = state.last_synced_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         failed: list[str] = []
         for page in client.pages(f"/repos/{state.repo}/issues", params):
-            for issue in page:
-                seen = _time(issue.get("updated_at"))
-                if seen and (cursor is None or seen > cursor):
-                    cursor = seen
+            for index, issue in enumerate(page):
+                where = f"#{issue.get('number')}" if isinstance(issue, dict) else f"item {index}"
                 try:
+                    if not isinstance(issue, dict):
+                        raise TypeError(f"expected an issue object, got {issue!r:.80}")
+                    seen = _time(issue.get("updated_at"))
+                    if seen and (cursor is None or seen > cursor):
+                        cursor = seen
                     upsert_issue(state, issue, counts)
                 except ValidationError as exc:
-                    failed.append(f"#{issue.get('number')}: {' '.join(exc.messages)}")
-                except (DatabaseError, KeyError, TypeError) as exc:
-                    failed.append(f"#{issue.get('number')}: {type(exc).__name__}: {exc}")
+                    failed.append(f"{where}: {' '.join(exc.messages)}")
+                except (DatabaseError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    failed.append(f"{where}: {type(exc).__name__}: {exc}")
         if failed:
             raise ValidationError(f"issues not synced: {'; '.join(failed)}")
         step = "push"
         push(state, client, counts)
-    except (SyncError, ValidationError, ValueError, KeyError, TypeError) as exc:
-        # ValueError covers a body that is not JSON; KeyError/TypeError a payload of another shape
+    except (
+        SyncError,
+        ValidationError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        DatabaseError,
+    ) as exc:
+        # KeyError/TypeError/AttributeError: a payload of another shape; DatabaseError: a value
+        # the database refuses (each milestone and issue is its own transaction, rolled back)
         message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        if not isinstance(exc, (SyncError, ValidationError)):
+            message = [f"{type(exc).__name__}: {exc}"]
         run.status, run.error = RunStatus.FAILED, f"{step}: {' '.join(message)}"
     else:
         state.last_synced_at = cursor

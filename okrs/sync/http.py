@@ -32,6 +32,19 @@ def next_link(header: str | None) -> str | None:
     return None
 
 
+def json_of(response: httpx.Response) -> Any:
+    """The JSON body of a successful answer; a SyncError saying so when it is not JSON (an
+    HTML error page from a proxy, a truncated body)."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        kind = response.headers.get("content-type", "no content type")
+        raise SyncError(
+            f"{response.request.method} {response.request.url}: HTTP {response.status_code}, "
+            f"the body is not JSON ({kind}; {exc}): {response.text[:200]!r}"
+        ) from exc
+
+
 class Client:
     def __init__(
         self,
@@ -104,13 +117,19 @@ class Client:
         )
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("GET", path, params=params).json()
+        return json_of(self.request("GET", path, params=params))
 
     def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[list[Any]]:
         """Each page of a list endpoint, following `Link: <…>; rel="next"`."""
         response = self.request("GET", path, params=params)
         while True:
-            yield response.json()
+            page = json_of(response)
+            if not isinstance(page, list):
+                raise SyncError(
+                    f"GET {response.request.url}: HTTP {response.status_code}, expected a JSON "
+                    f"list, got {type(page).__name__}: {response.text[:200]!r}"
+                )
+            yield page
             following = next_link(response.headers.get("link"))
             if following is None:
                 return

@@ -7,11 +7,24 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 Reply = tuple[int, dict[str, str], Any]
+
+
+@dataclass
+class Raw:
+    """A reply body sent as it is, not as JSON: an HTML error page, broken or truncated JSON.
+    `length` above the body's size announces more than is sent, then the connection closes."""
+
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    length: int | None = None
+
+
 CLOCK = 1_485_000_000.0  # the fixed "now" both the client and the fake use
 
 
@@ -40,14 +53,21 @@ class FakeServer:
                 status, out_headers, payload = fake.app(
                     self.command, parts.path, query, headers, body
                 )
-                data = json.dumps(payload).encode()
+                if isinstance(payload, Raw):
+                    data, kind = payload.body, payload.content_type
+                    length = payload.length or len(data)
+                else:
+                    data, kind = json.dumps(payload).encode(), "application/json; charset=utf-8"
+                    length = len(data)
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(length))
                 for key, value in out_headers.items():
                     self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(data)
+                if length > len(data):
+                    self.close_connection = True  # the rest never comes
 
             do_GET = do_POST = do_PATCH = _serve
 
@@ -193,7 +213,8 @@ class FakeGitHub:
         headers: dict[str, str] | None = None,
         payload: Any = None,
     ) -> None:
-        self.faults.append((path, page, (status, headers or {}, payload or {"message": "x"})))
+        reply = payload if payload is not None else {"message": "x"}
+        self.faults.append((path, page, (status, headers or {}, reply)))
 
     def _page(self, path: str, items: list[dict], query: dict[str, str]) -> Reply:
         page = int(query.get("page", "1"))
@@ -312,9 +333,14 @@ class FakeDiscourse:
             dc_category(1, "general"),
         ]
         self.throttle_once = True
+        self.faults: list[tuple[str, Reply]] = []  # (path, reply), used once each
         self.server = FakeServer(self.handle)
 
     def handle(self, method: str, path: str, query: dict, headers: dict, body: Any) -> Reply:
+        for i, (fault_path, reply) in enumerate(self.faults):
+            if path == fault_path:
+                del self.faults[i]
+                return reply
         if headers.get("api-key") != "dc-key" or headers.get("api-username") != "system":
             return 403, {}, {"errors": ["You are not permitted to view the requested resource."]}
         if path == "/categories.json":
