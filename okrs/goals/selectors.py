@@ -160,6 +160,10 @@ class Grades:
     key_results: dict[int, KeyResultScore]
     teams: dict[int, float | None]
     organization: float | None
+    commitments: dict[int, Commitment] = field(default_factory=dict)
+    """Each objective's commitment, by primary key."""
+    key_result_objectives: dict[int, int] = field(default_factory=dict)
+    """Each key result's objective, by primary key."""
 
 
 KR_SCORING_FIELDS = (
@@ -190,6 +194,7 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
         with_time=False,
     ).values_list(*KR_SCORING_FIELDS, "latest_value", "latest_confidence")
     kr_scores: dict[int, KeyResultScore] = {}
+    kr_objectives: dict[int, int] = {}
     own: dict[int, list[tuple[KeyResultScore, float]]] = {pk: [] for pk in commitments}
     for pk, objective_id, weight, direction, base, target, high, stretch, deadline, v, c in krs:
         if objective_id not in own:  # the objective changed between the two reads
@@ -204,6 +209,7 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
             commitment=commitments[objective_id],
         )
         kr_scores[pk] = score
+        kr_objectives[pk] = objective_id
         own[objective_id].append((score, weight))
     links = Alignment.objects.filter(
         child__in=in_period.values("pk"), parent__in=in_period.values("pk")
@@ -219,6 +225,8 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
         key_results=kr_scores,
         teams=team_grades,
         organization=weighted_mean((grade, 1.0) for grade in team_grades.values()),
+        commitments=commitments,
+        key_result_objectives=kr_objectives,
     )
 
 

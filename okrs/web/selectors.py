@@ -26,6 +26,7 @@ from okrs.goals.models import (
     ReviewComment,
 )
 from okrs.goals.selectors import (
+    Grades,
     KeyResultRow,
     ObjectiveRow,
     Scoreboard,
@@ -116,21 +117,40 @@ def overview(
         shown = shown.filter(team__slug=team)
     if owner:
         shown = shown.filter(owner__username=owner)
+    board, team_page = board_page(
+        period,
+        shown.select_related("owner__profile"),
+        graded,
+        page=page,
+        per_page=TEAMS_PER_PAGE,
+        status=status,
+    )
+    return Overview(board=board, teams=list(visible_teams(user)), page=team_page)
+
+
+def board_page(
+    period: Period,
+    shown: QuerySet[Objective],
+    graded: Grades,
+    *,
+    page: str | int | None,
+    per_page: int,
+    status: str = "",
+) -> tuple[Scoreboard, Page[int]]:
+    """The objectives `shown` (optionally only those of `status`) of one page of teams,
+    scored with `graded` (read over a scope holding them all)."""
     pairs = list(
-        shown.order_by("team__order", "team__name", "team_id").values_list("pk", "team_id")
+        shown.filter(period=period)
+        .order_by("team__order", "team__name", "team_id")
+        .values_list("pk", "team_id")
     )
     if status:
         pairs = [(pk, t) for pk, t in pairs if graded.objectives[pk].status.value == status]
     team_ids = list(dict.fromkeys(team_id for _, team_id in pairs))
-    team_page = Paginator(team_ids, TEAMS_PER_PAGE).get_page(page)
+    team_page = Paginator(team_ids, per_page).get_page(page)
     on_page = set(team_page.object_list)
     ids = [pk for pk, team_id in pairs if team_id in on_page]
-    board = scoreboard(
-        period,
-        shown.filter(pk__in=ids).select_related("owner__profile"),
-        graded=graded,
-    )
-    return Overview(board=board, teams=list(visible_teams(user)), page=team_page)
+    return scoreboard(period, shown.filter(pk__in=ids), graded=graded), team_page
 
 
 def with_contributors(user: User, shown: list[int]) -> QuerySet[Objective]:

@@ -16,7 +16,8 @@ from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
 from okrs.core.rollup import weighted_mean
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import Period
-from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, scoreboard
+from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, grades
+from okrs.web.selectors import board_page
 from okrs.web.views_map import key_result_href, objective_href
 
 
@@ -90,6 +91,10 @@ def review_lines(board: Scoreboard) -> list[tuple[TeamRow, list[ReviewLine]]]:
     ]
 
 
+REVIEW_TEAMS_PER_PAGE = 10
+"""Teams whose key results the review lists per page (the summaries cover them all)."""
+
+
 def bucket_label(low: float, high: float) -> str:
     return f"{low:.1f}–{high:.1f}"
 
@@ -97,21 +102,29 @@ def bucket_label(low: float, high: float) -> str:
 def period_review(request: HttpRequest, slug: str) -> HttpResponse:
     """`/periods/<slug>/review/`: the period's final grades, for what the reader may see."""
     period = get_object_or_404(Period, slug=slug)
-    board = scoreboard(period, visible_objectives(request.user), on=period.end)
-    krs = [(row, kr_row) for row in board.objectives for kr_row in row.key_results]
+    scope = visible_objectives(request.user)
+    graded = grades(period, scope, on=period.end)
+    # the summaries cover every key result; the table below shows a page of teams
     by_commitment = {
         commitment: summarize(
             commitment,
-            (k.score.grade for row, k in krs if row.objective.commitment == commitment),
+            (
+                score.grade
+                for pk, score in graded.key_results.items()
+                if graded.commitments[graded.key_result_objectives[pk]] == commitment
+            ),
         )
         for commitment in Commitment
     }
-    grades = [k.score.grade for _, k in krs if k.score.grade is not None]
-    counts = grade_buckets(grades)
+    grades_given = [s.grade for s in graded.key_results.values() if s.grade is not None]
+    counts = grade_buckets(grades_given)
     bars = [
         (bucket_label(low, high), count)
         for (low, high), count in zip(GRADE_BUCKETS, counts, strict=True)
     ]
+    board, page = board_page(
+        period, scope, graded, page=request.GET.get("page"), per_page=REVIEW_TEAMS_PER_PAGE
+    )
     histogram = histogram_svg(
         bars=bars, title=f"Distribution of final key result grades, {period}", chart_id="grades"
     )
@@ -124,8 +137,9 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
             "teams": review_lines(board),
             "summaries": list(by_commitment.values()),
             "bars": bars,
-            "ungraded": len(krs) - len(grades),
-            "kr_count": len(krs),
+            "ungraded": len(graded.key_results) - len(grades_given),
+            "kr_count": len(graded.key_results),
+            "page": page,
             # histogram_svg escapes every text it writes
             "histogram": mark_safe(histogram),
             "finished": timezone.localdate() > period.end,

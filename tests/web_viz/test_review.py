@@ -92,3 +92,27 @@ def test_summarize_counts_reached_and_ignores_missing_grades() -> None:
     assert (summary.count, summary.graded, summary.ungraded, summary.reached) == (4, 3, 1, 2)
     assert summary.mean == pytest.approx((0.7 + 0.69 + 1.0) / 3)
     assert summarize(Commitment.COMMITTED, []).mean is None
+
+
+def test_the_summaries_count_every_team_while_the_table_shows_a_page(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    from okrs.web.views_review import REVIEW_TEAMS_PER_PAGE
+
+    for i in range(REVIEW_TEAMS_PER_PAGE + 1):
+        team = f.team(f"extra-{i:02}", name=f"Extra {i:02}")
+        team.order = 100 + i
+        team.save()
+        kr = f.key_result(
+            objective=f.objective(team=team, period=world.parent.period, commitment="aspirational"),
+            title=f"Extra KR {i:02}",
+            baseline=0,
+            target=10,
+        )
+        f.checkin(kr, 8, "2017-03-01T00:00:00")
+    first = _review(client)
+    aspirational = _section(first, "summary-aspirational")
+    total = 1 + REVIEW_TEAMS_PER_PAGE + 1
+    assert f"mean grade of {total} key results" in aspirational
+    assert f"Extra KR {REVIEW_TEAMS_PER_PAGE:02}" not in first and 'rel="next"' in first
+    second = client.get("/periods/2017-Q1/review/", {"page": 2}).content.decode()
+    assert f"Extra KR {REVIEW_TEAMS_PER_PAGE:02}" in second
+    assert f"mean grade of {total} key results" in _section(second, "summary-aspirational")
