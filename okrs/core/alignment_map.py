@@ -489,3 +489,37 @@ def _render_key_result(row: PlacedKeyResult) -> list[str]:
         f"{esc(grade_text(kr.grade))}</text>",
         "</a>",
     ]
+
+
+def render_list(plan: MapLayout) -> str:
+    """The map as nested lists, its text alternative: every team, objective and key result with
+    its grade and status, then the contributes-to links (text escaped)."""
+    parts = ["<ul>"]
+    for placed in plan.teams:
+        team = placed.team
+        parts.append(f"<li><strong>{esc(team.name)}</strong> · grade {grade_text(team.grade)}<ul>")
+        for item in placed.objectives:
+            o = item.objective
+            parts.append(
+                f'<li><a href="{esc(o.href)}">{esc(label(o.code, o.title))}</a>'
+                f" · grade {grade_text(o.grade)} · {esc(o.status.label)}"
+            )
+            if item.key_results:
+                parts.append("<ul>")
+                for row in item.key_results:
+                    kr = row.key_result
+                    parts.append(
+                        f'<li><a href="{esc(kr.href)}">{esc(label(kr.code, kr.title))}</a>'
+                        f" · grade {grade_text(kr.grade)} · {esc(kr.status.label)}</li>"
+                    )
+                parts.append("</ul>")
+            parts.append("</li>")
+        parts.append("</ul></li>")
+    parts.append("</ul>")
+    if plan.edges:
+        parts.append("<h2>Contributes to</h2><ul>")
+        parts.extend(
+            f"<li>{esc(edge.child_label)} → {esc(edge.parent_label)}</li>" for edge in plan.edges
+        )
+        parts.append("</ul>")
+    return "\n".join(parts)

@@ -164,6 +164,8 @@ class Grades:
     """Each objective's commitment, by primary key."""
     key_result_objectives: dict[int, int] = field(default_factory=dict)
     """Each key result's objective, by primary key."""
+    links: list[tuple[int, int, float]] = field(default_factory=list)
+    """The alignment links rolled up: (child, parent, weight), in creation order."""
 
 
 KR_SCORING_FIELDS = (
@@ -211,10 +213,16 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
         kr_scores[pk] = score
         kr_objectives[pk] = objective_id
         own[objective_id].append((score, weight))
-    links = Alignment.objects.filter(
-        child__in=in_period.values("pk"), parent__in=in_period.values("pk")
-    ).values_list("child_id", "parent_id", "weight")
-    rolled = _roll_up(own, [link for link in links if link[0] in own and link[1] in own])
+    links = [
+        link
+        for link in Alignment.objects.filter(
+            child__in=in_period.values("pk"), parent__in=in_period.values("pk")
+        )
+        .order_by("id")
+        .values_list("child_id", "parent_id", "weight")
+        if link[0] in own and link[1] in own
+    ]
+    rolled = _roll_up(own, links)
     team_grades = rollup_groups(
         {pk: (rolled[pk].grade, weight) for pk, _, weight, _ in objective_rows},
         {pk: team_id for pk, team_id, _, _ in objective_rows},
@@ -227,6 +235,7 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
         organization=weighted_mean((grade, 1.0) for grade in team_grades.values()),
         commitments=commitments,
         key_result_objectives=kr_objectives,
+        links=links,
     )
 
 

@@ -14,6 +14,7 @@ from okrs.core.alignment_map import (
     MapObjective,
     MapTeam,
     layout,
+    render_list,
     render_svg,
     shorten,
     team_depths,
@@ -165,6 +166,27 @@ def test_svg_escapes_text_and_links() -> None:
     assert root.find(".//svg:b", NS) is None
     node = root.find(".//svg:a[@data-objective='1']", NS)
     assert node is not None and node.attrib["href"] == '/x/?a=1&b="2"'
+
+
+def test_the_list_names_every_node_with_grade_and_status_escaped() -> None:
+    bad = MapObjective(1, 1, "<O1>", '"q" & <b>bold</b>', 0.25, Status.AT_RISK, '/x/?a=1&b="2"')
+    kr = MapKeyResult(7, 1, "KR1", "Reps <i>reporting</i>", None, Status.NO_DATA, "/k/7/")
+    other = _objective(2, 1, "Other")
+    plan = layout(
+        teams=[MapTeam(1, "<Team>", None, grade=0.5)],
+        objectives=[bad, other],
+        key_results=[kr],
+        edges=[MapEdge(child=2, parent=1)],
+    )
+    root = ET.fromstring(f"<div>{render_list(plan)}</div>")
+    assert root.find(".//b") is None and root.find(".//i") is None
+    links = {a.attrib["href"]: "".join(a.itertext()) for a in root.iter("a")}
+    assert links['/x/?a=1&b="2"'] == '<O1> "q" & <b>bold</b>'
+    assert links["/k/7/"] == "KR1 Reps <i>reporting</i>"
+    text = "".join(root.itertext())
+    assert "<Team> · grade 0.50" in text and "grade 0.25 · At risk" in text
+    assert "grade — · No check-in" in text or "grade — · No data" in text
+    assert "→" in text.split("Contributes to")[1]
 
 
 def test_long_titles_are_wrapped_and_shortened() -> None:
