@@ -244,10 +244,10 @@ def descendants(objective_ids: list[int]) -> QuerySet[Objective]:
     recursive query): all that their grades depend on."""
     if not objective_ids:
         return Objective.objects.none()
-    alignment = Alignment._meta.db_table
-    marks = ", ".join(["(%s)"] * len(objective_ids))
+    alignment, objective = Alignment._meta.db_table, Objective._meta.db_table
+    marks = ", ".join(["%s"] * len(objective_ids))
     sql = (
-        f"WITH RECURSIVE tree(id) AS (VALUES {marks} "
+        f"WITH RECURSIVE tree(id) AS (SELECT id FROM {objective} WHERE id IN ({marks}) "
         f"UNION SELECT a.child_id FROM {alignment} a JOIN tree ON a.parent_id = tree.id) "
         "SELECT id FROM tree"
     )
