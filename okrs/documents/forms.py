@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from django.http import QueryDict
@@ -12,6 +13,7 @@ from okrs.core.scoring import Direction
 from okrs.documents.services import KRDraft, ObjectiveDraft
 
 NUMBER_FIELDS = ("baseline", "target", "target_high")
+MAX_LINE = 1_000_000
 DIRECTIONS = [(d.value, d.value.replace("_", " ")) for d in Direction]
 
 
@@ -20,10 +22,13 @@ def _number(raw: str, label: str, name: str, errors: list[str]) -> float | None:
     if not raw:
         return None
     try:
-        return float(raw)
+        number = float(raw)
     except ValueError:
+        number = math.nan
+    if not math.isfinite(number):  # nan, inf, 1e400
         errors.append(f"{label}: {name} {raw!r} is not a number.")
         return None
+    return number
 
 
 def _date(raw: str, label: str, errors: list[str]) -> dt.date | None:
@@ -66,7 +71,42 @@ def drafts_from_post(data: QueryDict) -> tuple[list[ObjectiveDraft], list[str]]:
 
 
 def _line(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    """The document line a draft came from (a hidden field): a positive number, else none."""
+    try:
+        line = int(raw)
+    except ValueError:
+        return None
+    return line if 0 < line <= MAX_LINE else None
+
+
+def _meta(raw: str) -> dict[str, Any]:
+    """What the parse said of a KR (a hidden JSON field), kept only in the shapes it was sent
+    in: an edited or forged field loses what does not fit instead of failing the save."""
+    try:
+        meta = json.loads(raw or "{}")
+    except ValueError:
+        meta = {}
+    if not isinstance(meta, dict):
+        meta = {}
+    change = meta.get("change")
+    valid_change = isinstance(change, (int, float)) and not isinstance(change, bool)
+    return {
+        "text": str(meta.get("text", "")).replace("\x00", ""),
+        "strict": meta.get("strict") is True,
+        "change": float(change) if valid_change and math.isfinite(change) else None,
+        "milestones": _records(meta.get("milestones"), ("value", "deadline")),
+        "uncertain": _records(meta.get("uncertain"), ("field", "reason")),
+    }
+
+
+def _records(value: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [
+        {k: item[k] for k in keys}
+        for item in value
+        if isinstance(item, dict) and all(isinstance(item.get(k), (str, int, float)) for k in keys)
+    ]
 
 
 def _kr_from_post(data: QueryDict, prefix: str, errors: list[str]) -> KRDraft | None:
@@ -88,20 +128,17 @@ def _kr_from_post(data: QueryDict, prefix: str, errors: list[str]) -> KRDraft | 
         unit=data.get(f"{prefix}-unit", "").strip()[:32],
         deadline=_date(data.get(f"{prefix}-deadline", ""), label, errors),
     )
-    try:
-        meta = json.loads(data.get(f"{prefix}-meta", "") or "{}")
-    except ValueError:
-        meta = {}
+    meta = _meta(data.get(f"{prefix}-meta", ""))
     return KRDraft(
         code=data.get(f"{prefix}-code", "").strip()[:16],
         title=title,
         fields=fields,
         line=_line(data.get(f"{prefix}-line", "")),
         text=str(meta.get("text", "")),
-        strict=bool(meta.get("strict", False)),
-        change=meta.get("change"),
-        milestones=list(meta.get("milestones", [])),
-        uncertain=list(meta.get("uncertain", [])),
+        strict=meta["strict"],
+        change=meta["change"],
+        milestones=meta["milestones"],
+        uncertain=meta["uncertain"],
     )
 
 

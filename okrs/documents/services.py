@@ -88,6 +88,10 @@ def key_result_fields(parsed: ParsedKR) -> dict[str, Any]:
 
 
 def _clean(instance: Any, where: str, exclude: list[str] | None = None) -> None:
+    for model_field in instance._meta.concrete_fields:  # PostgreSQL refuses NUL in text
+        value = getattr(instance, model_field.attname, None)
+        if isinstance(value, str) and "\x00" in value:
+            raise DocumentError(f"{where}: {model_field.name}: contains a NUL character")
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
