@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from okrs.goals.access import visible_objectives
+from okrs.goals.models import Objective
 from okrs.org.access import User, visible_teams
 from okrs.talk.access import TalkAbilities, Target, abilities_for, kind_of
 from okrs.talk.models import (
@@ -138,6 +139,23 @@ def interest_counts(objective_ids: list[int]) -> dict[int, int]:
         .order_by()
     )
     return {row["oid"]: row["n"] for row in rows}
+
+
+def top_interest(objectives: QuerySet[Objective], *, limit: int) -> list[tuple[Objective, int]]:
+    """The `limit` objectives among `objectives` that the most distinct people are interested
+    in (in the objective or any of its KRs), most first: two queries whatever the size."""
+    ids = objectives.values("pk")
+    rows = list(
+        Interest.objects.filter(Q(objective_id__in=ids) | Q(key_result__objective_id__in=ids))
+        .annotate(oid=Coalesce(F("objective_id"), F("key_result__objective_id")))
+        .values("oid")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by("-n", "oid")[:limit]
+    )
+    # a query even when nobody is interested, so the count never depends on the data
+    wanted = [row["oid"] for row in rows] or [0]  # (an empty IN list would skip the query)
+    found = {o.pk: o for o in Objective.objects.filter(pk__in=wanted)}
+    return [(found[row["oid"]], row["n"]) for row in rows if row["oid"] in found]
 
 
 def recent_comments(user: User, *, period_id: int | None = None, limit: int = 8) -> list[Comment]:

@@ -75,3 +75,19 @@ def test_overview_hides_talk_on_private_objectives(world):
     html = world.client("visitor").get("/?period=2017-Q1").content.decode()
     assert private.title not in html
     assert private.title in world.client("member").get("/?period=2017-Q1").content.decode()
+
+
+def test_overview_interest_counts_the_whole_period_not_only_the_page_shown(world):
+    from okrs.web.selectors import TEAMS_PER_PAGE
+
+    last = None
+    for i in range(TEAMS_PER_PAGE + 1):
+        team = f.team(f"later-{i}", name=f"Later {i}")
+        team.order = 50 + i
+        team.save()
+        last = f.objective(team=team, period=world.period, title=f"Later goal {i}")
+    for _ in range(2):
+        services.interest_toggle(target=last, person=f.person())
+    html = world.client("visitor").get("/?period=2017-Q1").content.decode()
+    assert f'id="objective-{last.pk}"' not in html  # its team is on a later page
+    assert f'data-interest="{last.pk}">2 interested' in html

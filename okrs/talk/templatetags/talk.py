@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
+from okrs.goals.access import visible_objectives
+from okrs.goals.models import ObjectiveState
 from okrs.talk import markdown, selectors
 
 register = template.Library()
@@ -28,13 +30,17 @@ def talk_discussion(context: template.Context, target: Any) -> dict[str, Any]:
 def talk_overview(context: template.Context, board: Any) -> dict[str, Any]:
     request = context["request"]
     period = getattr(board, "period", None)
-    rows = getattr(board, "objectives", None) or []
-    objectives = {row.objective.pk: row.objective for row in rows}
-    counts = selectors.interest_counts(list(objectives))
-    interest = sorted(
-        ((objectives[pk], n) for pk, n in counts.items() if pk in objectives),
-        key=lambda pair: (-pair[1], pair[0].pk),
-    )[:8]
+    # the most interest across the whole visible period, not only the page of teams shown
+    interest = (
+        selectors.top_interest(
+            visible_objectives(request.user)
+            .filter(period=period)
+            .exclude(state=ObjectiveState.ARCHIVED),
+            limit=8,
+        )
+        if period is not None
+        else []
+    )
     return {
         "recent": selectors.recent_comments(
             request.user, period_id=period.pk if period is not None else None
