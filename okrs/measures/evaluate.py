@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -177,20 +176,22 @@ def _activity_count(params: ActivityCountParams, period: Period, as_of: dt.datet
 
 
 def _cohort_fact_share(params: CohortFactShareParams, as_of: dt.datetime) -> Result:
-    cohort = _cohort(params.cohort)
-    people = get_user_model().objects.filter(pk__in=_members(cohort))
+    # one query: the cohort's memberships (joined by slug), each with its latest facts
+    members = Cohort.members.through.objects.filter(cohort__slug=params.cohort)
     satisfied = Q()
     for i, condition in enumerate(params.conditions):
         latest = (
             PersonFact.objects.filter(
-                person_id=OuterRef("pk"), key=condition.key, observed_at__lte=as_of
+                person_id=OuterRef("user_id"), key=condition.key, observed_at__lte=as_of
             )
             .order_by("-observed_at", "-id")
             .values("value")[:1]
         )
-        people = people.annotate(**{f"fact{i}": Subquery(latest)})
+        members = members.alias(**{f"fact{i}": Subquery(latest)})
         satisfied &= Q(**{f"fact{i}": condition.value})
-    row = people.aggregate(total=Count("pk"), satisfied=Count("pk", filter=satisfied))
+    row = members.aggregate(total=Count("pk"), satisfied=Count("pk", filter=satisfied))
+    if not row["total"]:
+        _cohort(params.cohort)  # an empty cohort, or none: say which
     return Result(
         value=_pct(row["satisfied"], row["total"]),
         sample=row["total"],
