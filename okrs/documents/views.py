@@ -39,7 +39,7 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
     if not period_slug:
         period = current_period()
         period_slug = period.slug if period else ""
-    text = request.POST.get("text", "")[:MAX_DOCUMENT]
+    text = request.POST.get("text", "")
     context: dict[str, Any] = {
         "team": team,
         "text": text,
@@ -50,6 +50,13 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.method == "GET":
         return render(request, "documents/paste.html", context)
+    if len(text) > MAX_DOCUMENT:  # refused whole: a cut document would import in part
+        context["text"] = ""
+        context["errors"] = [
+            f"The document has {len(text):,} characters; at most {MAX_DOCUMENT:,} are read. "
+            "Import it in parts (one team's OKRs at a time)."
+        ]
+        return render(request, "documents/paste.html", context, status=413)
     period, problem = _period(period_slug)
     if period is None:
         context["errors"] = [problem]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 
 from okrs.measures.imports import KINDS
@@ -28,6 +29,14 @@ class ImportForm(forms.Form):
         help_text="CSV with a header row, or JSON: a list of objects with the same keys. "
         "Times in ISO 8601, people by username; tags separated by ';'."
     )
+
+    def clean_file(self) -> Any:
+        """At most OKRS_IMPORT_MAX_BYTES, as through the API (which answers 413)."""
+        upload = self.cleaned_data["file"]
+        limit: int = settings.OKRS_IMPORT_MAX_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(f"The file is over {limit:,} bytes.", code="too_large")
+        return upload
 
 
 class SurveyForm(forms.Form):
