@@ -206,3 +206,22 @@ def test_measure_command_recomputes_all_computed_krs(seed, capsys) -> None:  # t
     call_command("measure")
     assert "unchanged" in capsys.readouterr().out
     assert seed.feedback.checkins.count() == 1
+
+
+def test_cohort_fact_share_of_an_empty_or_unknown_cohort(seed) -> None:  # type: ignore[no-untyped-def]
+    from okrs.core.measures import parse_measure
+    from okrs.measures.evaluate import MeasureError, evaluate
+
+    def share(cohort: str):  # type: ignore[no-untyped-def]
+        params = parse_measure(
+            "cohort_fact_share",
+            {"cohort": cohort, "conditions": [{"key": "k", "value": "true"}]},
+        )
+        return evaluate(
+            params, period=seed.watching.objective.period, as_of=_at("2017-02-01T00:00")
+        )
+
+    empty = share("reps")  # the seed's cohort has no members yet
+    assert (empty.value, empty.sample) == (None, 0)
+    with pytest.raises(MeasureError, match="no cohort 'nobody'"):
+        share("nobody")
