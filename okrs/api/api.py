@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from okrs.api.auth import ApiAuth
 from okrs.api.errors import install_error_handlers
@@ -22,6 +27,29 @@ send it back in `If-Match` with a `PATCH` to get 412 instead of overwriting some
 """
 
 
+class _Encoder(NinjaJSONEncoder):
+    """ninja's encoder with a short path for dates and times, the bulk of what it is asked for
+    (two per row of most lists): the same text as Django's encoder (ECMA-262: milliseconds, `Z`
+    for UTC), without the chain of isinstance checks (7 µs a value) in front of it."""
+
+    def default(self, o: Any) -> Any:
+        kind = type(o)
+        if kind is dt.datetime:
+            text = o.isoformat()
+            if o.microsecond:
+                text = text[:23] + text[26:]
+            if text.endswith("+00:00"):
+                text = text[:-6] + "Z"
+            return text
+        if kind is dt.date:
+            return o.isoformat()
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _Encoder
+
+
 class OkrsApi(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:  # type: ignore[no-untyped-def]
         return str(operation.view_func.__name__)
@@ -34,6 +62,7 @@ api = OkrsApi(
     urls_namespace="api-v1",
     auth=ApiAuth(),
     docs=Swagger(settings={"persistAuthorization": False}),
+    renderer=_Renderer(),
 )
 install_error_handlers(api)
 api.add_router("", org.router)

@@ -6,15 +6,13 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from okrs.api.errors import ApiError
-
-M = TypeVar("M", bound=Model)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -36,15 +34,20 @@ def _decode(cursor: str) -> int:
     return pk
 
 
-def paginate(queryset: QuerySet[M], cursor: str | None, limit: int) -> tuple[list[M], str | None]:
-    """Keyset pagination on the primary key: stable under inserts, one query per page."""
+def paginate(
+    queryset: QuerySet[Any], cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """Keyset pagination on the primary key: stable under inserts, one query per page.
+
+    Works on model rows and on `.values(...)` rows (which must then include "pk")."""
     queryset = queryset.order_by("pk")
     if cursor:
         queryset = queryset.filter(pk__gt=_decode(cursor))
     rows = list(queryset[: limit + 1])
     if len(rows) > limit:
         rows = rows[:limit]
-        return rows, _encode(rows[-1].pk)
+        last = rows[-1]
+        return rows, _encode(last["pk"] if isinstance(last, dict) else last.pk)
     return rows, None
 
 

@@ -22,12 +22,12 @@ from okrs.api.schemas import (
     Slug,
     patch_changes,
 )
-from okrs.goals.access import visible_key_results
+from okrs.goals.access import visible_key_results, visible_objectives
 from okrs.heartbeats import access as heartbeat_access
 from okrs.heartbeats import services as packet_services
 from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
 from okrs.heartbeats.selectors import calendar_team
-from okrs.org.access import get_team_for_user, visible_teams
+from okrs.org.access import get_team_for_user, is_site_admin, visible_teams
 from okrs.org.models import Team
 
 router = Router(tags=["heartbeats"])
@@ -118,9 +118,55 @@ class PacketFilters(ListFilters):
     key_result: Id | None = None
 
 
+PACKET_COLUMNS = (
+    "pk", "team__slug", "heartbeat_id", "title", "description", "status", "priority", "due",
+    "external_url", "order", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def packet_rows_out(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`packet_out` of `.values(*PACKET_COLUMNS)` rows, no model instances built: their links
+    to key results (one query on the link table), kept where the caller may read the key
+    result's objective (one query by primary key; none for site admins, who read everything).
+    Asking the database for "links whose key result is visible" instead makes SQLite build the
+    whole list of visible key results first (3 ms at the large scale)."""
+    links = WorkPacket.key_results.through.objects.filter(
+        workpacket_id__in=[r["pk"] for r in rows]
+    ).values_list("workpacket_id", "keyresult_id", "keyresult__objective_id")
+    found = list(links)
+    readable = None
+    if found and not is_site_admin(user):
+        objectives = {objective_id for _, _, objective_id in found}
+        readable = set(
+            visible_objectives(user).filter(pk__in=objectives).values_list("pk", flat=True)
+        )
+    linked: dict[int, list[int]] = {}
+    for packet_id, kr_id, objective_id in found:
+        if readable is None or objective_id in readable:
+            linked.setdefault(packet_id, []).append(kr_id)
+    return [
+        {
+            "id": row["pk"],
+            "team": row["team__slug"],
+            "heartbeat": row["heartbeat_id"],
+            "title": row["title"],
+            "description": row["description"],
+            "status": row["status"],
+            "priority": row["priority"],
+            "key_results": sorted(linked.get(row["pk"], ())),
+            "due": row["due"],
+            "external_url": row["external_url"],
+            "order": row["order"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+        for row in rows
+    ]
+
+
 @router.get("/packets", response={200: PacketPage, **ERRORS})
 def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
-    packets = visible_packets(request.auth)
+    packets = heartbeat_access.visible_packets(request.auth)
     if filters.team:
         packets = packets.filter(team__slug=filters.team)
     if filters.heartbeat:
@@ -131,8 +177,8 @@ def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
         packets = packets.filter(status=filters.status)
     if filters.key_result:
         packets = packets.filter(key_results__id=filters.key_result)
-    rows, cursor = paginate(packets, filters.cursor, filters.limit)
-    return page([packet_out(p) for p in rows], cursor)
+    rows, cursor = paginate(packets.values(*PACKET_COLUMNS), filters.cursor, filters.limit)
+    return page(packet_rows_out(request.auth, rows), cursor)
 
 
 def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:

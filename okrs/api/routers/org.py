@@ -46,13 +46,32 @@ def team_out(team: Team) -> dict[str, Any]:
     }
 
 
+TEAM_COLUMNS = (
+    "pk", "slug", "name", "parent__slug", "description", "visibility", "tracker_url",
+    "discussion_url",
+)  # fmt: skip
+
+
+def team_row_out(row: dict[str, Any]) -> dict[str, Any]:
+    """`team_out` of a `.values(*TEAM_COLUMNS)` row (no model instances to build)."""
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "parent": row["parent__slug"],
+        "description": row["description"],
+        "visibility": row["visibility"],
+        "tracker_url": row["tracker_url"],
+        "discussion_url": row["discussion_url"],
+    }
+
+
 @router.get("/teams", response={200: TeamPage, **ERRORS})
 def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
-    teams = visible_teams(request.auth).select_related("parent")
+    teams = visible_teams(request.auth)
     if filters.parent:
         teams = teams.filter(parent__slug=filters.parent)
-    rows, cursor = paginate(teams, filters.cursor, filters.limit)
-    return page([team_out(t) for t in rows], cursor)
+    rows, cursor = paginate(teams.values(*TEAM_COLUMNS), filters.cursor, filters.limit)
+    return page([team_row_out(t) for t in rows], cursor)
 
 
 @router.get("/teams/{slug}", response={200: TeamOut, **ERRORS})
