@@ -122,18 +122,19 @@ class _Export:
         packets = self._packets(objectives, key_results)
         heartbeats = self._heartbeats(packets)
         teams = self._team_ids(objectives, packets, heartbeats)
-        shown = (
-            teams
-            if self.everything
-            else {pk for pk in teams if self.all_teams[pk].visibility == Visibility.PUBLIC}
-        )
+        if not self.everything:
+            # a private team (an ancestor, say) is not in a public file, not even its name: a
+            # public team under it hangs from its nearest public ancestor instead
+            teams = {pk for pk in teams if self.all_teams[pk].visibility == Visibility.PUBLIC}
+        self.parents = _nearest_parents(self.all_teams, teams)
+        shown = teams
         cohorts = self._cohorts(shown, key_results)
         memberships = list(
             Membership.objects.filter(team_id__in=shown).select_related("person", "team")
         )
         people = self._people(objectives, key_results, packets, cohorts, memberships)
         periods = {self.period, *(o.period for o in objectives), *(h.period for h in heartbeats)}
-        order = _tree_order(self.all_teams, teams)
+        order = _tree_order(self.all_teams, self.parents)
         return {
             "version": schema.FORMAT_VERSION,
             "teams": [self._team(self.all_teams[pk]) for pk in order],
@@ -237,7 +238,8 @@ class _Export:
     # items ---------------------------------------------------------------------------------
 
     def _team(self, team: Team) -> dict[str, Any]:
-        parent = self.all_teams[team.parent_id].slug if team.parent_id else None
+        parent_id = self.parents[team.pk]
+        parent = self.all_teams[parent_id].slug if parent_id is not None else None
         values = {"slug": team.slug, "name": team.name, "parent": parent}
         for name in ("description", "visibility", "tracker_url", "discussion_url"):
             values[name] = getattr(team, name)
@@ -289,12 +291,24 @@ def _require_codes(what: str, items: list[Any]) -> None:
         raise ExportError(f"{len(items)} {what}(s) without a code, give each one first: {names}")
 
 
-def _tree_order(teams: dict[int, Team], ids: set[int]) -> list[int]:
-    """`ids` parents first, siblings by (order, slug): a depth-first walk of the team tree."""
-    children: dict[int | None, list[Team]] = {}
+def _nearest_parents(teams: dict[int, Team], ids: set[int]) -> dict[int, int | None]:
+    """Each team of `ids` with its nearest ancestor that is also in `ids` (None: a root)."""
+    parents: dict[int, int | None] = {}
     for pk in ids:
-        team = teams[pk]
-        children.setdefault(team.parent_id if team.parent_id in ids else None, []).append(team)
+        node = teams[pk].parent_id
+        seen: set[int] = set()
+        while node is not None and node not in ids and node not in seen:
+            seen.add(node)
+            node = teams[node].parent_id
+        parents[pk] = node if node in ids else None
+    return parents
+
+
+def _tree_order(teams: dict[int, Team], parents: dict[int, int | None]) -> list[int]:
+    """The teams of `parents`, parents first, siblings by (order, slug): a depth-first walk."""
+    children: dict[int | None, list[Team]] = {}
+    for pk, parent in parents.items():
+        children.setdefault(parent, []).append(teams[pk])
     ordered: list[int] = []
 
     def walk(parent: int | None) -> None:

@@ -133,3 +133,21 @@ def test_the_number_of_queries_does_not_grow_with_the_data(demo: str) -> None:
         packet.key_results.add(kr)
     assert KeyResult.objects.count() > 20
     assert queries() == small
+
+
+def test_a_private_ancestor_team_is_not_in_a_public_file(demo: str) -> None:
+    """A public team under a private one hangs from its nearest public ancestor instead."""
+    cdt, reps = Team.objects.get(slug="cdt"), Team.objects.get(slug="reps")
+    hidden = Team.objects.create(
+        slug="inner-circle", name="Inner circle", parent=cdt, visibility="private"
+    )
+    reps.parent = hidden
+    reps.save()
+    public, everything = exported(), exported("--all")
+    by_slug = {t["slug"]: t for t in public["teams"]}
+    assert "inner-circle" not in by_slug and "Inner circle" not in str(public)
+    assert by_slug["reps"]["parent"] == "cdt"
+    slugs = [t["slug"] for t in public["teams"]]
+    assert slugs.index("cdt") < slugs.index("reps")  # parents first, so the file imports
+    full = {t["slug"]: t for t in everything["teams"]}
+    assert full["reps"]["parent"] == "inner-circle" and full["inner-circle"]["parent"] == "cdt"
