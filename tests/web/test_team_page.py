@@ -87,3 +87,16 @@ def test_query_count_does_not_grow_with_objectives(world) -> None:  # type: igno
     for who in (None, "lead"):
         small, large = query_counts(world.client(who), "/teams/reps/", grow)
         assert small == large, who
+
+
+def test_a_private_parent_team_is_not_named_under_a_public_team(world) -> None:  # type: ignore[no-untyped-def]
+    world.parent.visibility = "private"
+    world.parent.name = "Hidden council"
+    world.parent.save()
+    world.team.follows_parent_heartbeats = True
+    world.team.save()
+    for url in ("/teams/reps/", f"/objectives/{world.objective.pk}/", "/teams/reps/heartbeats/"):
+        for who in (None, "outsider"):
+            page = html(world.client(who).get(url))
+            assert "Hidden council" not in page and "/teams/cdt/" not in page, (url, who)
+        assert "Hidden council" in html(world.client("parent_lead").get(url)), url

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -46,6 +48,16 @@ def quantity(value: float | None, unit: str = "") -> str:
 def input_number(value: float | int) -> str:
     """A number as a form's number input writes it (`str`, no localization)."""
     return str(value)
+
+
+@register.filter
+def readable_parent(team: Any, user: Any) -> Any:
+    """`team`'s parent team if `user` may read it, else None: a private parent's name is not
+    shown under a public team."""
+    from okrs.org.access import can_read_team
+
+    parent = getattr(team, "parent", None)
+    return parent if parent is not None and can_read_team(user, parent) else None
 
 
 @register.filter
