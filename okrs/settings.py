@@ -125,6 +125,9 @@ OKRS_WEBHOOK_TIMEOUT = float(env_str("OKRS_WEBHOOK_TIMEOUT", "10"))
 OKRS_WEBHOOK_MAX_ATTEMPTS = int(env_str("OKRS_WEBHOOK_MAX_ATTEMPTS", "6"))
 OKRS_WEBHOOK_BACKOFF_SECONDS = float(env_str("OKRS_WEBHOOK_BACKOFF_SECONDS", "30"))
 OKRS_WEBHOOK_THREAD_HORIZON = float(env_str("OKRS_WEBHOOK_THREAD_HORIZON", "300"))
+# Webhooks go to public addresses only (no loopback, private, link-local or reserved ones), so a
+# lead cannot make the server call its own network; 1 allows them (a receiver on the intranet).
+OKRS_WEBHOOK_ALLOW_PRIVATE = env_bool("OKRS_WEBHOOK_ALLOW_PRIVATE", default=False)
 DEFAULT_FROM_EMAIL = env_str("OKRS_FROM_EMAIL", "okrs@localhost")
 OKRS_SITE_URL = env_str("OKRS_SITE_URL", "http://127.0.0.1:8000")
 

@@ -16,6 +16,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from okrs.hooks.addresses import AddressRefused, check_url
 from okrs.hooks.models import Attempt, Delivery, DeliveryState
 from okrs.hooks.rules import SIGNATURE_HEADER, backoff, sign
 
@@ -59,6 +60,7 @@ def send(delivery: Delivery, *, now: dt.datetime | None = None) -> Attempt:
     started = time.monotonic()
     status_code, error = None, ""
     try:
+        check_url(subscription.url)  # again: the name may point elsewhere since it was saved
         response = httpx.post(
             subscription.url,
             content=body,
@@ -69,6 +71,8 @@ def send(delivery: Delivery, *, now: dt.datetime | None = None) -> Attempt:
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
+    except AddressRefused as exc:
+        error = f"refused: {exc}"[:500]
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     elapsed = int((time.monotonic() - started) * 1000)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from okrs.hooks.addresses import AddressRefused, check_url
 from okrs.hooks.models import Delivery, Event, Subscription
 from okrs.org.models import Team
 
@@ -33,6 +34,10 @@ def subscription_create(
         created_by=created_by,
     )
     subscription.full_clean(exclude=["created_by"])
+    try:
+        check_url(subscription.url)
+    except AddressRefused as exc:
+        raise ValidationError({"url": str(exc)}) from None
     subscription.save()
     return subscription
 
