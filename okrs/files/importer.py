@@ -15,7 +15,8 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,7 +38,15 @@ from okrs.files.schema import (
     PersonIn,
     TeamIn,
 )
-from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
+from okrs.goals.models import (
+    Alignment,
+    Change,
+    ChangeAction,
+    CheckIn,
+    KeyResult,
+    Objective,
+    Period,
+)
 from okrs.heartbeats.models import Heartbeat, PacketRole, WorkPacket
 from okrs.org.models import Cohort, Membership, Profile, Team
 
@@ -133,17 +142,20 @@ def _upsert(
     tally: Tally,
     *,
     prepare: Callable[[M], None] | None = None,
+    history: list[tuple[M, dict[str, list[Any]] | None]] | None = None,
 ) -> dict[K, M]:
     """Create the rows of `wanted` missing from `existing`, update those whose fields differ.
 
     `wanted` maps each key to field values (by attname, e.g. `team_id`). Rows whose values are
     all equal are not written. `updated_at` is set on the updated rows of models that have it.
-    Returns every wanted row by key.
+    Returns every wanted row by key. `history`, when given, receives (row, None) for each
+    created row and (row, {field: [old, new]}) for each updated one, after they are written.
     """
     rows: dict[K, M] = {}
     to_create: list[M] = []
     to_update: list[M] = []
     changed: set[str] = set()
+    diffs: list[tuple[M, dict[str, list[Any]]]] = []
     for key, values in wanted.items():
         row = existing.get(key)
         if row is None:
@@ -153,6 +165,8 @@ def _upsert(
             to_create.append(row)
         else:
             diff = [name for name, value in values.items() if getattr(row, name) != value]
+            if diff and history is not None:
+                diffs.append((row, {name: [getattr(row, name), values[name]] for name in diff}))
             for name in diff:
                 setattr(row, name, values[name])
             if diff:
@@ -163,6 +177,9 @@ def _upsert(
     if to_update:
         _stamp(model, to_update, changed)
         model._default_manager.bulk_update(to_update, sorted(changed), batch_size=BATCH_SIZE)
+    if history is not None:
+        history.extend((row, None) for row in to_create)
+        history.extend(diffs)
     tally.created += len(to_create)
     tally.updated += len(to_update)
     tally.unchanged += len(wanted) - len(to_create) - len(to_update)
@@ -351,9 +368,11 @@ class _Writer:
             (slug_of_team[o.team_id], slug_of_period[o.period_id], o.code): o for o in found
         }
         wanted = {_objective_key(o): self._objective_fields(o) for o in self.doc.objectives}
+        history: list[tuple[Objective, dict[str, list[Any]] | None]] = []
         self.objectives.update(
-            _upsert(Objective, self.objectives, wanted, self.tallies["objectives"])
+            _upsert(Objective, self.objectives, wanted, self.tallies["objectives"], history=history)
         )
+        self._record(history, lambda o: (o.pk, None))
 
     def _objective_fields(self, objective: ObjectiveIn) -> dict[str, Any]:
         fields = objective.model_dump(
@@ -393,9 +412,48 @@ class _Writer:
             for o in self.doc.objectives
             for kr in o.key_results
         }
+        history: list[tuple[KeyResult, dict[str, list[Any]] | None]] = []
         self.key_results.update(
-            _upsert(KeyResult, self.key_results, wanted, self.tallies["key results"])
+            _upsert(
+                KeyResult, self.key_results, wanted, self.tallies["key results"], history=history
+            )
         )
+        self._record(history, lambda k: (k.objective_id, k.pk))
+
+    def _record(
+        self,
+        history: Sequence[tuple[Any, dict[str, list[Any]] | None]],
+        target: Callable[[Any], tuple[int, int | None]],
+    ) -> None:
+        """Each objective and key result the file creates or changes gets its history entry,
+        as an edit on the page would (no actor: the file's author is not known)."""
+        usernames = {user.pk: name for name, user in self.users.items()}
+
+        def shown(name: str, value: Any) -> Any:
+            if name == "owner_id":
+                return usernames.get(value, value)
+            return value.isoformat() if isinstance(value, dt.date) else value
+
+        entries = []
+        for row, diff in history:
+            objective_id, key_result_id = target(row)
+            if diff is None:
+                action, shown_diff = ChangeAction.CREATED, {"title": [None, row.title]}
+            else:
+                action = ChangeAction.UPDATED
+                shown_diff = {
+                    name.removesuffix("_id"): [shown(name, old), shown(name, new)]
+                    for name, (old, new) in diff.items()
+                }
+            entries.append(
+                Change(
+                    objective_id=objective_id,
+                    key_result_id=key_result_id,
+                    action=action,
+                    diff=shown_diff,
+                )
+            )
+        Change.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
     def _key_result_fields(self, objective: ObjectiveIn, kr: KeyResultIn) -> dict[str, Any]:
         fields = kr.model_dump(exclude={"owner", "measure", "checkins"})

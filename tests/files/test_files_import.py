@@ -212,3 +212,27 @@ def test_the_full_example_of_the_documentation_imports(write_file: Callable[...,
     assert kr.measure_kind == "distinct_people"
     assert WorkPacket.objects.get().key_results.get().code == "KR2"
     assert "Nothing changed." in run("import", str(write_file(example)))
+
+
+def test_imports_write_the_history_of_what_they_create_and_change(
+    write_file: Callable[..., Path],
+) -> None:
+    from okrs.goals.models import Change, Objective
+
+    run("import", str(write_file(with_checkins(1))))
+    objective = Objective.objects.get(code="O1")
+    kr = KeyResult.objects.get(code="KR1")
+    created = list(Change.objects.filter(objective=objective).order_by("id"))
+    assert [(c.action, c.key_result_id) for c in created] == [("created", None), ("created", kr.pk)]
+    assert created[0].diff == {"title": [None, "A strong base"]}
+    changed = with_checkins(1).replace("title: A strong base", "title: A stronger base")
+    changed = changed.replace("target: 50", "target: 60\n        owner: ada")
+    run("import", str(write_file(changed)))
+    edits = list(Change.objects.filter(objective=objective, action="updated").order_by("id"))
+    assert [e.diff for e in edits] == [
+        {"title": ["A strong base", "A stronger base"]},
+        {"target": [50.0, 60.0], "owner": [None, "ada"]},
+    ]
+    assert edits[1].key_result_id == kr.pk
+    run("import", str(write_file(changed)))  # the same file again: no new history
+    assert Change.objects.count() == len(created) + len(edits)
