@@ -12,13 +12,27 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from okrs.core.nps import Comparator
 
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:  # PostgreSQL's jsonb cannot hold it: refused here, by field
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
 SLUG = r"^[-a-zA-Z0-9_]+$"
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=SLUG)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
 
 
 class MeasureParamsError(ValueError):
@@ -100,7 +114,7 @@ class ActivityCountParams(_Params):
 
 class FactCondition(_Params):
     key: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[-a-zA-Z0-9_.:]+$")]
-    value: Annotated[str, Field(max_length=500)]
+    value: Annotated[str, Field(max_length=500), AfterValidator(_no_nul)]
 
 
 class CohortFactShareParams(_Params):

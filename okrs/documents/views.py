@@ -91,6 +91,8 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _period(slug: str) -> tuple[Period | None, str]:
     """An existing period, or the not-yet-saved one its name describes."""
+    if "\x00" in slug:  # PostgreSQL refuses NUL even in a query
+        return None, f"period {slug!r}: expected a name like 2017-Q1, 2017-H2 or 2017"
     existing = Period.objects.filter(slug=slug).first()
     if existing is not None:
         return existing, ""

@@ -154,6 +154,7 @@ def test_the_paste_page_reads_any_text(lead: Any, text: str, period: str) -> Non
 @example(edits={"k-0-0-meta": '{"milestones": 5}'})
 @example(edits={"k-0-0-title": "50\x00Reps"})
 @example(edits={"o-0-title": "\x00", "k-0-0-meta": '{"text": "\\u0000"}'})
+@example(edits={"period": "2017-Q1\x00"})
 @example(edits={"k-0-0-unit": "x" * 600, "o-0-code": "O" * 40})
 def test_the_paste_page_saves_any_edited_form_or_says_why(lead: Any, edits: dict[str, str]) -> None:
     client = Client()

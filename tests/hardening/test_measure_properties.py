@@ -20,6 +20,7 @@ from okrs.goals.models import KeyResult
 from okrs.measures.services import key_result_set_measure
 from tests import factories as f
 
+NUL = "\x00"
 SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -64,6 +65,7 @@ DEFINITIONS = st.tuples(KINDS, PARAMS) | near_good()
 @example(definition=("nps", {"survey": "nps-q1"}))
 @example(definition=("cohort_fact_share", {"cohort": "reps", "conditions": [{"key": "k"}] * 11}))
 @example(definition=("activity_share", {"filter": {"tag": "a;b"}}))
+@example(definition=("cohort_fact_share", {"conditions": [{"key": "k", "value": NUL}]}))
 def test_any_definition_parses_or_names_the_field(definition: tuple[str, Any]) -> None:
     kind, params = definition
     try:
@@ -96,6 +98,8 @@ def _stored(kr: KeyResult) -> tuple[Any, ...]:
 
 @settings(SETTINGS, max_examples=60)
 @given(definition=DEFINITIONS)
+@example(definition=("distinct_people", {"event": "a\x00b"}))
+@example(definition=("activity_count", {"filter": {"type": "t\x00"}, "cohort": "reps"}))
 def test_the_service_and_the_api_store_a_measure_or_refuse_it_by_field(
     world: Any, definition: tuple[str, Any]
 ) -> None:
