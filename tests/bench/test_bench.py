@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -106,3 +107,46 @@ def test_query_count_per_page_is_the_same_at_two_scales():
     counts_small = {(t.name, t.who): t.queries for t in small.pages}
     assert counts_tiny == counts_small
     assert ADMIN  # the site admin sees everything in both runs
+
+
+def _database_url() -> str:
+    """The test database as a URL, for a server in another process."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+@pytest.mark.django_db(transaction=True)
+def test_load_drives_every_api_read_of_the_run_anonymously_and_with_a_token(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from okrs.api.models import AccessToken
+    from okrs.bench.management.commands.bench import load_test
+    from okrs.bench.run import _targets
+
+    generate("tiny", seed=1)
+    monkeypatch.setenv("OKRS_DATABASE_URL", _database_url())
+    expected = ["/bench/trivial/"] + [
+        urls[0] for name, urls in _targets().items() if name in API - {"API period score"}
+    ]
+    assert len(expected) == 7
+    for who in ("anonymous", "token"):
+        result = load_test(
+            seconds=1, connections=2, workers=1, port=_free_port(), who=who,
+            worker_class="gthread", threads=2,
+        )  # fmt: skip
+        assert [r["path"] for r in result["runs"]] == expected, who
+        for row in result["runs"]:
+            assert row["requests"] > 0 and row["errors"] == 0 and row["rps"] > 0, (who, row)
+        assert result["api"]["errors"] == 0 and result["api"]["slowest"] in expected[1:]
+        assert result["who"] == who and "gthread, 2 threads" in result["server"]
+    assert not AccessToken.objects.exists()  # the run's token is gone again

@@ -2,7 +2,8 @@
 
 okrs bench generate --scale small|medium|large [--seed 1] [--force]
 okrs bench run [--json] [--repeat 20] [--threads 4] [--parts pages,writes,imports,measures]
-okrs bench load [--seconds 20] [--connections 16] [--workers 2] [--port 8765]
+okrs bench load [--seconds 20] [--connections 16] [--workers 2] [--worker-class sync]
+                [--threads 1] [--who anonymous|token] [--score] [--port 8765]
 """
 
 from __future__ import annotations
@@ -52,6 +53,20 @@ class Command(BaseCommand):
         load.add_argument("--connections", type=int, default=16)
         load.add_argument("--workers", type=int, default=2)
         load.add_argument("--port", type=int, default=8765)
+        load.add_argument(
+            "--worker-class", default="sync", help="gunicorn's --worker-class (sync, gthread)."
+        )
+        load.add_argument("--threads", type=int, default=1, help="gunicorn's --threads.")
+        load.add_argument(
+            "--who",
+            choices=("anonymous", "token"),
+            default="anonymous",
+            help="Read anonymously, or with an access token of the site admin (made for the run,"
+            " removed after; the server's rate limit is raised so that none is refused).",
+        )
+        load.add_argument(
+            "--score", action="store_true", help="Also drive the period score (the whole period)."
+        )
         load.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -111,11 +126,15 @@ class Command(BaseCommand):
             connections=options["connections"],
             workers=options["workers"],
             port=options["port"],
+            worker_class=options["worker_class"],
+            threads=options["threads"],
+            who=options["who"],
+            score=options["score"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
             return
-        table = Table(title=f"okrs bench load: gunicorn {options['workers']} workers, wrk")
+        table = Table(title=f"okrs bench load: {result['server']}; wrk, {result['who']}")
         for column in ("path", "requests/s", "p50 ms", "p95 ms", "errors", "timeouts", "requests"):
             table.add_column(column, justify="right" if column != "path" else "left")
         for row in result["runs"]:
@@ -129,8 +148,17 @@ class Command(BaseCommand):
                 str(row["requests"]),
             )
         console.print(table)
+        summary = result["api"]
+        verdict = "[green]met[/green]" if summary["met"] else "[red]missed[/red]"
+        console.print(
+            f"API reads: lowest {summary['min_rps']:.0f} requests/s ({summary['slowest']}),"
+            f" {summary['errors']} errors; target ≥ {TARGET_API_RPS} requests/s and 0 errors:"
+            f" {verdict}"
+        )
         console.print(result["load"])
 
+
+TARGET_API_RPS = 500
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -143,56 +171,77 @@ end
 """
 
 
-def _load_paths() -> list[str]:
-    from okrs.goals.models import KeyResult, Objective, Period
+def _load_paths(*, score: bool = False) -> list[str]:
+    """The trivial view, then the first URL of each API read of `okrs bench run`
+    (`okrs.bench.run._targets`); the period score (the whole period) only if asked."""
+    from okrs.bench.run import _targets
 
-    period = Period.objects.order_by("-start").first()
-    if period is None:
-        raise CommandError("no period: run `okrs bench generate` first")
-    objective = (
-        Objective.objects.filter(period=period, state="published", visibility="team",
-                                 team__visibility="public", team__slug__startswith="team-")
-        .order_by("team__slug", "order")
-        .first()
-    )  # fmt: skip
-    if objective is None:
-        raise CommandError("no public objective to read")
-    kr = KeyResult.objects.filter(objective=objective).order_by("order").first()
-    return [
-        "/bench/trivial/",
-        f"/api/v1/objectives/{objective.pk}",
-        f"/api/v1/key-results/{kr.pk}" if kr else "/api/v1/teams",
-        f"/api/v1/objectives?period={period.slug}",
-        "/api/v1/teams",
-    ]
+    try:
+        targets = _targets()
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    paths = ["/bench/trivial/"]
+    for name, urls in targets.items():
+        if name.startswith("API") and urls and (score or name != "API period score"):
+            paths.append(urls[0])
+    return paths
 
 
-def load_test(*, seconds: int, connections: int, workers: int, port: int) -> dict[str, Any]:
+def _bench_token() -> tuple[Any, str]:
+    from django.contrib.auth import get_user_model
+
+    from okrs.api.services import token_create
+
+    admin = get_user_model().objects.filter(username=ADMIN).first()
+    if admin is None:
+        raise CommandError(f"no site admin ({ADMIN}): run `okrs bench generate` first")
+    return token_create(person=admin, name="okrs bench load")
+
+
+def load_test(
+    *,
+    seconds: int,
+    connections: int,
+    workers: int,
+    port: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    who: str = "anonymous",
+    score: bool = False,
+) -> dict[str, Any]:
     """Serve with gunicorn (``okrs.bench.wsgi``, the site plus the trivial view) and drive each
-    path with wrk for ``seconds``, anonymous; gunicorn is stopped afterwards."""
+    path with wrk for ``seconds``, anonymously or with a token; gunicorn is stopped and the token
+    removed afterwards."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise CommandError("wrk is not installed (Debian: apt-get install -y wrk)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    paths = _load_paths()
+    paths = _load_paths(score=score)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="okrs.settings")
-    server = subprocess.Popen(
-        [str(gunicorn), "okrs.bench.wsgi:application", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
+    headers: dict[str, str] = {}
+    token = None
+    if who == "token":
+        token, raw = _bench_token()
+        headers["Authorization"] = f"Bearer {raw}"
+        # every request still counts against the limit (its cost is measured), none is refused
+        env["OKRS_API_RATE_LIMIT"] = str(10**9)
+    command = [str(gunicorn), "okrs.bench.wsgi:application", "--workers", str(workers),
+               "--worker-class", worker_class, "--threads", str(threads),
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, env=env)
     runs = []
     before = machine_load()
     try:
         _wait_for(port)
-        _warm_up(port, paths, workers)
+        _warm_up(port, paths, workers * max(1, threads), headers)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
+        header_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
         for path in paths:
             url = f"http://127.0.0.1:{port}{path}"
             out = subprocess.run(
                 [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-                 "-s", script.name, url],
+                 *header_args, "-s", script.name, url],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             line = next(x for x in out.splitlines() if x.startswith("RESULT"))
@@ -212,18 +261,40 @@ def load_test(*, seconds: int, connections: int, workers: int, port: int) -> dic
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"runs": runs, "load": f"before: {before}; after: {machine_load()}"}
+        if token is not None:
+            token.delete()
+    api = [r for r in runs if r["path"].startswith("/api/") and "/score" not in r["path"]]
+    slowest = min(api, key=lambda r: r["rps"]) if api else None
+    errors = sum(r["errors"] for r in runs)
+    min_rps = slowest["rps"] if slowest else 0.0
+    summary = {
+        "min_rps": min_rps,
+        "slowest": slowest["path"] if slowest else None,
+        "errors": errors,
+        "met": slowest is not None and min_rps >= TARGET_API_RPS and errors == 0,
+    }
+    server_text = f"gunicorn {workers} workers ({worker_class}" + (
+        f", {threads} threads)" if worker_class == "gthread" else ")"
+    )
+    return {
+        "runs": runs,
+        "api": summary,
+        "server": server_text,
+        "who": who,
+        "load": f"before: {before}; after: {machine_load()}",
+    }
 
 
-def _warm_up(port: int, paths: list[str], workers: int) -> None:
+def _warm_up(port: int, paths: list[str], workers: int, headers: dict[str, str]) -> None:
     """Each worker answers each path once before timing (the app is loaded lazily per worker)."""
     import urllib.request
 
     deadline = time.monotonic() + 120
     for path in paths * (workers * 2):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as r:
+                with urllib.request.urlopen(request, timeout=60) as r:
                     if r.status == 200:
                         break
             except OSError:
