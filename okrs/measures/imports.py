@@ -592,7 +592,7 @@ class _SqliteWriter(_Writer):
 
     def __init__(self, spec: Kind, cursor: Any) -> None:
         super().__init__(spec, cursor)
-        cursor.execute("PRAGMA cache_size = -65536")
+        cursor.execute("PRAGMA cache_size = -16384")
         self.staged = f"temp.{self.staging}"
         cursor.execute(f"DROP TABLE IF EXISTS {self.staged}")
         cursor.execute(
