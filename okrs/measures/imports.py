@@ -14,8 +14,11 @@ does not accept is checked again column by column (``_Validator.row``), which na
 problems or accepts the row. Writing is per database:
 
 - SQLite: rows go to a temporary table without indexes (``executemany``), then one
-  ``INSERT ... SELECT ... ORDER BY <unique key> ON CONFLICT DO NOTHING`` moves them: in key
-  order, the inserts into the unique index (of random hashes) touch each page once.
+  ``INSERT ... SELECT ... ORDER BY <Kind.order> ON CONFLICT DO NOTHING`` moves them: in key
+  order, the inserts into the unique index (of random hashes) touch each page once. Activities
+  are moved in date order (then key order): a share reads all the rows of a period from the
+  table, and rows of the same days side by side make that 4 times faster than rows scattered
+  in key order, for 20% more import time.
 - PostgreSQL: rows are streamed by ``COPY`` (binary) straight into the table while the file is
   read, so the server inserts while Python parses; each batch of ``DIRECT_BATCH`` rows has a
   savepoint. When a batch meets a row already present (a unique violation), it is rolled back
@@ -96,7 +99,9 @@ class Kind:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     columns: tuple[str, ...]  # database columns, in the order rows are built
-    unique: tuple[str, ...] = ("content_key",)  # the columns of the table's unique key
+    # the order of SQLite's move from staging: the unique key (its index then grows in order),
+    # unless the table is read by ranges of another column that no index covers
+    order: tuple[str, ...] = ("content_key",)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -111,7 +116,7 @@ KINDS: dict[str, Kind] = {
         ("respondent", "comment", "external_id"),
         ("survey_id", "score", "respondent_id", "anonymous_id", "comment", "submitted_at",
          "external_id", "content_key"),
-        ("survey_id", "content_key"),
+        ("survey_id", "content_key"),  # NPS reads its covering index, not the table
     ),
     "activities": Kind(
         "activities",
@@ -119,6 +124,7 @@ KINDS: dict[str, Kind] = {
         ("person", "date", "type"),
         ("initiative", "tags", "link", "external_id"),
         ("person_id", "date", "type", "initiative", "tags", "link", "external_id", "content_key"),
+        ("date", "content_key"),  # shares read every activity of a period: together on disk
     ),
     "facts": Kind(
         "facts",
@@ -565,13 +571,13 @@ class _Writer:
         self.cursor = cursor
         self.table = quote(spec.model._meta.db_table)
         self.columns = ", ".join(quote(c) for c in spec.columns)
-        self.unique = ", ".join(quote(c) for c in spec.unique)
+        self.order = ", ".join(quote(c) for c in spec.order)
         self.staging = quote(f"okrs_import_{spec.name}")
 
     def _move_sql(self, staging: str) -> str:
         return (
             f"INSERT INTO {self.table} ({self.columns}) SELECT {self.columns} FROM {staging} "
-            f"ORDER BY {self.unique} ON CONFLICT DO NOTHING"
+            f"ORDER BY {self.order} ON CONFLICT DO NOTHING"
         )
 
     def add(self, row: tuple[Any, ...]) -> None:
