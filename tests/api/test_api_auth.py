@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from okrs.api.models import AccessToken
 from okrs.api.tokens import hash_token
@@ -50,6 +52,36 @@ def test_unknown_or_revoked_token_gets_401(world: Any) -> None:
     response = Client().get("/api/v1/teams", headers={"Authorization": "Bearer okrs_nope"})
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_token"
+
+
+def test_token_of_a_deactivated_person_gets_401(world: Any) -> None:
+    api = world.api(world.member)
+    assert api.get("/teams").status_code == 200
+    world.member.is_active = False
+    world.member.save()
+    response = api.get("/teams")
+    assert response.status_code == 401 and response.json()["code"] == "invalid_token"
+
+
+def test_token_use_is_recorded_at_most_once_a_minute(world: Any) -> None:
+    api = world.api(world.lead)
+    token = AccessToken.objects.get(person=world.lead)
+    assert token.last_used_at is None
+    assert api.get("/teams").status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None and timezone.now() - first < dt.timedelta(seconds=30)
+    assert api.get("/teams").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first  # a read is not a write every time
+    long_ago = timezone.now() - dt.timedelta(seconds=61)
+    AccessToken.objects.filter(pk=token.pk).update(last_used_at=long_ago)
+    me = api.get("/tokens").json()["items"][0]
+    assert me["id"] == token.pk and me["last_used_at"] is not None
+    token.refresh_from_db()
+    assert token.last_used_at > long_ago + dt.timedelta(seconds=30)
+    # the token's person is the caller, the token's flags hold
+    assert api.post(f"/key-results/{world.kr.pk}/checkins", {"value": 3}).status_code == 201
 
 
 def test_anonymous_cannot_write(world: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -42,6 +42,7 @@ from okrs.api.schemas import (
 )
 from okrs.goals import services as goal_services
 from okrs.goals.access import (
+    can_read_objective,
     get_key_result_for_user,
     get_objective_for_user,
     visible_key_results,
@@ -99,6 +100,35 @@ def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> 
     """What `okrs score --period SLUG --format json` prints, limited to what the caller may read."""
     period = get_period(slug)
     return scoreboard_as_dict(scoreboard(period, visible_objectives(request.auth), on=query.on))
+
+
+# --- reads of one object --------------------------------------------------------------------
+
+
+def _readable_objective(user: Any, pk: int) -> Objective:
+    """`get_objective_for_user(user, pk)` for a read (the same rule, `can_read_objective`, the
+    same 404), loading only what the API answers with, without the joins of the default order
+    (a third of the cost of the read)."""
+    objective = (
+        Objective.objects.select_related("team", "period", "owner").filter(pk=pk).order_by().first()
+    )
+    if objective is None or not can_read_objective(user, objective):
+        raise Http404("No such objective.")
+    return objective
+
+
+def _readable_key_result(user: Any, pk: int, *related: str) -> KeyResult:
+    """`get_key_result_for_user(user, pk)` for a read, as `_readable_objective`: the key result
+    with its objective's team (the rule needs it) and `related`."""
+    kr = (
+        KeyResult.objects.select_related("objective__team", *related)
+        .filter(pk=pk)
+        .order_by()
+        .first()
+    )
+    if kr is None or not can_read_objective(user, kr.objective):
+        raise Http404("No such key result.")
+    return kr
 
 
 # --- objectives ----------------------------------------------------------------------------
@@ -173,7 +203,7 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> A
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
 def get_objective(request: HttpRequest, objective_id: Id, response: HttpResponse) -> Any:
-    objective = get_objective_for_user(request.auth, objective_id)
+    objective = _readable_objective(request.auth, objective_id)
     set_etag(response, objective)
     return objective_out(objective)
 
@@ -303,7 +333,7 @@ def _with_latest(kr: KeyResult) -> KeyResult:
 
 @router.get("/key-results/{kr_id}", response={200: KeyResultOut, **ERRORS})
 def get_key_result(request: HttpRequest, kr_id: Id, response: HttpResponse) -> Any:
-    kr = _with_latest(get_key_result_for_user(request.auth, kr_id))
+    kr = _with_latest(_readable_key_result(request.auth, kr_id, "objective__period", "owner"))
     set_etag(response, kr)
     return key_result_out(kr)
 
@@ -380,7 +410,7 @@ def checkin_row_out(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/key-results/{kr_id}/checkins", response={200: CheckInPage, **ERRORS})
 def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) -> Any:
-    kr = get_key_result_for_user(request.auth, kr_id)
+    kr = _readable_key_result(request.auth, kr_id)
     checkins = CheckIn.objects.filter(key_result_id=kr.pk).values(*CHECKIN_COLUMNS)
     rows, cursor = paginate(checkins, filters.cursor, filters.limit)
     return page([checkin_row_out(c) for c in rows], cursor)
