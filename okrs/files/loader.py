@@ -46,6 +46,8 @@ def format_path(path: Sequence[PathPart]) -> str:
     """`("objectives", 1, "key_results", 0, "target")` → `objectives[1].key_results[0].target`."""
     text = ""
     for part in path:
+        if isinstance(part, str) and not part.isprintable():
+            part = repr(part)  # a control character would break the one-problem-a-line report
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
 

@@ -168,7 +168,7 @@ def _import(path: Path) -> str | None:
     except CommandError as failure:
         assert failure.returncode == 2, failure
         report = str(failure)
-        *messages, summary = report.split("\n")  # not splitlines: a key may hold \x1e
+        *messages, summary = report.splitlines()  # one line each, whatever the keys hold
         assert summary.startswith(f"{path}: ") and "nothing imported" in summary
         for message in messages:
             if "more problems" in message:
