@@ -323,6 +323,7 @@ _LINK = re.compile(r"^https?://\S+$")
 
 _SCORES = {str(i): i for i in range(11)}
 _NUL = "must not contain a NUL character"
+_CACHED = 10_000  # texts remembered per column (then forgotten all at once)
 _NO_VALUE = ""
 
 
@@ -356,6 +357,9 @@ class _Validator:
         self.fast: Callable[[Sequence[str]], tuple[Any, ...]] = getattr(
             self, f"_fast_{kind.name}", self.row
         )
+        # the same texts come back row after row: days, tag lists (stored form by cell)
+        self.days: dict[str, Any] = {}
+        self.tags: dict[str, str] = {}
 
     def row(self, cells: Sequence[str]) -> tuple[Any, ...]:
         try:
@@ -414,23 +418,35 @@ class _Validator:
         type_, initiative, external_id = type_.strip(), initiative.strip(), external_id.strip()
         if not type_ or len(type_) > 100 or len(initiative) > 200 or len(external_id) > 200:
             raise ValueError
-        date = _date(day)
-        if date.isoformat() != day:  # only YYYY-MM-DD, as ``parse_date`` accepts
-            raise ValueError
+        when = self.days.get(day)
+        if when is None:
+            date = _date(day)
+            if date.isoformat() != day:  # only YYYY-MM-DD, as ``parse_date`` accepts
+                raise ValueError
+            when = day if self.sqlite else date
+            self._remember(self.days, day, when)
         person_ = self.people[person]
-        tags = tags.strip()
         if tags:
-            tags = self._parse_tags(tags)
+            stored = self.tags.get(tags)
+            if stored is None:
+                stored = self._parse_tags(tags.strip()) if tags.strip() else ""
+                self._remember(self.tags, tags, stored)
+            tags = stored
         link = link.strip()
         if link:
             link = self._parse_link(link)
-        when = day if self.sqlite else date
         key = (
             _ext_key(external_id)
             if external_id
             else _hash(person_, when, type_, initiative, tags, link)
         )
         return (person_, when, type_, initiative, tags, link, external_id, key)
+
+    @staticmethod
+    def _remember(cache: dict[str, Any], text: str, value: Any) -> None:
+        if len(cache) >= _CACHED:
+            cache.clear()
+        cache[text] = value
 
     # one converter per key --------------------------------------------------------------------
 
