@@ -147,6 +147,7 @@ def test_load_drives_every_api_read_of_the_run_anonymously_and_with_a_token(monk
         assert [r["path"] for r in result["runs"]] == expected, who
         for row in result["runs"]:
             assert row["requests"] > 0 and row["errors"] == 0 and row["rps"] > 0, (who, row)
+            assert row["server_cpu_ms"] > 0 and row["wrk_cpu_ms"] > 0, (who, row)
         assert result["api"]["errors"] == 0 and result["api"]["slowest"] in expected[1:]
         assert result["who"] == who and "gthread, 2 threads" in result["server"]
     assert not AccessToken.objects.exists()  # the run's token is gone again

@@ -6,7 +6,7 @@ Every read goes through `okrs.goals.access`; writes check the same helpers and c
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -190,7 +190,14 @@ def objective_row_out(row: dict[str, Any]) -> dict[str, Any]:
 def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> Any:
     objectives = visible_objectives(request.auth)
     if filters.period:
-        objectives = objectives.filter(period__slug=filters.period)
+        if connection.vendor == "sqlite":
+            # a subquery, not a join: SQLite then walks the objectives in key order and stops
+            # after a page instead of reading all of the period's and sorting them (0.5 ->
+            # 0.15 ms at the large scale); PostgreSQL plans the subquery 0.5 ms slower
+            period = Period.objects.filter(slug=filters.period).values("pk")
+            objectives = objectives.filter(period__in=period)
+        else:
+            objectives = objectives.filter(period__slug=filters.period)
     if filters.team:
         objectives = objectives.filter(team__slug=filters.team)
     if filters.owner:

@@ -135,7 +135,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2))
             return
         table = Table(title=f"okrs bench load: {result['server']}; wrk, {result['who']}")
-        for column in ("path", "requests/s", "p50 ms", "p95 ms", "errors", "timeouts", "requests"):
+        columns = ("path", "requests/s", "p50 ms", "p95 ms", "errors", "timeouts", "requests",
+                   "server CPU ms/req", "wrk CPU ms/req")  # fmt: skip
+        for column in columns:
             table.add_column(column, justify="right" if column != "path" else "left")
         for row in result["runs"]:
             table.add_row(
@@ -146,6 +148,8 @@ class Command(BaseCommand):
                 str(row["errors"]),
                 str(row["timeouts"]),
                 str(row["requests"]),
+                f"{row['server_cpu_ms']:.2f}",
+                f"{row['wrk_cpu_ms']:.2f}",
             )
         console.print(table)
         summary = result["api"]
@@ -239,13 +243,17 @@ def load_test(
         header_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
         for path in paths:
             url = f"http://127.0.0.1:{port}{path}"
+            server_cpu, client_cpu = _server_cpu(server.pid), _children_cpu()
             out = subprocess.run(
                 [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
                  *header_args, "-s", script.name, url],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
+            server_cpu = _server_cpu(server.pid) - server_cpu
+            client_cpu = _children_cpu() - client_cpu
             line = next(x for x in out.splitlines() if x.startswith("RESULT"))
             _, requests, errors, duration, p50, p95, timeouts = line.split()
+            n = max(1, int(requests))
             runs.append(
                 {
                     "path": path,
@@ -255,6 +263,10 @@ def load_test(
                     "rps": int(requests) / float(duration),
                     "p50_ms": float(p50),
                     "p95_ms": float(p95),
+                    # CPU time per request of gunicorn (master and workers) and of wrk: what a
+                    # request costs, whatever else the machine is doing
+                    "server_cpu_ms": round(1000 * server_cpu / n, 3),
+                    "wrk_cpu_ms": round(1000 * client_cpu / n, 3),
                 }
             )
         os.unlink(script.name)
@@ -283,6 +295,31 @@ def load_test(
         "who": who,
         "load": f"before: {before}; after: {machine_load()}",
     }
+
+
+def _server_cpu(master: int) -> float:
+    """CPU seconds (user and system) used so far by gunicorn's master and its workers (Linux
+    /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = entry.read_text()
+        except OSError:  # the process ended
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        pid, ppid = int(entry.parent.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (each wrk run)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _warm_up(port: int, paths: list[str], workers: int, headers: dict[str, str]) -> None:
