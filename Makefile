@@ -25,7 +25,8 @@ demo: migrate
 
 run: demo
 	$(BIN)/okrs collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn okrs.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn okrs.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
+	  --timeout 120 --limit-request-line 4094 --limit-request-fields 100 --limit-request-field_size 8190
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "okrs.security.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +121,9 @@ LOGGING = {
 OKRS_API_RATE_LIMIT = int(env_str("OKRS_API_RATE_LIMIT", "600"))  # requests per token and window
 OKRS_API_RATE_WINDOW = int(env_str("OKRS_API_RATE_WINDOW", "60"))  # seconds
 OKRS_IMPORT_MAX_BYTES = int(env_str("OKRS_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# The paste page saves up to 50 objectives of 50 key results, about 10 fields each: Django's
+# default of 1,000 fields would refuse a large reviewed document.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 30_000
 OKRS_WEBHOOK_THREAD = env_bool("OKRS_WEBHOOK_THREAD", default=True)
 OKRS_WEBHOOK_TIMEOUT = float(env_str("OKRS_WEBHOOK_TIMEOUT", "10"))
 OKRS_WEBHOOK_MAX_ATTEMPTS = int(env_str("OKRS_WEBHOOK_MAX_ATTEMPTS", "6"))

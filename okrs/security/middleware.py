@@ -1,5 +1,6 @@
-"""Two small middlewares: a Content Security Policy on every answer, and a clean 503 while the
-database is away (the next request reconnects: CONN_HEALTH_CHECKS is on)."""
+"""Small middlewares: a Content Security Policy on every answer, a 400 for a NUL character in the
+address, and a clean 503 while the database is away (the next request reconnects:
+CONN_HEALTH_CHECKS is on)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,27 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the address (path or query) answers 400 before any view runs:
+    PostgreSQL refuses NUL in text, so a search or filter holding one would otherwise end in a
+    500. (Form fields refuse NUL themselves: Django's ProhibitNullCharactersValidator.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query
+        ):
+            message = "The address holds a NUL character (%00), which no page accepts."
+            if request.path.startswith("/api/"):
+                body = {"code": "bad_request", "message": message, "field": None}
+                return JsonResponse(body, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:
