@@ -166,6 +166,8 @@ class Grades:
     """Each key result's objective, by primary key."""
     links: list[tuple[int, int, float]] = field(default_factory=list)
     """The alignment links rolled up: (child, parent, weight), in creation order."""
+    checked_in_at: dict[int, dt.datetime | None] = field(default_factory=dict)
+    """Each key result's latest check-in time as of the day (only when asked: `times=True`)."""
 
 
 KR_SCORING_FIELDS = (
@@ -181,7 +183,13 @@ KR_SCORING_FIELDS = (
 )
 
 
-def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | None = None) -> Grades:
+def grades(
+    period: Period,
+    objectives: QuerySet[Objective],
+    *,
+    on: dt.date | None = None,
+    times: bool = False,
+) -> Grades:
     """Score every non-archived KR of `objectives` (those of `period`) as of day `on` and roll
     the grades up: objectives through their alignment links (both ends in the set), then teams
     and the organization. Three queries whatever the size; each row is a tuple, not a model.
@@ -193,12 +201,15 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
     krs = key_results_with_latest(
         KeyResult.objects.filter(objective__in=in_period.values("pk"), archived=False),
         on=on,
-        with_time=False,
-    ).values_list(*KR_SCORING_FIELDS, "latest_value", "latest_confidence")
+        with_time=times,
+    ).values_list(
+        *KR_SCORING_FIELDS, "latest_value", "latest_confidence", *(["latest_at"] if times else [])
+    )
     kr_scores: dict[int, KeyResultScore] = {}
     kr_objectives: dict[int, int] = {}
+    checked_in_at: dict[int, dt.datetime | None] = {}
     own: dict[int, list[tuple[KeyResultScore, float]]] = {pk: [] for pk in commitments}
-    for pk, objective_id, weight, direction, base, target, high, stretch, deadline, v, c in krs:
+    for pk, objective_id, weight, direction, base, target, high, stretch, due, v, c, *at in krs:
         if objective_id not in own:  # the objective changed between the two reads
             continue
         score = score_key_result(
@@ -206,12 +217,14 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
             value=v,
             confidence=c,
             start=period.start,
-            deadline=deadline or period.end,
+            deadline=due or period.end,
             on=on,
             commitment=commitments[objective_id],
         )
         kr_scores[pk] = score
         kr_objectives[pk] = objective_id
+        if at:
+            checked_in_at[pk] = at[0]
         own[objective_id].append((score, weight))
     links = [
         link
@@ -236,6 +249,7 @@ def grades(period: Period, objectives: QuerySet[Objective], *, on: dt.date | Non
         commitments=commitments,
         key_result_objectives=kr_objectives,
         links=links,
+        checked_in_at=checked_in_at,
     )
 
 

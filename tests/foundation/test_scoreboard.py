@@ -199,3 +199,40 @@ def test_score_command_refuses_unknown_period(reps) -> None:  # type: ignore[no-
     with pytest.raises(CommandError, match="unknown period '2099-Q1'") as caught:
         call_command("score", "--period", "2099-Q1")
     assert caught.value.returncode == 2
+
+
+def test_the_plain_period_score_equals_the_scoreboards(reps) -> None:  # type: ignore[no-untyped-def]
+    """`period_score` (plain rows, used by the API and `okrs score`) gives the very document
+    `scoreboard_as_dict(scoreboard(...))` gives, whatever the data holds."""
+    import datetime as dt
+
+    from okrs.goals.serializers import period_score, scoreboard_as_dict
+
+    period = reps["period"]
+    other = f.team("mobilizers", name="Mobilizers")
+    owner = f.person("owner")
+    third = f.objective(team=other, period=period, code="M1", title="Campus", owner=owner)
+    f.key_result(objective=third, code="K1", title="No check-in", deadline=dt.date(2017, 2, 15))
+    gone = f.key_result(objective=third, code="K2", title="Archived one")
+    gone.archived = True
+    gone.save()
+    later = f.period("2017-Q2", start=dt.date(2017, 4, 1), end=dt.date(2017, 6, 30))
+    f.objective(team=other, period=later, code="X")
+    f.align(third, reps["parent"])
+    for everyone in (Objective.objects.all(), visible_objectives(AnonymousUser())):
+        for on in (None, dt.date(2017, 2, 5), dt.date(2017, 3, 31)):
+            expected = scoreboard_as_dict(scoreboard(period, everyone, on=on))
+            assert period_score(period, everyone, on=on) == expected
+    assert len(expected["teams"]) == 3 and "Archived one" not in str(expected)
+
+
+def test_the_plain_period_score_reads_a_fixed_number_of_queries(reps) -> None:  # type: ignore[no-untyped-def]
+    from okrs.goals.serializers import period_score
+
+    period = reps["period"]
+    with CaptureQueriesContext(connection) as small:
+        period_score(period, Objective.objects.all())
+    _objectives_with_krs(10)
+    with CaptureQueriesContext(connection) as large:
+        period_score(period, Objective.objects.all())
+    assert len(small) == len(large) <= 6

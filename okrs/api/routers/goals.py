@@ -57,8 +57,8 @@ from okrs.goals.models import (
     ObjectiveState,
     Period,
 )
-from okrs.goals.selectors import key_results_with_latest, score_row, scoreboard
-from okrs.goals.serializers import scoreboard_as_dict
+from okrs.goals.selectors import key_results_with_latest, score_row
+from okrs.goals.serializers import period_score as score_document
 from okrs.goals.services import checkin_create
 from okrs.org.access import get_team_for_user
 
@@ -99,7 +99,7 @@ class ScoreQuery(Schema):
 def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> Any:
     """What `okrs score --period SLUG --format json` prints, limited to what the caller may read."""
     period = get_period(slug)
-    return scoreboard_as_dict(scoreboard(period, visible_objectives(request.auth), on=query.on))
+    return score_document(period, visible_objectives(request.auth), on=query.on)
 
 
 # --- reads of one object --------------------------------------------------------------------

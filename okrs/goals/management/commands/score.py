@@ -13,8 +13,7 @@ from rich.table import Table
 
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import Objective, Period
-from okrs.goals.selectors import Scoreboard, scoreboard
-from okrs.goals.serializers import scoreboard_as_dict
+from okrs.goals.serializers import period_score
 
 
 class Command(BaseCommand):
@@ -38,14 +37,13 @@ class Command(BaseCommand):
         objectives = (
             Objective.objects.all() if options["all"] else visible_objectives(AnonymousUser())
         )
-        board = scoreboard(period, objectives, on=options["on"])
+        data = period_score(period, objectives, on=options["on"])
         if options["format"] == "json":
-            self.stdout.write(json.dumps(scoreboard_as_dict(board), indent=2))
+            self.stdout.write(json.dumps(data, indent=2))
         else:
-            self._print_table(board)
+            self._print_table(data)
 
-    def _print_table(self, board: Scoreboard) -> None:
-        data = scoreboard_as_dict(board)
+    def _print_table(self, data: dict[str, Any]) -> None:
         table = Table(title=f"OKRs {data['period']} as of {data['on']}", expand=False)
         for column in (
             "Team",
