@@ -60,3 +60,23 @@ def test_team_list_queries_do_not_grow(world: Any) -> None:
         f.membership(f.person(), team)
         Cohort.objects.create(slug=f"c{i}", name=f"C{i}", team=team).members.add(world.member)
     assert count() == few
+
+
+def test_a_private_parent_is_not_named_under_a_public_team(world: Any) -> None:
+    council = f.team("council", visibility="private")
+    f.membership(world.member, council, "member")
+    world.team.parent = council
+    world.team.save()
+
+    def parent_of_reps(user: Any) -> list[Any]:
+        listed = world.api(user).get("/teams").json()["items"]
+        one = world.api(user).get("/teams/reps").json()
+        return [next(t["parent"] for t in listed if t["slug"] == "reps"), one["parent"]]
+
+    assert parent_of_reps(world.outsider) == [None, None]
+    assert parent_of_reps(None) == [None, None]
+    assert parent_of_reps(world.member) == ["council", "council"]
+    # nor can outsiders learn what hangs under it by filtering
+    assert world.api(world.outsider).get("/teams", parent="council").json()["items"] == []
+    member = world.api(world.member).get("/teams", parent="council").json()["items"]
+    assert [t["slug"] for t in member] == ["reps"]

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, When
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -19,7 +19,7 @@ from okrs.api.schemas import (
     TeamPage,
     Username,
 )
-from okrs.org.access import get_team_for_user, visible_teams
+from okrs.org.access import can_read_team, get_team_for_user, visible_teams
 from okrs.org.models import Cohort, Team
 
 router = Router(tags=["organization"])
@@ -34,11 +34,13 @@ class TeamFilters(ListFilters):
     parent: Slug | None = None
 
 
-def team_out(team: Team) -> dict[str, Any]:
+def team_out(team: Team, user: Any) -> dict[str, Any]:
+    """A team; its parent is named only to those who may read the parent."""
+    parent = team.parent if team.parent and can_read_team(user, team.parent) else None
     return {
         "slug": team.slug,
         "name": team.name,
-        "parent": team.parent.slug if team.parent else None,
+        "parent": parent.slug if parent else None,
         "description": team.description,
         "visibility": team.visibility,
         "tracker_url": team.tracker_url,
@@ -47,7 +49,7 @@ def team_out(team: Team) -> dict[str, Any]:
 
 
 TEAM_COLUMNS = (
-    "pk", "slug", "name", "parent__slug", "description", "visibility", "tracker_url",
+    "pk", "slug", "name", "shown_parent", "description", "visibility", "tracker_url",
     "discussion_url",
 )  # fmt: skip
 
@@ -57,7 +59,7 @@ def team_row_out(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "slug": row["slug"],
         "name": row["name"],
-        "parent": row["parent__slug"],
+        "parent": row["shown_parent"],
         "description": row["description"],
         "visibility": row["visibility"],
         "tracker_url": row["tracker_url"],
@@ -67,16 +69,20 @@ def team_row_out(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/teams", response={200: TeamPage, **ERRORS})
 def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
-    teams = visible_teams(request.auth)
+    readable = visible_teams(request.auth).values("pk")
+    # a parent the caller may not read is not named (nor can it be filtered on)
+    teams = visible_teams(request.auth).annotate(
+        shown_parent=Case(When(parent__in=readable, then=F("parent__slug")), default=None)
+    )
     if filters.parent:
-        teams = teams.filter(parent__slug=filters.parent)
+        teams = teams.filter(parent__slug=filters.parent, parent__in=readable)
     rows, cursor = paginate(teams.values(*TEAM_COLUMNS), filters.cursor, filters.limit)
     return page([team_row_out(t) for t in rows], cursor)
 
 
 @router.get("/teams/{slug}", response={200: TeamOut, **ERRORS})
 def get_team(request: HttpRequest, slug: Slug) -> Any:
-    return team_out(get_team_for_user(request.auth, slug))
+    return team_out(get_team_for_user(request.auth, slug), request.auth)
 
 
 def _display_name(person: Any) -> str:
