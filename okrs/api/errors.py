@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -106,6 +107,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return _django_validation(exc)
         if isinstance(exc, IntegrityError):
             return ApiError(409, "conflict", "This conflicts with existing data.")
+        if isinstance(exc, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return ApiError(413, "too_large", f"The request body is over {limit} bytes.")
         raise exc
 
     for kind in (
@@ -117,6 +121,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         PermissionDenied,
         DjangoValidationError,
         IntegrityError,
+        RequestDataTooBig,
     ):
         api.add_exception_handler(
             kind, lambda request, exc: error_response(api, request, handle(exc))
