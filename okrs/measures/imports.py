@@ -649,8 +649,8 @@ class _SqliteWriter(_Writer):
 
 
 class _PostgresWriter(_Writer):
-    """Batches of ``DIRECT_BATCH`` rows, each sorted (``Kind.order``: the unique index then
-    grows in order) and sent by a binary ``COPY`` straight into the table, under a savepoint.
+    """Batches of up to ``DIRECT_BATCH`` rows, each sorted (``Kind.order``: the unique index
+    then grows in order) and sent by a binary ``COPY`` straight into the table, under a savepoint.
     A thread of psycopg sends a batch while the next one is read; the batch's result is
     awaited when the next one is full. When a batch meets a row already present (a unique
     violation), it is rolled back to its savepoint, and it and the rest of the file go by
@@ -674,6 +674,8 @@ class _PostgresWriter(_Writer):
         self.batch: list[tuple[Any, ...]] = []  # rows read, not sent yet
         self.sent: list[tuple[Any, ...]] = []  # rows of the direct COPY in progress
         self.added = 0
+        # the first batches are smaller, so the server starts early; then DIRECT_BATCH
+        self.size = max(1, DIRECT_BATCH // 4)
 
     def _open(self, target: str, *, queued: bool) -> None:
         from psycopg.copy import QueuedLibpqWriter
@@ -689,7 +691,8 @@ class _PostgresWriter(_Writer):
     def add(self, row: tuple[Any, ...]) -> None:
         if self.direct:
             self.batch.append(row)
-            if len(self.batch) >= DIRECT_BATCH:
+            if len(self.batch) >= self.size:
+                self.size = min(DIRECT_BATCH, self.size * 2)
                 self._send()
             return
         if self.copy is None:
