@@ -19,7 +19,7 @@ problems or accepts the row. Writing is per database:
   are moved in date order (then key order): a share reads all the rows of a period from the
   table, and rows of the same days side by side make that 4 times faster than rows scattered
   in key order, for 20% more import time.
-- PostgreSQL: batches of ``DIRECT_BATCH`` rows, sorted like SQLite's move, go by binary
+- PostgreSQL: batches of up to ``DIRECT_BATCH`` rows, sorted like SQLite's move, go by binary
   ``COPY`` straight into the table, each under a savepoint; a batch is sent by a thread while
   the next is read, so the server inserts while Python parses. When a batch meets a row
   already present (a unique violation), it is rolled back to its savepoint, and it and the
