@@ -174,12 +174,20 @@ class CheckInForm(forms.Form):
         return None if confidence is None else confidence / 100
 
 
+def checkin_initial(value: float | None, confidence: float | None) -> dict[str, float | None]:
+    """A check-in form's defaults: the last value, the confidence as a percentage."""
+    return {"value": value, "confidence": None if confidence is None else round(confidence * 100)}
+
+
+def checkin_prefix(key_result: KeyResult) -> str:
+    """The prefix of a check-in form's input ids: one form per key result on a page."""
+    return f"kr{key_result.pk}"
+
+
 def checkin_form(
     *, key_result: KeyResult, value: float | None, confidence: float | None, data: Any = None
 ) -> CheckInForm:
     """The check-in form of a key result, defaulting to its last value and confidence."""
-    initial = {
-        "value": value,
-        "confidence": None if confidence is None else round(confidence * 100),
-    }
-    return CheckInForm(data, initial=initial, prefix_id=f"kr{key_result.pk}")
+    return CheckInForm(
+        data, initial=checkin_initial(value, confidence), prefix_id=checkin_prefix(key_result)
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from okrs.core.pacing import Status
 from okrs.goals.access import visible_objectives
-from okrs.goals.forms import checkin_form
+from okrs.goals.forms import checkin_initial, checkin_prefix
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -67,6 +67,19 @@ def abilities(user: User) -> Abilities:
     return Abilities(user_id=user.pk, admin=is_site_admin(user), roles=roles)
 
 
+@dataclass(frozen=True)
+class InlineCheckin:
+    """What an unbound check-in form shows in a row (its defaults and input ids), without
+    building a Django form per row: `web/_checkin_form.html` writes the inputs out itself.
+    A check-in that fails validation comes back as a real bound `CheckInForm`."""
+
+    initial: dict[str, float | None]
+    auto_id: str
+    is_bound: bool = False
+    errors: None = None
+    non_field_errors: tuple[str, ...] = ()
+
+
 def mark_checkins(rows: list[ObjectiveRow], can: Abilities) -> None:
     """Set `can_checkin` on every key result row, for the inline check-in forms."""
     for row in rows:
@@ -74,10 +87,9 @@ def mark_checkins(rows: list[ObjectiveRow], can: Abilities) -> None:
             allowed = can.checks_in(kr_row.key_result, row.objective.team_id)
             kr_row.can_checkin = allowed  # type: ignore[attr-defined]
             kr_row.checkin_form = (  # type: ignore[attr-defined]
-                checkin_form(
-                    key_result=kr_row.key_result,
-                    value=kr_row.score.value,
-                    confidence=kr_row.score.confidence,
+                InlineCheckin(
+                    initial=checkin_initial(kr_row.score.value, kr_row.score.confidence),
+                    auto_id=f"id_{checkin_prefix(kr_row.key_result)}_%s",
                 )
                 if allowed
                 else None

@@ -164,3 +164,18 @@ def test_written_out_checkin_inputs_match_the_forms_widgets(db) -> None:  # type
         tag = re.search(rf'<(input|textarea)[^>]*name="{name}"[^>]*>', written)
         assert tag is not None, name
         assert tag.group(0) == re.match(r"<[^>]*>", widget).group(0), name
+    # the rows' light stand-in for the form (okrs.web.selectors.InlineCheckin) writes the same
+    from okrs.goals.forms import checkin_initial, checkin_prefix
+    from okrs.web.selectors import InlineCheckin
+
+    light = InlineCheckin(initial=checkin_initial(12.5, 0.7), auto_id=f"id_{checkin_prefix(kr)}_%s")
+    light_written = render_to_string(
+        "web/_checkin_form.html",
+        {"form": light, "kr": kr, "target": "closest tr", "fragment": "row"},
+        request=request,
+    )
+
+    def unmasked(html: str) -> str:  # each render masks the CSRF token anew
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert unmasked(written) == unmasked(light_written)
