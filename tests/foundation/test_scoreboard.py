@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import Alignment, Objective
-from okrs.goals.selectors import grades, scoreboard
+from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, grades, scoreboard
 from okrs.goals.services import checkin_create
 from tests import factories as f
 
@@ -201,12 +202,78 @@ def test_score_command_refuses_unknown_period(reps) -> None:  # type: ignore[no-
     assert caught.value.returncode == 2
 
 
+# The score document as the scoreboard (model instances) gives it: the oracle `period_score`
+# (plain rows) must equal.
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _key_result_as_dict(row: KeyResultRow) -> dict[str, Any]:
+    kr, score = row.key_result, row.score
+    return {
+        "id": kr.pk,
+        "code": kr.code,
+        "title": kr.title,
+        "direction": kr.direction,
+        "baseline": kr.baseline,
+        "target": kr.target,
+        "target_high": kr.target_high,
+        "stretch": kr.stretch,
+        "unit": kr.unit,
+        "deadline": kr.deadline.isoformat() if kr.deadline else None,
+        "weight": kr.weight,
+        "value": score.value,
+        "confidence": score.confidence,
+        "progress": _rounded(score.progress),
+        "grade": _rounded(score.grade),
+        "expected": _rounded(score.expected),
+        "status": score.status.value,
+        "last_checkin_at": row.last_checkin_at.isoformat() if row.last_checkin_at else None,
+    }
+
+
+def _objective_as_dict(row: ObjectiveRow) -> dict[str, Any]:
+    objective = row.objective
+    return {
+        "id": objective.pk,
+        "code": objective.code,
+        "title": objective.title,
+        "commitment": objective.commitment,
+        "weight": objective.weight,
+        "owner": objective.owner.get_username() if objective.owner else None,
+        "progress": _rounded(row.progress),
+        "grade": _rounded(row.grade),
+        "expected": _rounded(row.expected),
+        "status": row.status.value,
+        "key_results": [_key_result_as_dict(k) for k in row.key_results],
+    }
+
+
+def _scoreboard_as_dict(board: Scoreboard) -> dict[str, Any]:
+    return {
+        "period": board.period.slug,
+        "on": board.on.isoformat(),
+        "grade": _rounded(board.grade),
+        "teams": [
+            {
+                "slug": team.team.slug,
+                "name": team.team.name,
+                "grade": _rounded(team.grade),
+                "objectives": [_objective_as_dict(o) for o in team.objectives],
+            }
+            for team in board.teams
+        ],
+    }
+
+
 def test_the_plain_period_score_equals_the_scoreboards(reps) -> None:  # type: ignore[no-untyped-def]
     """`period_score` (plain rows, used by the API and `okrs score`) gives the very document
-    `scoreboard_as_dict(scoreboard(...))` gives, whatever the data holds."""
+    the scoreboard's rows give (`_scoreboard_as_dict`), whatever the data holds."""
     import datetime as dt
 
-    from okrs.goals.serializers import period_score, scoreboard_as_dict
+    from okrs.goals.serializers import period_score
 
     period = reps["period"]
     other = f.team("mobilizers", name="Mobilizers")
@@ -221,7 +288,7 @@ def test_the_plain_period_score_equals_the_scoreboards(reps) -> None:  # type: i
     f.align(third, reps["parent"])
     for everyone in (Objective.objects.all(), visible_objectives(AnonymousUser())):
         for on in (None, dt.date(2017, 2, 5), dt.date(2017, 3, 31)):
-            expected = scoreboard_as_dict(scoreboard(period, everyone, on=on))
+            expected = _scoreboard_as_dict(scoreboard(period, everyone, on=on))
             assert period_score(period, everyone, on=on) == expected
     assert len(expected["teams"]) == 3 and "Archived one" not in str(expected)
 

@@ -4,38 +4,16 @@ tables), and every table compared: row counts and a hash of every row's content.
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
-OKRS = str(ROOT / ".venv/bin/okrs")
-
-TABLE_HASHES = """
-import hashlib, json
-from django.db import connection
-out = {}
-with connection.cursor() as cursor:
-    for table in sorted(connection.introspection.table_names(cursor)):
-        cursor.execute(f'SELECT * FROM "{table}"')
-        rows = sorted(repr(row) for row in cursor.fetchall())
-        out[table] = [len(rows), hashlib.sha256("\\n".join(rows).encode()).hexdigest()]
-print(json.dumps(out))
-"""
-
-
-def _okrs(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([OKRS, *args], env=env, capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, f"okrs {args}: {done.stdout}{done.stderr}"
-    return done.stdout
+from tests.hardening.processes import TABLE_HASHES, okrs, shell
 
 
 def _hashes(env: dict[str, str]) -> dict[str, list]:  # type: ignore[type-arg]
-    import json
-
-    return json.loads(_okrs(env, "shell", "-c", TABLE_HASHES).strip().splitlines()[-1])
+    return shell(env, TABLE_HASHES)  # type: ignore[return-value]
 
 
 def _env(tmp_path: Path, name: str, url: str | None) -> dict[str, str]:
@@ -63,14 +41,14 @@ def test_restore_into_an_empty_database_brings_back_every_table(tmp_path: Path) 
     try:
         source = _env(tmp_path, "source", urls[0])
         target = _env(tmp_path, "target", urls[1])
-        _okrs(source, "migrate", "--no-input")
-        _okrs(source, "demo")
+        okrs(source, "migrate", "--no-input")
+        okrs(source, "demo")
         before = _hashes(source)
         assert before["goals_checkin"][0] > 0 and before["goals_objective"][0] > 0
         dump = tmp_path / "okrs.backup"
-        _okrs(source, "backup", str(dump))
+        okrs(source, "backup", str(dump))
         assert _hashes(target) == {}  # the target is empty: no tables at all
-        _okrs(target, "restore", str(dump), "--yes")
+        okrs(target, "restore", str(dump), "--yes")
         after = _hashes(target)
         assert after.keys() == before.keys()
         differing = [t for t in before if before[t] != after[t]]

@@ -15,25 +15,24 @@ from pathlib import Path
 
 from django.db import connection
 
-from tests.hardening.test_kill_during_work import _kill_midway, _okrs, _shell, database
+from tests.hardening.processes import kill_midway, okrs, shell
 
 ROWS = 20_000
-__all__ = ["database"]  # the fixture, used by name below
 
 
 def _count(env: dict[str, str]) -> int:
     code = "from okrs.measures.models import Activity; print(Activity.objects.count())"
-    return int(_shell(env, code))  # type: ignore[call-overload]
+    return int(shell(env, code))  # type: ignore[call-overload]
 
 
 def test_sigkill_in_the_middle_of_a_dataset_import_leaves_nothing(
     database: dict[str, str], tmp_path: Path
 ) -> None:
     env = database
-    _okrs(env, "data", "bench", str(tmp_path / "files"), "--rows", str(ROWS))
+    okrs(env, "data", "bench", str(tmp_path / "files"), "--rows", str(ROWS))
     source = str(tmp_path / "files" / "activities.csv")
     writer = "_PostgresWriter" if connection.vendor == "postgresql" else "_SqliteWriter"
-    _kill_midway(
+    kill_midway(
         env,
         tmp_path,
         f"okrs.measures.imports:{writer}.finish",
@@ -45,7 +44,7 @@ def test_sigkill_in_the_middle_of_a_dataset_import_leaves_nothing(
         "--quiet",
     )
     assert _count(env) == 0  # every row was written, none committed: nothing survives the kill
-    _okrs(env, "data", "import", "activities", source, "--quiet")
+    okrs(env, "data", "import", "activities", source, "--quiet")
     assert _count(env) == ROWS
-    _okrs(env, "data", "import", "activities", source, "--quiet")  # and again: nothing added
+    okrs(env, "data", "import", "activities", source, "--quiet")  # and again: nothing added
     assert _count(env) == ROWS

@@ -9,6 +9,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from okrs.org.access import can_read_team
+
 register = template.Library()
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -54,8 +56,6 @@ def input_number(value: float | int) -> str:
 def readable_parent(team: Any, user: Any) -> Any:
     """`team`'s parent team if `user` may read it, else None: a private parent's name is not
     shown under a public team."""
-    from okrs.org.access import can_read_team
-
     parent = getattr(team, "parent", None)
     return parent if parent is not None and can_read_team(user, parent) else None
 

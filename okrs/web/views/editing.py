@@ -239,7 +239,7 @@ def alignment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _alignment_page(
     request: HttpRequest,
-    objective: Any,
+    objective: Objective,
     form: AlignmentForm,
     query: str,
     offered: list[int],
