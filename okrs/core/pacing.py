@@ -9,8 +9,9 @@ import math
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
-from typing import Final
+from typing import Final, overload
 
 
 class Commitment(StrEnum):
@@ -44,6 +45,7 @@ DONE_GRADE: Final = 1.0
 """A KR whose grade reaches this is done, hence on track whatever the confidence."""
 
 
+@lru_cache(maxsize=4096)
 def expected_progress(
     *,
     start: date,
@@ -98,6 +100,22 @@ _ONE_STEP_DOWN: Final[Mapping[Status, Status]] = MappingProxyType(
         Status.NO_DATA: Status.NO_DATA,
     }
 )
+
+
+@overload
+def grade(progress: float) -> float: ...
+@overload
+def grade(progress: None) -> None: ...
+@overload
+def grade(progress: float | None) -> float | None: ...
+def grade(progress: float | None) -> float | None:
+    """Return the grade: progress clamped to [0.0, 1.0] (Google's scale), None for None.
+
+    No rounding is applied here; presentation rounds.
+    """
+    if progress is None:
+        return None
+    return min(max(progress, 0.0), 1.0)
 
 
 def pace_status(*, grade: float, expected: float) -> Status:
@@ -158,9 +176,6 @@ def status(*, progress: float | None, expected: float, confidence: float | None)
         check_confidence(confidence)
     if progress is None:
         return Status.NO_DATA
-    # Imported here because scoring imports this module (score_key_result uses pacing).
-    from okrs.core.scoring import grade
-
     g = grade(progress)
     if g >= DONE_GRADE:
         return Status.ON_TRACK

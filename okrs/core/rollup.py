@@ -8,6 +8,7 @@ the weighted mean of its objectives'.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
@@ -41,18 +42,22 @@ def weighted_mean(items: Iterable[WeightedValue]) -> float | None:
     values: list[float] = []
     weights: list[float] = []
     for value, weight in items:
-        _check_weight(weight)
+        if not 0.0 < weight < _INF:  # also refuses NaN, which compares false
+            _check_weight(weight)
         if value is None:
             continue
-        if not math.isfinite(value):
+        if not -_INF < value < _INF:
             raise ValueError(f"value: must be a finite number, got {value!r}")
         values.append(value)
         weights.append(weight)
     if not values:
         return None
-    mean = math.fsum(v * w for v, w in zip(values, weights, strict=True)) / math.fsum(weights)
+    mean = math.fsum(map(operator.mul, values, weights)) / math.fsum(weights)
     # Float rounding can land a hair outside [min, max] (or off a repeated value): clamp.
     return min(max(mean, min(values)), max(values))
+
+
+_INF = math.inf
 
 
 def _check_weight(weight: float) -> None:
@@ -76,15 +81,33 @@ def rollup_objectives(
     cycle raises CycleError naming its objectives. Each objective is computed once, in
     topological order, so the cost is linear in objectives + KRs + links.
     """
-    result: dict[K, float | None] = {}
+    columns = {key: [((value,), weight) for value, weight in pairs] for key, pairs in own.items()}
+    return {key: values[0] for key, values in rollup_columns(columns, contributions, 1).items()}
+
+
+def rollup_columns(
+    own: Mapping[K, Sequence[tuple[Sequence[float | None], float]]],
+    contributions: Mapping[K, Sequence[tuple[K, float]]],
+    width: int,
+) -> dict[K, tuple[float | None, ...]]:
+    """``rollup_objectives`` of ``width`` values at once (say grade, progress and expected
+    progress), walking the graph once.
+
+    ``own[k]`` holds (values, weight) for each of objective ``k``'s key results, ``values``
+    being ``width`` numbers (or None) that share the weight. Rule: position ``i`` of the
+    result is exactly what ``rollup_objectives`` gives for the pairs (values[i], weight);
+    the positions do not mix.
+    """
+    result: dict[K, tuple[float | None, ...]] = {}
+    positions = range(width)
     for key in _children_first(_all_objectives(own, contributions), contributions):
-        links = [(result[child], weight) for child, weight in contributions.get(key, ())]
-        result[key] = weighted_mean([*own.get(key, ()), *links])
+        rows = [*own.get(key, ()), *((result[c], w) for c, w in contributions.get(key, ()))]
+        result[key] = tuple(weighted_mean([(v[i], w) for v, w in rows]) for i in positions)
     return result
 
 
 def _all_objectives(
-    own: Mapping[K, Sequence[WeightedValue]],
+    own: Mapping[K, Sequence[object]],
     contributions: Mapping[K, Sequence[tuple[K, float]]],
 ) -> list[K]:
     """Every objective named in ``own`` or ``contributions``, first-seen order, no repeats."""

@@ -12,9 +12,15 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import overload
 
-from okrs.core.pacing import Commitment, Status, check_confidence, expected_progress, status
+from okrs.core.pacing import (
+    Commitment,
+    Status,
+    check_confidence,
+    expected_progress,
+    grade,
+    status,
+)
 
 
 class Direction(StrEnum):
@@ -229,22 +235,6 @@ def _progress_range(rule: KeyResultRule, value: float) -> float:
 def _progress_milestone(value: float) -> float:
     """Milestone: the value is the fraction done (0 = not done, 1 = done) and is the progress."""
     return value
-
-
-@overload
-def grade(progress: float) -> float: ...
-@overload
-def grade(progress: None) -> None: ...
-@overload
-def grade(progress: float | None) -> float | None: ...
-def grade(progress: float | None) -> float | None:
-    """Return the grade: progress clamped to [0.0, 1.0] (Google's scale), None for None.
-
-    No rounding is applied here; presentation rounds.
-    """
-    if progress is None:
-        return None
-    return min(max(progress, 0.0), 1.0)
 
 
 def stretch_progress(rule: KeyResultRule, value: float | None) -> float | None:

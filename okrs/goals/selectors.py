@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from okrs.core.pacing import Commitment, Status, status
-from okrs.core.rollup import rollup_groups, rollup_objectives, weighted_mean
+from okrs.core.rollup import rollup_columns, rollup_groups, weighted_mean
 from okrs.core.scoring import Direction, KeyResultRule, KeyResultScore, score_key_result
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.models import Team
@@ -323,25 +323,22 @@ def _roll_up(
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for child, parent, weight in links:
         contributions[parent].append((child, weight))
-
-    def rolled(attr: str) -> dict[int, float | None]:
-        values = {
-            pk: [(getattr(score, attr), weight) for score, weight in scores]
-            for pk, scores in own.items()
-        }
-        return rollup_objectives(values, contributions)
-
-    grades, progress, expected = rolled("grade"), rolled("progress"), rolled("expected")
+    columns = {
+        pk: [((s.grade, s.progress, s.expected), weight) for s, weight in scores]
+        for pk, scores in own.items()
+    }
+    rolled = rollup_columns(columns, contributions, 3)
     result = {}
     for pk, scores in own.items():
+        grade, progress, expected = rolled[pk]
         confidences = [s.confidence for s, _ in scores if s.confidence is not None]
         result[pk] = ObjectiveGrade(
-            grade=grades[pk],
-            progress=progress[pk],
-            expected=expected[pk] or 0.0,
+            grade=grade,
+            progress=progress,
+            expected=expected or 0.0,
             status=status(
-                progress=progress[pk],
-                expected=expected[pk] or 0.0,
+                progress=progress,
+                expected=expected or 0.0,
                 confidence=min(confidences) if confidences else None,
             ),
         )

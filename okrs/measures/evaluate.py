@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from okrs.core import nps as npsrules
@@ -176,27 +177,55 @@ def _activity_count(params: ActivityCountParams, period: Period, as_of: dt.datet
 
 
 def _cohort_fact_share(params: CohortFactShareParams, as_of: dt.datetime) -> Result:
-    # one query: the cohort's memberships (joined by slug), each with its latest facts
-    members = Cohort.members.through.objects.filter(cohort__slug=params.cohort)
-    satisfied = Q()
-    for i, condition in enumerate(params.conditions):
-        latest = (
-            PersonFact.objects.filter(
-                person_id=OuterRef("user_id"), key=condition.key, observed_at__lte=as_of
-            )
-            .order_by("-observed_at", "-id")
-            .values("value")[:1]
-        )
-        members = members.alias(**{f"fact{i}": Subquery(latest)})
-        satisfied &= Q(**{f"fact{i}": condition.value})
-    row = members.aggregate(total=Count("pk"), satisfied=Count("pk", filter=satisfied))
-    if not row["total"]:
+    sql, args = cohort_fact_share_sql(params, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        total, satisfied = cursor.fetchone()
+    if not total:
         _cohort(params.cohort)  # an empty cohort, or none: say which
     return Result(
-        value=_pct(row["satisfied"], row["total"]),
-        sample=row["total"],
-        detail={"satisfied": row["satisfied"], "cohort_size": row["total"]},
+        value=_pct(satisfied, total),
+        sample=total,
+        detail={"satisfied": satisfied, "cohort_size": total},
     )
+
+
+def cohort_fact_share_sql(
+    params: CohortFactShareParams, as_of: dt.datetime
+) -> tuple[str, list[Any]]:
+    """One query: the cohort's memberships (the cohort joined by its slug), counted, and counted
+    again where each condition's fact, as last observed up to ``as_of``, has the value asked.
+
+    Written out rather than built with the ORM: building it cost the ORM about 1 ms, five times
+    what the database takes to run it on a cohort of 4,450 people (`okrs bench run`); the
+    columns come from the models, and the answer is tested against the facts read one by one
+    (`tests/measures/test_cohort_fact_share.py`)."""
+    assert params.conditions, "the parser refuses a measure without conditions"
+    q = connection.ops.quote_name
+    through = Cohort.members.through._meta
+    member = q(through.get_field("user").column)
+    member_cohort = q(through.get_field("cohort").column)
+    fact = PersonFact._meta
+
+    def column(name: str) -> str:
+        return q(fact.get_field(name).column)
+
+    at = connection.ops.adapt_datetimefield_value(as_of)
+    tests, args = [], []
+    for condition in params.conditions:
+        tests.append(
+            f"(SELECT f.{column('value')} FROM {q(fact.db_table)} f"
+            f" WHERE f.{column('person')} = m.{member} AND f.{column('key')} = %s"
+            f" AND f.{column('observed_at')} <= %s"
+            f" ORDER BY f.{column('observed_at')} DESC, f.{column('id')} DESC LIMIT 1) = %s"
+        )
+        args += [condition.key, at, condition.value]
+    sql = (
+        f"SELECT COUNT(*), COUNT(CASE WHEN {' AND '.join(tests)} THEN 1 END)"
+        f" FROM {q(through.db_table)} m JOIN {q(Cohort._meta.db_table)} c"
+        f" ON c.{q(Cohort._meta.pk.column)} = m.{member_cohort} WHERE c.{q('slug')} = %s"
+    )
+    return sql, [*args, params.cohort]
 
 
 def _distinct_people(params: DistinctPeopleParams, period: Period, as_of: dt.datetime) -> Result:

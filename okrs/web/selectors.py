@@ -6,15 +6,15 @@ Scores come from `okrs.goals.selectors.scoreboard`; visibility from the access h
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from okrs.core.pacing import Status
+from okrs.core.paging import GroupPage, page_of_groups
 from okrs.goals.access import visible_objectives
-from okrs.goals.forms import checkin_initial, checkin_prefix
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -67,44 +67,30 @@ def abilities(user: User) -> Abilities:
     return Abilities(user_id=user.pk, admin=is_site_admin(user), roles=roles)
 
 
-@dataclass(frozen=True)
-class InlineCheckin:
-    """What an unbound check-in form shows in a row (its defaults and input ids), without
-    building a Django form per row: `web/_checkin_form.html` writes the inputs out itself.
-    A check-in that fails validation comes back as a real bound `CheckInForm`."""
-
-    initial: dict[str, float | None]
-    auto_id: str
-    is_bound: bool = False
-    errors: None = None
-    non_field_errors: tuple[str, ...] = ()
-
-
 def mark_checkins(rows: list[ObjectiveRow], can: Abilities) -> None:
-    """Set `can_checkin` on every key result row, for the inline check-in forms."""
+    """Set `can_checkin` on every key result row. A row's form is fetched when its check-in is
+    opened (`web:checkin` GET), so `checkin_form` is None here: only a check-in that failed
+    validation comes back with its bound form in the row."""
     for row in rows:
         for kr_row in row.key_results:
-            allowed = can.checks_in(kr_row.key_result, row.objective.team_id)
-            kr_row.can_checkin = allowed  # type: ignore[attr-defined]
-            kr_row.checkin_form = (  # type: ignore[attr-defined]
-                InlineCheckin(
-                    initial=checkin_initial(kr_row.score.value, kr_row.score.confidence),
-                    auto_id=f"id_{checkin_prefix(kr_row.key_result)}_%s",
-                )
-                if allowed
-                else None
-            )
+            kr_row.can_checkin = can.checks_in(kr_row.key_result, row.objective.team_id)  # type: ignore[attr-defined]
+            kr_row.checkin_form = None  # type: ignore[attr-defined]
 
 
 TEAMS_PER_PAGE = 5
-"""Teams shown per page of the period overview: it stays the same size whatever the data."""
+"""Teams shown per page of the period overview, at most."""
+
+OBJECTIVES_PER_PAGE = 25
+"""Objectives shown per page of the period overview, at most (a team is never split: a team
+with more has a page of its own). With both bounds a page stays the same size whatever the
+data; five teams of ten objectives would otherwise make a page of fifty."""
 
 
 @dataclass
 class Overview:
     board: Scoreboard
     teams: list[Team]
-    page: Page[int]
+    page: GroupPage[int]
 
 
 def overview(
@@ -134,7 +120,8 @@ def overview(
         shown.select_related("owner__profile"),
         graded,
         page=page,
-        per_page=TEAMS_PER_PAGE,
+        max_teams=TEAMS_PER_PAGE,
+        max_objectives=OBJECTIVES_PER_PAGE,
         status=status,
     )
     return Overview(board=board, teams=list(visible_teams(user)), page=team_page)
@@ -146,11 +133,12 @@ def board_page(
     graded: Grades,
     *,
     page: str | int | None,
-    per_page: int,
+    max_teams: int,
+    max_objectives: int,
     status: str = "",
-) -> tuple[Scoreboard, Page[int]]:
-    """The objectives `shown` (optionally only those of `status`) of one page of teams,
-    scored with `graded` (read over a scope holding them all)."""
+) -> tuple[Scoreboard, GroupPage[int]]:
+    """The objectives `shown` (optionally only those of `status`) of one page of whole teams
+    (`okrs.core.paging`), scored with `graded` (read over a scope holding them all)."""
     pairs = list(
         shown.filter(period=period)
         .order_by("team__order", "team__name", "team_id")
@@ -158,9 +146,11 @@ def board_page(
     )
     if status:
         pairs = [(pk, t) for pk, t in pairs if graded.objectives[pk].status.value == status]
-    team_ids = list(dict.fromkeys(team_id for _, team_id in pairs))
-    team_page = Paginator(team_ids, per_page).get_page(page)
-    on_page = set(team_page.object_list)
+    sizes = Counter(team_id for _, team_id in pairs)
+    team_page = page_of_groups(
+        list(sizes.items()), page, max_groups=max_teams, max_items=max_objectives
+    )
+    on_page = set(team_page.groups)
     ids = [pk for pk, team_id in pairs if team_id in on_page]
     return scoreboard(period, shown.filter(pk__in=ids), graded=graded), team_page
 

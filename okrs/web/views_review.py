@@ -92,7 +92,11 @@ def review_lines(board: Scoreboard) -> list[tuple[TeamRow, list[ReviewLine]]]:
 
 
 REVIEW_TEAMS_PER_PAGE = 10
-"""Teams whose key results the review lists per page (the summaries cover them all)."""
+"""Teams whose key results the review lists per page, at most (the summaries cover them all)."""
+
+REVIEW_OBJECTIVES_PER_PAGE = 40
+"""Objectives whose key results the review lists per page, at most (whole teams: a team with
+more has a page of its own)."""
 
 
 def bucket_label(low: float, high: float) -> str:
@@ -123,7 +127,12 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
         for (low, high), count in zip(GRADE_BUCKETS, counts, strict=True)
     ]
     board, page = board_page(
-        period, scope, graded, page=request.GET.get("page"), per_page=REVIEW_TEAMS_PER_PAGE
+        period,
+        scope,
+        graded,
+        page=request.GET.get("page"),
+        max_teams=REVIEW_TEAMS_PER_PAGE,
+        max_objectives=REVIEW_OBJECTIVES_PER_PAGE,
     )
     histogram = histogram_svg(
         bars=bars, title=f"Distribution of final key result grades, {period}", chart_id="grades"

@@ -133,6 +133,21 @@ def test_lead_drafts_member_checks_in_everyone_sees_progress(page: Any) -> None:
     assert "Off track" in card.inner_text() or "At risk" in card.inner_text()
     assert "10%" in card.inner_text()
 
+    # a check-in from the overview's row: its form is fetched when opened, the row updates
+    row = page.locator(f"#kr-row-{kr.pk}")
+    assert row.locator("form.checkin-form").count() == 0
+    row.locator("summary").click()
+    form = row.locator("form.checkin-form")
+    form.wait_for()
+    assert form.locator("input[name=value]").input_value() == "5.0"  # the last value
+    form.locator("input[name=value]").fill("45")
+    form.locator("input[name=confidence]").fill("80")
+    form.get_by_role("button", name="Check in").click()
+    page.wait_for_selector(f"#kr-row-{kr.pk} .saved")
+    assert "90%" in page.locator(f"#kr-row-{kr.pk}").inner_text()
+    assert KeyResult.objects.get(pk=kr.pk).checkins.count() == 3
+    card = page.locator(f"#objective-{objective.pk}")
+
     # the alignment map draws the link and a node leads to the objective
     page.goto(f"{page.base}/map/?period=now")
     edge = page.locator(
@@ -140,7 +155,7 @@ def test_lead_drafts_member_checks_in_everyone_sees_progress(page: Any) -> None:
     )
     assert edge.count() == 1
     kr_node = page.locator(f"svg.alignment-map a[data-key-result='{kr.pk}']")
-    assert "0.10" in (kr_node.text_content() or "")
+    assert "0.90" in (kr_node.text_content() or "")
     page.locator(f"svg.alignment-map a[data-objective='{objective.pk}']").click()
     page.wait_for_url(f"**/objectives/{objective.pk}/")
     assert "A unified approach to onboarding mobilizers" in page.locator("h1").inner_text()

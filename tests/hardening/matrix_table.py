@@ -40,7 +40,7 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("web:key_result_edit", "POST", a.kr, {"pub": "200 200 403 403 403 302L", "privteam": "200 200 403 403 404 302L", "privobj": "200 200 403 403 404 302L"}),
     ("web:key_result_move", "POST", a.kr, {"pub": "302 302 403 403 403 302L", "privteam": "302 302 403 403 404 302L", "privobj": "302 302 403 403 404 302L"}),
     ("web:key_result_archive", "POST", a.kr, {"pub": "302 302 403 403 403 302L", "privteam": "302 302 403 403 404 302L", "privobj": "302 302 403 403 404 302L"}),
-    ("web:checkin", "GET", a.kr, {"pub": "405 405 405 405 405 302L", "privteam": "405 405 405 405 405 302L", "privobj": "405 405 405 405 405 302L"}),
+    ("web:checkin", "GET", a.kr, {"pub": "302 302 302 403 403 302L", "privteam": "302 302 302 403 404 302L", "privobj": "302 302 302 403 404 302L"}),
     ("web:checkin", "POST", a.kr, {"pub": "400 400 400 403 403 302L", "privteam": "400 400 400 403 404 302L", "privobj": "400 400 400 403 404 302L"}),
     ("web:login", "GET", a.once(a.none), {"pub": "200 200 200 200 200 200"}),
     ("web:logout", "POST", a.once(a.none), {"pub": "302 302 302 302 302 302"}),

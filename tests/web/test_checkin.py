@@ -54,7 +54,8 @@ def test_htmx_checkin_on_overview_row_returns_the_row(world) -> None:  # type: i
     data = {"value": "10", "fragment": "row", "next": "/teams/reps/"}
     response = world.client("lead").post(_url(world), data, **HTMX)
     row = html(response)
-    assert 'name="next" value="/teams/reps/"' in row  # the swapped-in form still goes back there
+    # the swapped-in row's next form still goes back there
+    assert f'hx-get="/key-results/{world.kr.pk}/checkin/?next=/teams/reps/"' in row
     assert row.lstrip().startswith(f'<tr id="kr-row-{world.kr.pk}"')
     assert "10 Reps" in row and "20%" in row and "0.20" in row
     assert "Off track" in row or "At risk" in row
@@ -142,40 +143,51 @@ def test_concurrent_check_ins_both_land(world) -> None:  # type: ignore[no-untyp
     assert sorted(CheckIn.objects.values_list("value", flat=True)) == [10, 20]
 
 
-def test_written_out_checkin_inputs_match_the_forms_widgets(db) -> None:  # type: ignore[no-untyped-def]
-    """Rows render the check-in inputs by hand (for speed): they must equal the widgets'."""
-    import re
+def test_a_row_fetches_its_form_with_the_last_value_and_the_page_to_go_back_to(world) -> None:  # type: ignore[no-untyped-def]
+    f.checkin(world.kr, 33, "2017-02-01T00:00:00", confidence=0.65)
+    response = world.client("member").get(_url(world), {"next": "/teams/reps/"}, **HTMX)
+    form = html(response)
+    assert response.status_code == 200
+    assert form.lstrip().startswith('<form method="post"') and 'class="checkin-form"' in form
+    assert 'name="value" value="33.0"' in form and 'name="confidence" value="65"' in form
+    assert 'name="fragment" value="row"' in form and 'hx-target="closest tr"' in form
+    assert 'name="next" value="/teams/reps/"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    # a next pointing off the site is dropped (the post then falls back to the KR page)
+    off_site = {"next": "https://evil.example/"}
+    elsewhere = html(world.client("member").get(_url(world), off_site, **HTMX))
+    assert "evil.example" not in elsewhere
 
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
 
-    from okrs.goals.forms import checkin_form
+def test_without_javascript_the_form_is_on_the_key_results_page(world) -> None:  # type: ignore[no-untyped-def]
+    response = world.client("member").get(_url(world))
+    assert response.status_code == 302 and response["Location"] == f"/key-results/{world.kr.pk}/"
+    row = html(world.client("member").get("/"))
+    row = row[row.index(f'id="kr-row-{world.kr.pk}"') :]
+    assert f'<div class="checkin-slot"><a href="/key-results/{world.kr.pk}/">' in row
 
-    kr = f.key_result(objective=f.objective(), unit="Reps")
-    form = checkin_form(key_result=kr, value=12.5, confidence=0.7)
-    request = RequestFactory().get("/")
-    written = render_to_string(
-        "web/_checkin_form.html",
-        {"form": form, "kr": kr, "target": "closest tr", "fragment": "row"},
-        request=request,
-    )
-    for name in ("value", "confidence", "note"):
-        widget = str(form[name])
-        tag = re.search(rf'<(input|textarea)[^>]*name="{name}"[^>]*>', written)
-        assert tag is not None, name
-        assert tag.group(0) == re.match(r"<[^>]*>", widget).group(0), name
-    # the rows' light stand-in for the form (okrs.web.selectors.InlineCheckin) writes the same
-    from okrs.goals.forms import checkin_initial, checkin_prefix
-    from okrs.web.selectors import InlineCheckin
 
-    light = InlineCheckin(initial=checkin_initial(12.5, 0.7), auto_id=f"id_{checkin_prefix(kr)}_%s")
-    light_written = render_to_string(
-        "web/_checkin_form.html",
-        {"form": light, "kr": kr, "target": "closest tr", "fragment": "row"},
-        request=request,
-    )
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [(None, 302), ("viewer", 403), ("outsider", 403), ("parent_lead", 403)],
+)
+def test_who_may_not_fetch_the_form(world, who, expected) -> None:  # type: ignore[no-untyped-def]
+    response = world.client(who).get(_url(world), **HTMX)
+    assert response.status_code == expected
+    assert "checkin-form" not in html(response)
+    world.objective.visibility = "private"
+    world.objective.save()
+    if who == "outsider":
+        assert world.client(who).get(_url(world), **HTMX).status_code == 404
 
-    def unmasked(html: str) -> str:  # each render masks the CSRF token anew
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
-    assert unmasked(written) == unmasked(light_written)
+def test_a_rows_failed_check_in_comes_back_open_with_its_errors(world) -> None:  # type: ignore[no-untyped-def]
+    data = {"value": "lots", "fragment": "row", "next": "/"}
+    row = html(world.client("member").post(_url(world), data, **HTMX))
+    assert row.lstrip().startswith(f'<tr id="kr-row-{world.kr.pk}"')
+    assert "<details open>" in row and "Enter a number." in row
+    assert 'name="value" value="lots"' in row
+    assert not CheckIn.objects.exists()
+    # a saved check-in closes the row again: its next form is fetched when opened
+    saved = html(world.client("member").post(_url(world), {**data, "value": "5"}, **HTMX))
+    assert "<details open>" not in saved and 'hx-trigger="toggle once"' in saved

@@ -56,11 +56,14 @@ def test_archived_objectives_are_left_out_unless_asked(world) -> None:  # type: 
     assert "Old goal" in html(client.get("/", {"archived": "1"}))
 
 
-def test_inline_checkin_form_only_for_those_who_may_check_in(world) -> None:  # type: ignore[no-untyped-def]
-    action = f'action="/key-results/{world.kr.pk}/checkin/"'
-    assert action in html(world.client("member").get("/"))
-    assert action not in html(world.client("viewer").get("/"))
-    assert action not in html(world.client(None).get("/"))
+def test_inline_checkin_only_for_those_who_may_check_in(world) -> None:  # type: ignore[no-untyped-def]
+    # the row offers a check-in, whose form is fetched when it is opened
+    fetch = f'hx-get="/key-results/{world.kr.pk}/checkin/?next='
+    member = html(world.client("member").get("/"))
+    assert fetch in member
+    assert 'class="checkin-form"' not in member  # no form is sent until a row asks for it
+    assert fetch not in html(world.client("viewer").get("/"))
+    assert fetch not in html(world.client(None).get("/"))
 
 
 def test_overview_links_to_team_objective_and_key_result_pages(world) -> None:  # type: ignore[no-untyped-def]
@@ -116,6 +119,27 @@ def test_overview_shows_a_page_of_teams_and_links_to_the_next(world) -> None:  #
     assert titles[-1] in html(client.get("/", {"page": 99}))
     filtered = html(client.get("/", {"status": "no_data", "page": 1}))
     assert "status=no_data&amp;page=2" in filtered
+
+
+def test_a_page_holds_whole_teams_up_to_the_objective_budget(world) -> None:  # type: ignore[no-untyped-def]
+    from okrs.web.selectors import OBJECTIVES_PER_PAGE
+
+    per_team = OBJECTIVES_PER_PAGE // 2  # Reps (1) + two such teams fill the first page
+    for i in range(3):
+        team = f.team(f"big-{i}", name=f"Big {i}")
+        team.order = i + 1
+        team.save()
+        for j in range(per_team):
+            f.objective(team=team, period=world.period, title=f"Goal {i}.{j:02}")
+    client = world.client(None)
+    first = html(client.get("/"))
+    assert "Grow the community" in first and "Goal 1.00" in first
+    assert f"Goal 1.{per_team - 1:02}" in first  # a team is never split
+    assert "Goal 2.00" not in first
+    assert "Teams 1–3 of 4 (page 1 of 2)" in first
+    second = html(client.get("/", {"page": 2}))
+    assert "Goal 2.00" in second and "Goal 1.00" not in second
+    assert "Teams 4–4 of 4 (page 2 of 2)" in second
 
 
 def test_grades_do_not_change_with_the_filters(world) -> None:  # type: ignore[no-untyped-def]
