@@ -81,8 +81,16 @@ def _cohort(slug: str) -> Cohort:
     return cohort
 
 
-def _members(cohort: Cohort) -> QuerySet[Any]:
-    return Cohort.members.through.objects.filter(cohort_id=cohort.pk).values("user_id")
+def _members(slug: str) -> QuerySet[Any]:
+    """The cohort's people as a subquery, the cohort joined by its slug (no query of its own;
+    an unknown cohort is told apart from an empty one only when the answer is empty)."""
+    return Cohort.members.through.objects.filter(cohort__slug=slug).values("user_id")
+
+
+def _known(cohort: str | None, found: int) -> None:
+    """When nothing was found for a cohort, raise if the cohort does not exist."""
+    if cohort is not None and not found:
+        _cohort(cohort)
 
 
 _COMPARATORS = {
@@ -155,7 +163,7 @@ def _activities(
         # `person_id + 0`: match the cohort while scanning the period, instead of SQLite's
         # choice of one person-index search per member (3x slower at a million activities).
         activities = activities.alias(person_key=F("person_id") + 0).filter(
-            person_key__in=_members(_cohort(cohort))
+            person_key__in=_members(cohort)
         )
     return activities
 
@@ -164,6 +172,7 @@ def _activity_share(params: ActivityShareParams, period: Period, as_of: dt.datet
     row = _activities(period, as_of, params.cohort, params.within).aggregate(
         total=Count("pk"), matching=Count("pk", filter=_activity_q(params.filter))
     )
+    _known(params.cohort, row["total"])
     return Result(
         value=_pct(row["matching"], row["total"]),
         sample=row["total"],
@@ -173,6 +182,7 @@ def _activity_share(params: ActivityShareParams, period: Period, as_of: dt.datet
 
 def _activity_count(params: ActivityCountParams, period: Period, as_of: dt.datetime) -> Result:
     count = _activities(period, as_of, params.cohort, params.filter).count()
+    _known(params.cohort, count)
     return Result(value=float(count), sample=count, detail={"count": count})
 
 
@@ -236,8 +246,9 @@ def _distinct_people(params: DistinctPeopleParams, period: Period, as_of: dt.dat
         start = dt.datetime.combine(period.start, dt.time(), tzinfo=timezone.get_current_timezone())
         events = events.filter(at__gte=start)
     if params.cohort is not None:
-        events = events.filter(person_id__in=_members(_cohort(params.cohort)))
+        events = events.filter(person_id__in=_members(params.cohort))
     row = events.aggregate(people=Count("person_id", distinct=True), events=Count("pk"))
+    _known(params.cohort, row["events"])
     return Result(
         value=float(row["people"]),
         sample=row["events"],

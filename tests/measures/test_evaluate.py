@@ -225,3 +225,25 @@ def test_cohort_fact_share_of_an_empty_or_unknown_cohort(seed) -> None:  # type:
     assert (empty.value, empty.sample) == (None, 0)
     with pytest.raises(MeasureError, match="no cohort 'nobody'"):
         share("nobody")
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("activity_share", {"cohort": "{}", "filter": {"type": "event"}}),
+        ("activity_count", {"cohort": "{}"}),
+        ("distinct_people", {"cohort": "{}", "event": "feedback"}),
+    ],
+)
+def test_a_cohort_is_matched_by_slug_and_an_unknown_one_is_named(seed, kind, params) -> None:  # type: ignore[no-untyped-def]
+    from okrs.core.measures import parse_measure
+    from okrs.measures.evaluate import MeasureError, evaluate
+
+    def measured(cohort: str):  # type: ignore[no-untyped-def]
+        given = {k: (v.format(cohort) if k == "cohort" else v) for k, v in params.items()}
+        period = seed.watching.objective.period
+        return evaluate(parse_measure(kind, given), period=period, as_of=_at("2017-02-01T00:00"))
+
+    assert measured("reps").sample == 0  # the seed's cohort, no members yet: nothing, no error
+    with pytest.raises(MeasureError, match="no cohort 'nobody'"):
+        measured("nobody")
