@@ -6,28 +6,12 @@ from typing import Any
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
-from okrs.core.pacing import Commitment
-from okrs.core.scoring import score_key_result
-from okrs.goals.models import CheckIn, KeyResult, Objective
+from okrs.goals.models import CheckIn, Objective
+from okrs.goals.selectors import status_change_of
 from okrs.heartbeats.models import WorkPacket
 from okrs.hooks.models import Event, Subscription
 from okrs.hooks.services import emit
-
-
-def _status(kr: KeyResult, checkin: CheckIn | None) -> str:
-    period = kr.objective.period
-    on = min(max(timezone.localdate(), period.start), period.end)
-    return score_key_result(
-        rule=kr.rule,
-        value=checkin.value if checkin else None,
-        confidence=checkin.confidence if checkin else None,
-        start=period.start,
-        deadline=kr.due(period),
-        on=on,
-        commitment=Commitment(kr.objective.commitment),
-    ).status.value
 
 
 def _checkin_payload(checkin: CheckIn) -> dict[str, Any]:
@@ -48,19 +32,17 @@ def _checkin_payload(checkin: CheckIn) -> dict[str, Any]:
 
 
 def _status_payload(checkin: CheckIn) -> dict[str, Any] | None:
-    """The KR's status before and after this check-in, or None when it did not change."""
-    kr = checkin.key_result
-    history = CheckIn.objects.filter(key_result_id=kr.pk).order_by("-at", "-id")
-    latest = history.first()
-    before = history.exclude(pk=checkin.pk).first()
-    old, new = _status(kr, before), _status(kr, latest)
-    if old == new:
+    """The KR's status before and after this check-in (`goals.selectors.status_change_of`, as
+    the notifications judge it), or None when it did not change."""
+    change = status_change_of(checkin)
+    if change is None:
         return None
+    kr = checkin.key_result
     return {
         "key_result": {"id": kr.pk, "code": kr.code, "title": kr.title},
         "objective": {"id": kr.objective_id, "title": kr.objective.title},
-        "from": old,
-        "to": new,
+        "from": change[0].value,
+        "to": change[1].value,
         "checkin": checkin.pk,
     }
 

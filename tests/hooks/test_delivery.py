@@ -120,6 +120,19 @@ def test_status_change_objective_and_packet_events(cast: Any, receiver: Any) -> 
     assert status["from"] == "no_data" and status["to"] != "no_data"
 
 
+def test_status_changed_only_when_the_latest_check_in_changes_it(cast: Any, receiver: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _subscribe(cast, receiver.url, ["status.changed"])
+    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)
+    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)  # same
+    earlier = timezone.now() - dt.timedelta(days=1)
+    checkin_create(key_result=cast.kr, value=0, author=cast.member, at=earlier)  # back-dated
+    assert list(Delivery.objects.values_list("event", flat=True)) == ["status.changed"]
+
+
 def test_other_teams_events_are_not_sent(cast: Any, receiver: Any) -> None:
     _subscribe(cast, receiver.url, ["checkin.recorded", "objective.created"])
     other = f.key_result(objective=f.objective(team=f.team("elsewhere")))
