@@ -66,7 +66,10 @@ class Survey(models.Model):
 
 
 class SurveyResponse(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # no index of its own: the unique (survey, content_key) and the NPS index both start with it
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     score = models.PositiveSmallIntegerField()
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
