@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -51,6 +51,11 @@ DEFAULT_CODES = {
     422: "invalid",
     429: "rate_limited",
 }
+
+
+def error_json(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
+    """The error shape answered outside ninja: by a middleware, before any endpoint runs."""
+    return JsonResponse({"code": code, "message": message, "field": field}, status=status)
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, error: ApiError) -> HttpResponse:

@@ -16,9 +16,9 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from okrs.core.webhooks import SIGNATURE_HEADER, backoff, sign
 from okrs.hooks.addresses import AddressRefused, check_url
 from okrs.hooks.models import Attempt, Delivery, DeliveryState
-from okrs.hooks.rules import SIGNATURE_HEADER, backoff, sign
 
 log = logging.getLogger(__name__)
 LOCK_SECONDS = 120

@@ -170,7 +170,7 @@ def _activities(
 
 def _activity_share(params: ActivityShareParams, period: Period, as_of: dt.datetime) -> Result:
     row = _activities(period, as_of, params.cohort, params.within).aggregate(
-        total=Count("pk"), matching=Count("pk", filter=_activity_q(params.filter))
+        total=Count("*"), matching=Count("pk", filter=_activity_q(params.filter))
     )
     _known(params.cohort, row["total"])
     return Result(
@@ -247,7 +247,7 @@ def _distinct_people(params: DistinctPeopleParams, period: Period, as_of: dt.dat
         events = events.filter(at__gte=start)
     if params.cohort is not None:
         events = events.filter(person_id__in=_members(params.cohort))
-    row = events.aggregate(people=Count("person_id", distinct=True), events=Count("pk"))
+    row = events.aggregate(people=Count("person_id", distinct=True), events=Count("*"))
     _known(params.cohort, row["events"])
     return Result(
         value=float(row["people"]),

@@ -28,6 +28,8 @@ def import_data(request: HttpRequest) -> HttpResponse:
             kind=form.cleaned_data["kind"], stream=upload.file, filename=upload.name
         )
         status = 200 if report.ok else 422
+    elif form.has_error("file", code="too_large"):
+        status = 413  # as the API answers; the page says why and keeps the form
     context = {"form": form, "report": report, "outcomes": outcomes, "title": "Import data"}
     return render(request, "measures/import.html", context, status=status)
 

@@ -16,10 +16,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from okrs.core import reminders as rules
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import KeyResult
 from okrs.goals.selectors import scoreboard
-from okrs.reminders import rules
 from okrs.reminders.models import Digest, ReminderState
 from okrs.reminders.selectors import readable_by, recent_checkins, team_leads, tracked_key_results
 

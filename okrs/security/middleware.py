@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from okrs.api.errors import error_json
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +56,7 @@ class NulCharacterMiddleware:
         ):
             message = "The address holds a NUL character (%00), which no page accepts."
             if request.path.startswith("/api/"):
-                body = {"code": "bad_request", "message": message, "field": None}
-                return JsonResponse(body, status=400)
+                return error_json(400, "bad_request", message)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
@@ -106,9 +107,7 @@ def _drop_broken_connections() -> None:
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     message = "The database is unavailable for a moment. Please try again in a few seconds."
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {"code": "unavailable", "message": message, "field": None}, status=503
-        )
+        response: HttpResponse = error_json(503, "unavailable", message)
     else:
         html = render_to_string("security/503.html", {"message": message})
         response = HttpResponse(html, status=503)

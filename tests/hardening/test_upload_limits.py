@@ -2,7 +2,8 @@
 500) and writing nothing:
 
 - the dataset upload page (`/data/import/`) and the API import (`POST /api/v1/datasets/{kind}/
-  import`): a file over `OKRS_IMPORT_MAX_BYTES` (default 50 MiB) is refused, the API with 413;
+  import`): a file over `OKRS_IMPORT_MAX_BYTES` (default 50 MiB) is refused with 413 (the page
+  keeps its form and says why);
 - the paste page (`/teams/<slug>/import/`): a document over 100,000 characters is refused whole
   with 413 (it was cut silently before: a cut document would import in part);
 - every form and JSON body: Django's `DATA_UPLOAD_MAX_MEMORY_SIZE` (2.5 MiB, file parts not
@@ -72,7 +73,7 @@ def test_the_upload_page_refuses_a_file_over_the_limit(lead: Any, settings: Any)
     page = _web(lead).post(
         "/data/import/", {"kind": "activities", "file": SimpleUploadedFile("a.csv", content)}
     )
-    assert page.status_code == 200 and "The file is over" in page.content.decode()
+    assert page.status_code == 413 and "The file is over" in page.content.decode()
     assert not Activity.objects.exists()
     settings.OKRS_IMPORT_MAX_BYTES = len(content)  # at the limit: imported
     page = _web(lead).post(

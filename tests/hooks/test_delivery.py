@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from okrs.api.services import token_create
+from okrs.core.webhooks import SIGNATURE_HEADER, sign, verify
 from okrs.goals.services import checkin_create
 from okrs.hooks.models import Attempt, Delivery, DeliveryState
-from okrs.hooks.rules import SIGNATURE_HEADER, sign, verify
 from okrs.hooks.sender import deliver_due
 from okrs.hooks.services import subscription_create
 from tests import factories as f

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from okrs.core import reminders as rules
 from okrs.goals.models import CheckIn
-from okrs.reminders import rules
 from okrs.reminders.models import ReminderState
 from tests import factories as f
 
