@@ -47,6 +47,11 @@ def visible_key_results(user: User) -> QuerySet[KeyResult]:
     return KeyResult.objects.filter(objective__in=visible_objectives(user).values("pk"))
 
 
+OBJECTIVE_RULE_FIELDS = ("state", "visibility", "team__visibility", "team__parent_id")
+"""What `can_read_objective` reads of an objective and its team: all a check alone needs to load
+(with `team_id`); anything else it touched would be loaded by a query of its own."""
+
+
 def can_read_objective(user: User, objective: Objective) -> bool:
     if is_site_admin(user):
         return True

@@ -88,3 +88,32 @@ def test_member_cannot_edit_and_outsider_cannot_see(world: Any) -> None:
         f"/key-results/{world.private_kr.pk}", {"title": "x"}
     )
     assert response.status_code == 404
+
+
+def test_check_ins_read_checks_access_on_the_rule_fields_alone(world: Any) -> None:
+    """`GET /key-results/{id}/checkins`: one query for the access check (only the columns the
+    rule reads, nothing loaded lazily after), one for the page, for every kind of reader."""
+    f.checkin(world.private_kr, 3, "2017-02-01T00:00:00")
+    in_review = f.key_result(
+        objective=f.objective(team=f.team("child", parent=world.team), state="in_review")
+    )
+    cases = [
+        (world.api(), world.kr, 200),
+        (world.api(), world.private_kr, 404),
+        (world.api(world.outsider), world.private_kr, 404),
+        (world.api(world.member), world.private_kr, 200),
+        (world.api(world.lead), in_review, 200),  # the parent team's lead reviews it
+        (world.api(world.member), in_review, 404),
+    ]
+    for api, kr, status in cases:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"/key-results/{kr.pk}/checkins")
+        assert response.status_code == status, (kr, status)
+        sql = [q["sql"] for q in queries if "goals_keyresult" in q["sql"]]
+        assert len(sql) == 1 and '"goals_keyresult"."title"' not in sql[0]
+        lazy = ('SELECT "goals_objective"', 'SELECT "org_team"')  # a deferred field loaded later
+        assert not [q["sql"] for q in queries if q["sql"].startswith(lazy)]
+        if status == 200:
+            assert [c["key_result"] for c in response.json()["items"]] == [
+                kr.pk
+            ] * kr.checkins.count()

@@ -42,6 +42,7 @@ from okrs.api.schemas import (
 )
 from okrs.goals import services as goal_services
 from okrs.goals.access import (
+    OBJECTIVE_RULE_FIELDS,
     can_read_objective,
     get_key_result_for_user,
     get_objective_for_user,
@@ -129,6 +130,22 @@ def _readable_key_result(user: Any, pk: int, *related: str) -> KeyResult:
     if kr is None or not can_read_objective(user, kr.objective):
         raise Http404("No such key result.")
     return kr
+
+
+def _readable_key_result_id(user: Any, pk: int) -> int:
+    """The key of key result `pk` if `user` may read it (404 as `_readable_key_result`
+    otherwise), loading only what the rule reads: for reads of what hangs off a key result."""
+    fields = [f"objective__{name}" for name in OBJECTIVE_RULE_FIELDS]
+    kr = (
+        KeyResult.objects.select_related("objective__team")
+        .only("pk", *fields)
+        .filter(pk=pk)
+        .order_by()
+        .first()
+    )
+    if kr is None or not can_read_objective(user, kr.objective):
+        raise Http404("No such key result.")
+    return kr.pk
 
 
 # --- objectives ----------------------------------------------------------------------------
@@ -417,8 +434,8 @@ def checkin_row_out(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/key-results/{kr_id}/checkins", response={200: CheckInPage, **ERRORS})
 def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) -> Any:
-    kr = _readable_key_result(request.auth, kr_id)
-    checkins = CheckIn.objects.filter(key_result_id=kr.pk).values(*CHECKIN_COLUMNS)
+    kr_id = _readable_key_result_id(request.auth, kr_id)
+    checkins = CheckIn.objects.filter(key_result_id=kr_id).values(*CHECKIN_COLUMNS)
     rows, cursor = paginate(checkins, filters.cursor, filters.limit)
     return page([checkin_row_out(c) for c in rows], cursor)
 
