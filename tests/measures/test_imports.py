@@ -317,3 +317,17 @@ def test_activities_are_written_in_date_order() -> None:
     assert import_dataset(kind="activities", stream=_csv(text), filename="a.csv").added == 6
     stored = [d.isoformat() for d in Activity.objects.order_by("pk").values_list("date", flat=True)]
     assert stored == sorted(days)
+
+
+def test_the_progress_bar_says_when_the_file_is_read_and_the_rows_are_being_written(
+    tmp_path,  # type: ignore[no-untyped-def]
+    capsys,
+) -> None:
+    from okrs.measures.management.commands.data import WRITING
+
+    f.person("ana")
+    path = tmp_path / "a.csv"
+    path.write_text(_activities(10))
+    call_command("data", "import", "activities", str(path))
+    # the bar's last state (rich renders it once more when it stops) names the writing phase
+    assert f"activities from a.csv: {WRITING}" in capsys.readouterr().err

@@ -13,6 +13,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from okrs.measures.imports import KIND_ALIASES, KINDS
 from okrs.measures.services import import_and_measure
 
+WRITING = "read; writing to the database…"
+
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []  # data work needs no URL or template checks
@@ -61,12 +63,19 @@ class Command(BaseCommand):
                 disable=quiet,
             ) as bar,
         ):
-            task = bar.add_task(f"{kind} from {path.name}", total=size)
+            reading = f"{kind} from {path.name}"
+            task = bar.add_task(reading, total=size)
+
+            def progress(done: int) -> None:
+                # the whole file read is not the end: the rows are then written and checked in
+                # one go, and committed (seconds at a million rows); the bar says so meanwhile
+                last = done >= size
+                bar.update(
+                    task, completed=done, description=f"{reading}: {WRITING}" if last else reading
+                )
+
             report, outcomes = import_and_measure(
-                kind=kind,
-                stream=stream,
-                filename=path.name,
-                progress=lambda done: bar.update(task, completed=done),
+                kind=kind, stream=stream, filename=path.name, progress=progress
             )
         if not report.ok:
             for problem in report.problems:
