@@ -83,6 +83,13 @@ def env_database(
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        if env_bool("OKRS_DATABASE_PREPARE", True, environ):
+            # Server-side parameters and prepared statements: psycopg prepares a statement the
+            # second time a connection runs it, so PostgreSQL plans each query once per
+            # connection instead of once per request (0.5 to 0.75 ms of its CPU per API read at
+            # the large scale: docs/performance.md). OKRS_DATABASE_PREPARE=0 turns it off, for a
+            # pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
+            config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     return config
 
 

@@ -52,6 +52,20 @@ def test_database_reads_postgres_urls(tmp_path: Path) -> None:
     )
 
 
+def test_postgres_prepares_statements_unless_turned_off(tmp_path: Path) -> None:
+    url = {"DB": "postgres://okrs@db.example:5432/okrs"}
+    config = env_database("DB", default_sqlite=tmp_path / "x", environ=url)
+    assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
+    off = env_database(
+        "DB", default_sqlite=tmp_path / "x", environ={**url, "OKRS_DATABASE_PREPARE": "0"}
+    )
+    assert "OPTIONS" not in off
+    with pytest.raises(ConfigError, match="OKRS_DATABASE_PREPARE='maybe'"):
+        env_database(
+            "DB", default_sqlite=tmp_path / "x", environ={**url, "OKRS_DATABASE_PREPARE": "maybe"}
+        )
+
+
 def test_database_refuses_unknown_schemes(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="DB='mysql://x/y'"):
         env_database("DB", default_sqlite=tmp_path / "x", environ={"DB": "mysql://x/y"})
