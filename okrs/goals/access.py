@@ -16,10 +16,21 @@ PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
 
 
 def _public() -> Q:
+    """`is_public` as a filter."""
     return Q(
         state__in=PUBLIC_STATES,
         team__visibility=Visibility.PUBLIC,
         visibility=ObjectiveVisibility.TEAM,
+    )
+
+
+def is_public(state: str, visibility: str, team_visibility: str) -> bool:
+    """Anyone, signed in or not, reads an objective published (or archived) in a public team and
+    not marked private: all an anonymous reader may read (`_public` is the same as a filter)."""
+    return (
+        state in PUBLIC_STATES
+        and team_visibility == Visibility.PUBLIC
+        and visibility == ObjectiveVisibility.TEAM
     )
 
 
@@ -55,11 +66,7 @@ OBJECTIVE_RULE_FIELDS = ("state", "visibility", "team__visibility", "team__paren
 def can_read_objective(user: User, objective: Objective) -> bool:
     if is_site_admin(user):
         return True
-    public = (
-        objective.state in PUBLIC_STATES
-        and objective.team.visibility == Visibility.PUBLIC
-        and objective.visibility == ObjectiveVisibility.TEAM
-    )
+    public = is_public(objective.state, objective.visibility, objective.team.visibility)
     if public or team_role(user, objective.team) is not None:
         return True
     return objective.state == ObjectiveState.IN_REVIEW and can_review_objective(user, objective)

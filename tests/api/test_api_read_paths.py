@@ -106,9 +106,14 @@ def test_packet_list_items_are_the_packet_reads_with_only_visible_key_results(wo
     both.key_results.add(world.kr, world.private_kr)
     f.packet(team=world.team, title="None")
     f.packet(team=world.team, title="Private only").key_results.add(world.private_kr)
+    # a draft of the team (its members read it) and a published objective of a private team
+    draft = f.key_result(objective=f.objective(team=world.team, state="draft"))
+    secret_team = f.team("secret", visibility="private")
+    secret = f.key_result(objective=f.objective(team=secret_team, period=world.period))
+    f.packet(team=world.team, title="Draft and secret").key_results.add(draft, secret)
     for who, api in _readers(world).items():
         items = _all(api, "/packets", team="reps")
-        assert len(items) == 3, who
+        assert len(items) == 4, who
         for item in items:
             assert api.get(f"/packets/{item['id']}").json() == item, who
         sees_private = who in ("member", "admin")
@@ -117,6 +122,12 @@ def test_packet_list_items_are_the_packet_reads_with_only_visible_key_results(wo
             "Both": sorted([world.kr.pk, world.private_kr.pk]) if sees_private else [world.kr.pk],
             "None": [],
             "Private only": [world.private_kr.pk] if sees_private else [],
+            "Draft and secret": {
+                "anonymous": [],
+                "outsider": [],
+                "member": [draft.pk],
+                "admin": sorted([draft.pk, secret.pk]),
+            }[who],
         }, who
 
 

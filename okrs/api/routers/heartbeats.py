@@ -22,7 +22,7 @@ from okrs.api.schemas import (
     Slug,
     patch_changes,
 )
-from okrs.goals.access import visible_key_results, visible_objectives
+from okrs.goals.access import is_public, visible_key_results, visible_objectives
 from okrs.heartbeats import access as heartbeat_access
 from okrs.heartbeats import services as packet_services
 from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
@@ -127,23 +127,37 @@ PACKET_COLUMNS = (
 def packet_rows_out(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`packet_out` of `.values(*PACKET_COLUMNS)` rows, no model instances built: their links
     to key results (one query on the link table), kept where the caller may read the key
-    result's objective (one query by primary key; none for site admins, who read everything).
-    Asking the database for "links whose key result is visible" instead makes SQLite build the
-    whole list of visible key results first (3 ms at the large scale)."""
-    links = WorkPacket.key_results.through.objects.filter(
-        workpacket_id__in=[r["pk"] for r in rows]
-    ).values_list("workpacket_id", "keyresult_id", "keyresult__objective_id")
-    found = list(links)
-    readable = None
-    if found and not is_site_admin(user):
-        objectives = {objective_id for _, _, objective_id in found}
-        readable = set(
-            visible_objectives(user).filter(pk__in=objectives).values_list("pk", flat=True)
-        )
+    result's objective: site admins read every one; an anonymous reader the public ones, told by
+    the columns read with the links (`goals.access.is_public`); anyone else by one query by
+    primary key. Asking the database for "links whose key result is visible" instead makes
+    SQLite build the whole list of visible key results first (3 ms at the large scale)."""
+    links = WorkPacket.key_results.through.objects.filter(workpacket_id__in=[r["pk"] for r in rows])
     linked: dict[int, list[int]] = {}
-    for packet_id, kr_id, objective_id in found:
-        if readable is None or objective_id in readable:
+    if is_site_admin(user):
+        for packet_id, kr_id in links.values_list("workpacket_id", "keyresult_id"):
             linked.setdefault(packet_id, []).append(kr_id)
+    elif not user.is_authenticated:
+        public = links.values_list(
+            "workpacket_id",
+            "keyresult_id",
+            "keyresult__objective__state",
+            "keyresult__objective__visibility",
+            "keyresult__objective__team__visibility",
+        )
+        for packet_id, kr_id, *rule in public:
+            if is_public(*rule):
+                linked.setdefault(packet_id, []).append(kr_id)
+    else:
+        found = list(links.values_list("workpacket_id", "keyresult_id", "keyresult__objective_id"))
+        objectives = {objective_id for _, _, objective_id in found}
+        readable = (
+            set(visible_objectives(user).filter(pk__in=objectives).values_list("pk", flat=True))
+            if objectives
+            else set()
+        )
+        for packet_id, kr_id, objective_id in found:
+            if objective_id in readable:
+                linked.setdefault(packet_id, []).append(kr_id)
     return [
         {
             "id": row["pk"],
