@@ -72,6 +72,24 @@ def can_read_objective(user: User, objective: Objective) -> bool:
     return objective.state == ObjectiveState.IN_REVIEW and can_review_objective(user, objective)
 
 
+def readable_key_result_id(user: User, pk: int) -> int | None:
+    """`pk` if key result `pk` exists and `user` may read it (`can_read_objective` of its
+    objective), else None; for reads of what hangs off a key result, so it loads the least it
+    can: nothing but the key for site admins, the three public-rule columns for anonymous
+    readers, the rule's fields (`OBJECTIVE_RULE_FIELDS`) for everyone else."""
+    key_results = KeyResult.objects.filter(pk=pk).order_by()
+    if is_site_admin(user):
+        return key_results.values_list("pk", flat=True).first()
+    if not user.is_authenticated:
+        rule = key_results.values_list(
+            "objective__state", "objective__visibility", "objective__team__visibility"
+        ).first()
+        return pk if rule is not None and is_public(*rule) else None
+    fields = [f"objective__{name}" for name in OBJECTIVE_RULE_FIELDS]
+    kr = key_results.select_related("objective__team").only("pk", *fields).first()
+    return pk if kr is not None and can_read_objective(user, kr.objective) else None
+
+
 def can_review_objective(user: User, objective: Objective) -> bool:
     """Leads of the parent team (and site admins) review the objectives a team proposes."""
     if is_site_admin(user):

@@ -42,10 +42,10 @@ from okrs.api.schemas import (
 )
 from okrs.goals import services as goal_services
 from okrs.goals.access import (
-    OBJECTIVE_RULE_FIELDS,
     can_read_objective,
     get_key_result_for_user,
     get_objective_for_user,
+    readable_key_result_id,
     visible_key_results,
     visible_objectives,
 )
@@ -134,18 +134,11 @@ def _readable_key_result(user: Any, pk: int, *related: str) -> KeyResult:
 
 def _readable_key_result_id(user: Any, pk: int) -> int:
     """The key of key result `pk` if `user` may read it (404 as `_readable_key_result`
-    otherwise), loading only what the rule reads: for reads of what hangs off a key result."""
-    fields = [f"objective__{name}" for name in OBJECTIVE_RULE_FIELDS]
-    kr = (
-        KeyResult.objects.select_related("objective__team")
-        .only("pk", *fields)
-        .filter(pk=pk)
-        .order_by()
-        .first()
-    )
-    if kr is None or not can_read_objective(user, kr.objective):
+    otherwise), loading the least the rule needs (`goals.access.readable_key_result_id`)."""
+    found = readable_key_result_id(user, pk)
+    if found is None:
         raise Http404("No such key result.")
-    return kr.pk
+    return found
 
 
 # --- objectives ----------------------------------------------------------------------------
