@@ -13,18 +13,12 @@ from django.http import Http404
 
 from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
 from okrs.heartbeats.selectors import calendar_team
-from okrs.org.access import (
-    User,
-    can_lead_team,
-    get_team_for_user,
-    in_visible_team,
-    team_role,
-)
+from okrs.org.access import User, can_lead_team, get_team_for_user, team_role, visible_teams
 from okrs.org.models import Role, Team
 
 
 def visible_packets(user: User) -> QuerySet[WorkPacket]:
-    return WorkPacket.objects.filter(in_visible_team(user))
+    return WorkPacket.objects.filter(team__in=visible_teams(user).values("pk"))
 
 
 def can_edit_packet(user: User, packet: WorkPacket) -> bool:

@@ -39,18 +39,6 @@ def visible_teams(user: User) -> QuerySet[Team]:
     ).distinct()
 
 
-def in_visible_team(user: User, path: str = "team") -> Q:
-    """A filter on rows that belong to a team (`path` leads to it) keeping those of the teams
-    `user` may read, as `visible_teams` says: no condition for site admins, the team's
-    visibility for anonymous readers (a join instead of a subquery), the visible teams for the
-    rest."""
-    if is_site_admin(user):
-        return Q()
-    if not user.is_authenticated:
-        return Q(**{f"{path}__visibility": Visibility.PUBLIC})
-    return Q(**{f"{path}__in": visible_teams(user).values("pk")})
-
-
 def can_read_team(user: User, team: Team) -> bool:
     if team.visibility == Visibility.PUBLIC or is_site_admin(user):
         return True
