@@ -239,18 +239,53 @@ def cohort_fact_share_sql(
 
 
 def _distinct_people(params: DistinctPeopleParams, period: Period, as_of: dt.datetime) -> Result:
-    events = ParticipationEvent.objects.filter(kind=params.event, at__lte=as_of)
+    sql, args = distinct_people_sql(params, period, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        people, events = cursor.fetchone()
+    _known(params.cohort, events)
+    return Result(
+        value=float(people),
+        sample=events,
+        detail={"people": people, "events": events},
+    )
+
+
+def distinct_people_sql(
+    params: DistinctPeopleParams, period: Period, as_of: dt.datetime
+) -> tuple[str, list[Any]]:
+    """One query: the distinct people with an event of the kind (and subject) up to ``as_of``
+    (from the period's start, if asked; of the cohort, joined by its slug, if given), and the
+    events counted. Written out for the reason `cohort_fact_share_sql` is: the ORM took 0.6 ms
+    to build a query the database answers in 1.9 ms at the large scale; tested against the
+    events counted one by one (`tests/measures/test_distinct_people.py`)."""
+    q = connection.ops.quote_name
+    event = ParticipationEvent._meta
+
+    def column(name: str) -> str:
+        return "e." + q(event.get_field(name).column)
+
+    adapt = connection.ops.adapt_datetimefield_value
+    where = [f"{column('kind')} = %s", f"{column('at')} <= %s"]
+    args: list[Any] = [params.event, adapt(as_of)]
     if params.subject is not None:
-        events = events.filter(subject=params.subject)
+        where.append(f"{column('subject')} = %s")
+        args.append(params.subject)
     if params.since_period_start:
         start = dt.datetime.combine(period.start, dt.time(), tzinfo=timezone.get_current_timezone())
-        events = events.filter(at__gte=start)
+        where.append(f"{column('at')} >= %s")
+        args.append(adapt(start))
     if params.cohort is not None:
-        events = events.filter(person_id__in=_members(params.cohort))
-    row = events.aggregate(people=Count("person_id", distinct=True), events=Count("*"))
-    _known(params.cohort, row["events"])
-    return Result(
-        value=float(row["people"]),
-        sample=row["events"],
-        detail={"people": row["people"], "events": row["events"]},
+        through = Cohort.members.through._meta
+        where.append(
+            f"{column('person')} IN (SELECT m.{q(through.get_field('user').column)}"
+            f" FROM {q(through.db_table)} m JOIN {q(Cohort._meta.db_table)} c"
+            f" ON c.{q(Cohort._meta.pk.column)} = m.{q(through.get_field('cohort').column)}"
+            f" WHERE c.{q('slug')} = %s)"
+        )
+        args.append(params.cohort)
+    sql = (
+        f"SELECT COUNT(DISTINCT {column('person')}), COUNT(*) FROM {q(event.db_table)} e"
+        f" WHERE {' AND '.join(where)}"
     )
+    return sql, args
