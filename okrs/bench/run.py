@@ -559,17 +559,23 @@ def _floor_value(kr: KeyResult, params: Any, period: Period, as_of: dt.datetime)
     raise AssertionError(kind)
 
 
-def _median_ms(fn: Callable[[], Any], repeat: int, budget: float) -> tuple[float, Any]:
-    value = fn()  # warm-up
-    samples = []
+def _paired_medians(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int, budget: float
+) -> tuple[float, Any, float, Any]:
+    """Median ms of each of two calls, timed in turns (first, second, first, …) after a warm-up
+    of each: whatever drifts meanwhile (a checkpoint after the imports, the page cache) weighs
+    on both alike, not on whichever ran first."""
+    values = [first(), second()]  # warm-up
+    samples: tuple[list[float], list[float]] = ([], [])
     started = time.perf_counter()
     for _ in range(repeat):
-        t = time.perf_counter()
-        value = fn()
-        samples.append((time.perf_counter() - t) * 1000)
+        for i, fn in enumerate((first, second)):
+            t = time.perf_counter()
+            values[i] = fn()
+            samples[i].append((time.perf_counter() - t) * 1000)
         if time.perf_counter() - started > budget:
             break
-    return statistics.median(samples), value
+    return statistics.median(samples[0]), values[0], statistics.median(samples[1]), values[1]
 
 
 def measure_measures(report: Report, *, repeat: int, budget: float) -> None:
@@ -599,8 +605,7 @@ def measure_measures(report: Report, *, repeat: int, budget: float) -> None:
         ) -> float | None:
             return _floor_value(kr, params, period, as_of)
 
-        ms, value = _median_ms(orm, repeat, budget)
-        fms, fvalue = _median_ms(floor, repeat, budget)
+        ms, value, fms, fvalue = _paired_medians(orm, floor, repeat, budget)
         report.measures.append(
             MeasureTiming(
                 kind=kind,
