@@ -24,6 +24,10 @@ def _public() -> Q:
     )
 
 
+PUBLIC_RULE_FIELDS = ("state", "visibility", "team__visibility")
+"""What `is_public` reads of an objective and its team, in its order."""
+
+
 def is_public(state: str, visibility: str, team_visibility: str) -> bool:
     """Anyone, signed in or not, reads an objective published (or archived) in a public team and
     not marked private: all an anonymous reader may read (`_public` is the same as a filter)."""
@@ -58,7 +62,7 @@ def visible_key_results(user: User) -> QuerySet[KeyResult]:
     return KeyResult.objects.filter(objective__in=visible_objectives(user).values("pk"))
 
 
-OBJECTIVE_RULE_FIELDS = ("state", "visibility", "team__visibility", "team__parent_id")
+OBJECTIVE_RULE_FIELDS = (*PUBLIC_RULE_FIELDS, "team__parent_id")
 """What `can_read_objective` reads of an objective and its team: all a check alone needs to load
 (with `team_id`); anything else it touched would be loaded by a query of its own."""
 
@@ -81,9 +85,7 @@ def readable_key_result_id(user: User, pk: int) -> int | None:
     if is_site_admin(user):
         return key_results.values_list("pk", flat=True).first()
     if not user.is_authenticated:
-        rule = key_results.values_list(
-            "objective__state", "objective__visibility", "objective__team__visibility"
-        ).first()
+        rule = key_results.values_list(*(f"objective__{f}" for f in PUBLIC_RULE_FIELDS)).first()
         return pk if rule is not None and is_public(*rule) else None
     fields = [f"objective__{name}" for name in OBJECTIVE_RULE_FIELDS]
     kr = key_results.select_related("objective__team").only("pk", *fields).first()

@@ -191,13 +191,26 @@ def _cohort_fact_share(params: CohortFactShareParams, as_of: dt.datetime) -> Res
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         total, satisfied = cursor.fetchone()
-    if not total:
-        _cohort(params.cohort)  # an empty cohort, or none: say which
+    _known(params.cohort, total)  # an empty cohort, or none: say which
     return Result(
         value=_pct(satisfied, total),
         sample=total,
         detail={"satisfied": satisfied, "cohort_size": total},
     )
+
+
+def _cohort_members_sql() -> tuple[str, str]:
+    """The written-out queries' cohort: the FROM clause of its memberships `m`, the cohort `c`
+    joined by its slug (one `%s`), and the column of `m` naming the person."""
+    q = connection.ops.quote_name
+    through = Cohort.members.through._meta
+    cohort = Cohort._meta
+    source = (
+        f"{q(through.db_table)} m JOIN {q(cohort.db_table)} c"
+        f" ON c.{q(cohort.pk.column)} = m.{q(through.get_field('cohort').column)}"
+        f" WHERE c.{q('slug')} = %s"
+    )
+    return source, "m." + q(through.get_field("user").column)
 
 
 def cohort_fact_share_sql(
@@ -212,9 +225,7 @@ def cohort_fact_share_sql(
     (`tests/measures/test_cohort_fact_share.py`)."""
     assert params.conditions, "the parser refuses a measure without conditions"
     q = connection.ops.quote_name
-    through = Cohort.members.through._meta
-    member = q(through.get_field("user").column)
-    member_cohort = q(through.get_field("cohort").column)
+    members, member = _cohort_members_sql()
     fact = PersonFact._meta
 
     def column(name: str) -> str:
@@ -225,16 +236,12 @@ def cohort_fact_share_sql(
     for condition in params.conditions:
         tests.append(
             f"(SELECT f.{column('value')} FROM {q(fact.db_table)} f"
-            f" WHERE f.{column('person')} = m.{member} AND f.{column('key')} = %s"
+            f" WHERE f.{column('person')} = {member} AND f.{column('key')} = %s"
             f" AND f.{column('observed_at')} <= %s"
             f" ORDER BY f.{column('observed_at')} DESC, f.{column('id')} DESC LIMIT 1) = %s"
         )
         args += [condition.key, at, condition.value]
-    sql = (
-        f"SELECT COUNT(*), COUNT(CASE WHEN {' AND '.join(tests)} THEN 1 END)"
-        f" FROM {q(through.db_table)} m JOIN {q(Cohort._meta.db_table)} c"
-        f" ON c.{q(Cohort._meta.pk.column)} = m.{member_cohort} WHERE c.{q('slug')} = %s"
-    )
+    sql = f"SELECT COUNT(*), COUNT(CASE WHEN {' AND '.join(tests)} THEN 1 END) FROM {members}"
     return sql, [*args, params.cohort]
 
 
@@ -276,13 +283,8 @@ def distinct_people_sql(
         where.append(f"{column('at')} >= %s")
         args.append(adapt(start))
     if params.cohort is not None:
-        through = Cohort.members.through._meta
-        where.append(
-            f"{column('person')} IN (SELECT m.{q(through.get_field('user').column)}"
-            f" FROM {q(through.db_table)} m JOIN {q(Cohort._meta.db_table)} c"
-            f" ON c.{q(Cohort._meta.pk.column)} = m.{q(through.get_field('cohort').column)}"
-            f" WHERE c.{q('slug')} = %s)"
-        )
+        members, member = _cohort_members_sql()
+        where.append(f"{column('person')} IN (SELECT {member} FROM {members})")
         args.append(params.cohort)
     sql = (
         f"SELECT COUNT(DISTINCT {column('person')}), COUNT(*) FROM {q(event.db_table)} e"

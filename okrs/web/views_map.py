@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from okrs.goals.access import visible_objectives
 from okrs.goals.models import KeyResult, Period
 from okrs.goals.selectors import current_period, grades
 from okrs.org.access import User, visible_teams
+from okrs.web.paths import path_to
 
 
 def node_href(name: str, fallback: str, **kwargs: object) -> str:
@@ -35,19 +35,11 @@ def node_href(name: str, fallback: str, **kwargs: object) -> str:
 
 
 def objective_href(pk: int) -> str:
-    return node_href("web:objective", f"/objectives/{pk}/", pk=pk)
+    return path_to(pk, "web:objective")
 
 
 def key_result_href(pk: int) -> str:
-    return node_href("web:key_result", f"/key-results/{pk}/", pk=pk)
-
-
-def href_maker(href: Callable[[int], str]) -> Callable[[int], str]:
-    """`href` for thousands of boxes: reversed once, then formatted (a URL per box through
-    `reverse` costs more than the rest of the box)."""
-    sample = 987654321
-    prefix, _, suffix = href(sample).partition(str(sample))
-    return lambda pk: f"{prefix}{pk}{suffix}"
+    return path_to(pk, "web:key_result")
 
 
 def team_href(slug: str) -> str | None:
@@ -73,7 +65,6 @@ def build_map(user: User, period: Period) -> AlignmentMap:
     """
     visible = visible_objectives(user).filter(period=period)
     graded = grades(period, visible)
-    objective_url, key_result_url = href_maker(objective_href), href_maker(key_result_href)
     teams = [
         MapTeam(
             key=team.pk,
@@ -92,7 +83,7 @@ def build_map(user: User, period: Period) -> AlignmentMap:
             title=title,
             grade=graded.objectives[pk].grade,
             status=graded.objectives[pk].status,
-            href=objective_url(pk),
+            href=objective_href(pk),
         )
         for pk, team_id, code, title in visible.order_by(
             "team__order", "team__name", "order", "id"
@@ -107,7 +98,7 @@ def build_map(user: User, period: Period) -> AlignmentMap:
             title=title,
             grade=graded.key_results[pk].grade,
             status=graded.key_results[pk].status,
-            href=key_result_url(pk),
+            href=key_result_href(pk),
         )
         for pk, objective_id, code, title in KeyResult.objects.filter(
             objective__in=visible.values("pk"), archived=False

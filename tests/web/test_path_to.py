@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 
-from okrs.web.templatetags.okrs_format import path_to
+from okrs.web.paths import path_to
 
 
 @pytest.mark.parametrize(

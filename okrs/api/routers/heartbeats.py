@@ -22,7 +22,12 @@ from okrs.api.schemas import (
     Slug,
     patch_changes,
 )
-from okrs.goals.access import is_public, visible_key_results, visible_objectives
+from okrs.goals.access import (
+    PUBLIC_RULE_FIELDS,
+    is_public,
+    visible_key_results,
+    visible_objectives,
+)
 from okrs.heartbeats import access as heartbeat_access
 from okrs.heartbeats import services as packet_services
 from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
@@ -137,13 +142,8 @@ def packet_rows_out(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any
         for packet_id, kr_id in links.values_list("workpacket_id", "keyresult_id"):
             linked.setdefault(packet_id, []).append(kr_id)
     elif not user.is_authenticated:
-        public = links.values_list(
-            "workpacket_id",
-            "keyresult_id",
-            "keyresult__objective__state",
-            "keyresult__objective__visibility",
-            "keyresult__objective__team__visibility",
-        )
+        rule = (f"keyresult__objective__{name}" for name in PUBLIC_RULE_FIELDS)
+        public = links.values_list("workpacket_id", "keyresult_id", *rule)
         for packet_id, kr_id, *rule in public:
             if is_public(*rule):
                 linked.setdefault(packet_id, []).append(kr_id)

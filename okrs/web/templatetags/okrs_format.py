@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import nh3
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 from okrs.org.access import can_read_team
+from okrs.web.paths import path_to
 
 register = template.Library()
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
@@ -49,23 +47,8 @@ def quantity(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
-@register.filter
-def path_to(pk: int, name: str) -> str:
-    """`{% url name pk %}` for the hundreds of rows of a page: the route is reversed once (per
-    name, script prefix and URL configuration), then the key is put in its place, at a fraction
-    of `reverse`'s cost per call."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    before, after = _path_around_key(name, get_script_prefix(), urlconf)
-    return f"{before}{int(pk)}{after}"
-
-
-@lru_cache(maxsize=128)
-def _path_around_key(name: str, prefix: str, urlconf: str) -> tuple[str, str]:
-    sample = "987654321"
-    before, found, after = reverse(name, args=[int(sample)], urlconf=urlconf).rpartition(sample)
-    if not found:  # pragma: no cover - every route given here takes the key as is
-        raise ValueError(f"the path of {name!r} does not hold its key")
-    return before, after
+# `{% url name pk %}` for the rows of a page: `{{ pk|path_to:'web:objective' }}`
+register.filter("path_to", path_to)
 
 
 @register.filter
