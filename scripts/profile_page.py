@@ -50,7 +50,7 @@ def main(kind: str, who: str = "admin", calls: int = 5) -> None:
     for _ in range(calls):
         client.get(url)
     profile.disable()
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profile).sort_stats(os.environ.get("SORT","cumulative")).print_stats(45)
 
 
 if __name__ == "__main__":

@@ -43,12 +43,22 @@ def paginate(
     queryset = queryset.order_by("pk")
     if cursor:
         queryset = queryset.filter(pk__gt=_decode(cursor))
-    rows = list(queryset[: limit + 1])
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        return rows, _encode(last["pk"] if isinstance(last, dict) else last.pk)
-    return rows, None
+    return cut_page(list(queryset[: limit + 1]), limit)
+
+
+def after_cursor(cursor: str | None) -> int:
+    """The primary key a page starts after: 0 for the first page."""
+    return _decode(cursor) if cursor else 0
+
+
+def cut_page(rows: list[Any], limit: int) -> tuple[list[Any], str | None]:
+    """The first `limit` of up to `limit + 1` rows read in key order, and the cursor of the next
+    page when there is one. Rows are model instances or dicts with "pk" or "id"."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, _encode(last.get("pk", last.get("id")) if isinstance(last, dict) else last.pk)
 
 
 def page(items: Sequence[Any], next_cursor: str | None) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -37,6 +41,25 @@ def visible_teams(user: User) -> QuerySet[Team]:
     return teams.filter(
         Q(visibility=Visibility.PUBLIC) | Q(memberships__person_id=user.pk)
     ).distinct()
+
+
+def visible_team_ids_sql(user: User) -> tuple[str, tuple[Any, ...]] | None:
+    """`visible_teams(user).values("pk")` as SQL text and its parameters, for a written-out query
+    to test `team_id IN (...)` against; None for site admins, who read every team. Compiled from
+    `visible_teams`, so the rule is written once; the anonymous reader's, the same for everyone,
+    once per database."""
+    if is_site_admin(user):
+        return None
+    if not user.is_authenticated:
+        return _anonymous_team_ids_sql(connection.vendor)
+    sql, params = visible_teams(user).order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
+
+
+@functools.cache
+def _anonymous_team_ids_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    sql, params = visible_teams(AnonymousUser()).order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
 
 
 def can_read_team(user: User, team: Team) -> bool:
