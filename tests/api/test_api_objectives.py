@@ -44,6 +44,7 @@ def test_filters_by_period_team_owner_state(world: Any) -> None:
     api = world.api(world.member)
     by = lambda **q: [o["title"] for o in api.get("/objectives", **q).json()["items"]]  # noqa: E731
     assert by(period="2017-Q2") == ["Elsewhere"]
+    assert by(period="1999-Q9") == []  # no such period: none, not all
     assert by(team="reps") == ["Grow the community", "Secret plans"]
     assert by(owner="lead") == ["Elsewhere"]
     assert by(state="draft") == []
