@@ -239,9 +239,11 @@ def packet_list_sql(
     sql = (
         f"SELECT {', '.join(selected)} FROM {q(packet.db_table)} p"
         f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
-        f" WHERE {' AND '.join(where_sql)} ORDER BY {column('id')} LIMIT %s"
+        # the limit written in, as the ORM does: as a parameter, PostgreSQL's generic plan
+        # for it walks the packets in key order, not knowing the page is small (0.4 -> 3.7 ms)
+        f" WHERE {' AND '.join(where_sql)} ORDER BY {column('id')} LIMIT {int(limit)}"
     )
-    return sql, [*args, limit]
+    return sql, args
 
 
 def packet_list_page(
