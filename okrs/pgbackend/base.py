@@ -1,0 +1,42 @@
+"""Django's PostgreSQL backend (`ENGINE = "okrs.pgbackend"`), reading `timestamptz` values with
+`datetime.fromisoformat` instead of Django's loader.
+
+Django reads every `timestamptz` through a Python subclass of psycopg's Python parser, then
+replaces its time zone: 5.6 µs a value on the benchmark machine, 0.6 ms for a page of 50 API
+rows with two times each, half of what PostgreSQL and psycopg take for the rest of such a
+query. PostgreSQL writes times as ISO 8601 in the `ISO` date style (its default, and what
+psycopg asks for), which CPython's `fromisoformat` parses in C: 0.6 µs a value. Whatever it
+cannot parse (a year before 1 or after 9999, `infinity`, another date style) goes to psycopg's
+parser, as before. Values are aware and in UTC, as Django's are; the loader is installed only
+when Django reads times in UTC (`USE_TZ` and no `TIME_ZONE` of the database's own), and carries
+the `timezone` attribute Django checks before each cursor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.backends.postgresql import base
+from psycopg.types.datetime import TimestamptzLoader
+
+
+class UtcTimestamptzLoader(TimestamptzLoader):
+    timezone = dt.UTC  # read by Django's `create_cursor`: no loader of its own is put back
+
+    def load(self, data: Any) -> dt.datetime:
+        try:
+            value = dt.datetime.fromisoformat(str(data, "ascii"))
+        except ValueError:
+            value = super().load(data)
+        if value.tzinfo is not dt.UTC:
+            value = value.astimezone(dt.UTC)
+        return value
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        if self.timezone is dt.UTC:
+            connection.adapters.register_loader("timestamptz", UtcTimestamptzLoader)
+        return connection
