@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ninja.renderers import JSONRenderer
 
-from okrs.api.api import _Encoder
+from okrs.api.api import _Renderer
 from tests import factories as f
 
 
@@ -135,7 +140,11 @@ def _text(value: dt.datetime) -> str:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def test_the_api_encoder_writes_dates_and_times_as_django_does() -> None:
+def _rendered(data: Any) -> Any:
+    return json.loads(_Renderer().render(None, data, response_status=200))  # type: ignore[arg-type]
+
+
+def test_the_api_renderer_writes_dates_and_times_as_django_does() -> None:
     berlin = dt.timezone(dt.timedelta(hours=1))
     values = [
         dt.datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=dt.UTC),
@@ -146,9 +155,28 @@ def test_the_api_encoder_writes_dates_and_times_as_django_does() -> None:
         dt.date(2026, 1, 2),
         dt.time(10, 30),
         dt.timedelta(hours=1),
+        Decimal("1.50"),
+        gettext_lazy("Done"),
     ]
-    assert json.dumps(values, cls=_Encoder) == json.dumps(values, cls=DjangoJSONEncoder)
-    assert json.loads(json.dumps(values[:2], cls=_Encoder)) == [
-        "2026-01-02T03:04:05.123Z",
-        "2026-01-02T03:04:05Z",
-    ]
+    assert _rendered(values) == json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    assert _rendered(values[:2]) == ["2026-01-02T03:04:05.123Z", "2026-01-02T03:04:05Z"]
+
+
+JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+    | st.datetimes(timezones=st.none() | st.just(dt.UTC))
+    | st.dates(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(document=JSONISH)
+def test_the_api_renderer_writes_the_document_ninja_s_renderer_writes(document: Any) -> None:
+    ninjas = JSONRenderer().render(None, document, response_status=200)  # type: ignore[arg-type]
+    assert _rendered(document) == json.loads(ninjas)
