@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -17,7 +20,9 @@ from django.utils import timezone
 from okrs.core.pacing import Commitment, Status, status
 from okrs.core.rollup import rollup_columns, rollup_groups, weighted_mean
 from okrs.core.scoring import Direction, KeyResultRule, KeyResultScore, score_key_result
+from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
+from okrs.org.access import User
 from okrs.org.models import Team
 
 
@@ -358,3 +363,104 @@ def _group_by_team(
     return Scoreboard(
         period=period, on=graded.on, teams=list(teams.values()), grade=graded.organization
     )
+
+
+# --- written-out list reads ----------------------------------------------------------------
+
+
+def rows_as_dicts(
+    fields: tuple[str, ...], rows: list[tuple[Any, ...]], times: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Rows of a written-out query as dicts keyed by `fields`, the `times` among them aware (in
+    UTC) on every database: SQLite's are read naive, as stored in UTC."""
+    items = [dict(zip(fields, row, strict=True)) for row in rows]
+    for item in items:
+        for name in times:
+            value = item[name]
+            if value is not None and value.tzinfo is None:
+                item[name] = value.replace(tzinfo=dt.UTC)
+    return items
+
+
+OBJECTIVE_LIST_FIELDS = (
+    "id", "team", "period", "code", "title", "description", "owner", "commitment", "weight",
+    "order", "state", "visibility", "created_at", "updated_at",
+)  # fmt: skip
+"""The keys of an `objective_list_page` row: the objective's columns; its team and period by
+their slugs, its owner by username (None without one)."""
+
+
+@dataclass(frozen=True)
+class ObjectiveListFilter:
+    """What the objectives list is narrowed to; None leaves a filter out."""
+
+    period: str | None = None  # slugs
+    team: str | None = None
+    owner: str | None = None  # a username
+    state: str | None = None
+
+
+def objective_list_sql(
+    user: User, where: ObjectiveListFilter, *, after: int, limit: int
+) -> tuple[str, list[Any]]:
+    """One query: the objectives `user` may read (`goals.access.visible_objectives_sql`),
+    narrowed by `where`, with a key above `after`, in key order, at most `limit`; its columns
+    in `OBJECTIVE_LIST_FIELDS` order.
+
+    Written out for the reason `heartbeats.selectors.packet_list_sql` is (building it cost the
+    ORM 0.8 ms a read at the large scale); tested equal to the ORM's filters and the
+    single-objective read for every kind of reader (`tests/api/test_objective_list_sql.py`)."""
+    q = connection.ops.quote_name
+    objective, team, period = Objective._meta, Team._meta, Period._meta
+    person = get_user_model()._meta
+
+    def column(name: str) -> str:
+        return "o." + q(objective.get_field(name).column)
+
+    joined = {
+        "team": f"t.{q('slug')}",
+        "period": f"pe.{q('slug')}",
+        "owner": f"u.{q(person.get_field(get_user_model().USERNAME_FIELD).column)}",
+    }
+    selected = [joined.get(name) or column(name) for name in OBJECTIVE_LIST_FIELDS]
+    rule, rule_args = visible_objectives_sql(user, "o", "t")
+    where_sql, args = [f"{column('id')} > %s", rule], [after, *rule_args]
+    if where.period is not None:
+        # the period's key from a subquery on SQLite, not the join: it then walks the
+        # objectives in key order and stops after a page, instead of reading all of the
+        # period's and sorting them (0.98 -> 0.52 ms at the large scale); PostgreSQL plans
+        # the join best
+        if connection.vendor == "sqlite":
+            where_sql.append(
+                f"{column('period')} IN (SELECT {q(period.pk.column)}"
+                f" FROM {q(period.db_table)} WHERE {q('slug')} = %s)"
+            )
+        else:
+            where_sql.append(f"{joined['period']} = %s")
+        args.append(where.period)
+    for name in ("team", "owner"):
+        if getattr(where, name) is not None:
+            where_sql.append(f"{joined[name]} = %s")
+            args.append(getattr(where, name))
+    if where.state is not None:
+        where_sql.append(f"{column('state')} = %s")
+        args.append(where.state)
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {q(objective.db_table)} o"
+        f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
+        f" JOIN {q(period.db_table)} pe ON pe.{q(period.pk.column)} = {column('period')}"
+        f" LEFT JOIN {q(person.db_table)} u ON u.{q(person.pk.column)} = {column('owner')}"
+        f" WHERE {' AND '.join(where_sql)} ORDER BY {column('id')} LIMIT {int(limit)}"
+    )
+    return sql, args
+
+
+def objective_list_page(
+    user: User, where: ObjectiveListFilter, *, after: int = 0, limit: int
+) -> list[dict[str, Any]]:
+    """The rows of `objective_list_sql`, as dicts keyed by `OBJECTIVE_LIST_FIELDS`."""
+    sql, args = objective_list_sql(user, where, after=after, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    return rows_as_dicts(OBJECTIVE_LIST_FIELDS, rows, ("created_at", "updated_at"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from okrs.goals.access import PUBLIC_RULE_FIELDS
 from okrs.goals.models import KeyResult, Objective, Period
+from okrs.goals.selectors import rows_as_dicts
 from okrs.heartbeats.models import (
     ChecklistItem,
     Commitment,
@@ -255,12 +255,7 @@ def packet_list_page(
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         rows = cursor.fetchall()
-    items = [dict(zip(PACKET_LIST_FIELDS, row, strict=True)) for row in rows]
-    for item in items:
-        for name in ("created_at", "updated_at"):
-            if item[name].tzinfo is None:  # SQLite's, stored in UTC
-                item[name] = item[name].replace(tzinfo=dt.UTC)
-    return items
+    return rows_as_dicts(PACKET_LIST_FIELDS, rows, ("created_at", "updated_at"))
 
 
 def packet_links(packet_ids: list[int]) -> list[tuple[int, int, int, str, str, str]]:
