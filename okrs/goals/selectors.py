@@ -464,3 +464,40 @@ def objective_list_page(
         cursor.execute(sql, args)
         rows = cursor.fetchall()
     return rows_as_dicts(OBJECTIVE_LIST_FIELDS, rows, ("created_at", "updated_at"))
+
+
+CHECKIN_LIST_FIELDS = (
+    "id", "key_result", "value", "confidence", "note", "author", "at", "recorded_at", "source",
+)  # fmt: skip
+"""The keys of a `checkin_list_page` row: the check-in's columns, its author by username."""
+
+
+def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str, list[Any]]:
+    """One query: the check-ins of a key result (whose reader the caller has checked) with a key
+    above `after`, in key order, at most `limit`; its columns in `CHECKIN_LIST_FIELDS` order.
+    Written out for `objective_list_sql`'s reason; tested equal to the ORM's rows
+    (`tests/api/test_checkin_list_sql.py`)."""
+    q = connection.ops.quote_name
+    checkin, person = CheckIn._meta, get_user_model()._meta
+
+    def column(name: str) -> str:
+        return "c." + q(checkin.get_field(name).column)
+
+    username = f"u.{q(person.get_field(get_user_model().USERNAME_FIELD).column)}"
+    selected = [username if name == "author" else column(name) for name in CHECKIN_LIST_FIELDS]
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {q(checkin.db_table)} c"
+        f" LEFT JOIN {q(person.db_table)} u ON u.{q(person.pk.column)} = {column('author')}"
+        f" WHERE {column('key_result')} = %s AND {column('id')} > %s"
+        f" ORDER BY {column('id')} LIMIT {int(limit)}"
+    )
+    return sql, [key_result_id, after]
+
+
+def checkin_list_page(key_result_id: int, *, after: int = 0, limit: int) -> list[dict[str, Any]]:
+    """The rows of `checkin_list_sql`, as dicts keyed by `CHECKIN_LIST_FIELDS`."""
+    sql, args = checkin_list_sql(key_result_id, after=after, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    return rows_as_dicts(CHECKIN_LIST_FIELDS, rows, ("at", "recorded_at"))

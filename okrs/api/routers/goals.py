@@ -68,6 +68,7 @@ from okrs.goals.models import (
 )
 from okrs.goals.selectors import (
     ObjectiveListFilter,
+    checkin_list_page,
     key_results_with_latest,
     objective_list_page,
     score_row,
@@ -382,33 +383,12 @@ def checkin_out(checkin: CheckIn) -> dict[str, Any]:
     }
 
 
-CHECKIN_COLUMNS = (
-    "pk", "key_result_id", "value", "confidence", "note", "author__username", "at",
-    "recorded_at", "source",
-)  # fmt: skip
-
-
-def checkin_row_out(row: dict[str, Any]) -> dict[str, Any]:
-    """`checkin_out` of a `.values(*CHECKIN_COLUMNS)` row (no model instances to build)."""
-    return {
-        "id": row["pk"],
-        "key_result": row["key_result_id"],
-        "value": row["value"],
-        "confidence": row["confidence"],
-        "note": row["note"],
-        "author": row["author__username"],
-        "at": row["at"],
-        "recorded_at": row["recorded_at"],
-        "source": row["source"],
-    }
-
-
 @router.get("/key-results/{kr_id}/checkins", response={200: CheckInPage, **ERRORS})
 def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) -> Any:
     kr_id = _readable_key_result_id(request.auth, kr_id)
-    checkins = CheckIn.objects.filter(key_result_id=kr_id).values(*CHECKIN_COLUMNS)
-    rows, cursor = paginate(checkins, filters.cursor, filters.limit)
-    return page([checkin_row_out(c) for c in rows], cursor)
+    after = after_cursor(filters.cursor)
+    rows = checkin_list_page(kr_id, after=after, limit=filters.limit + 1)
+    return page(*cut_page(rows, filters.limit))
 
 
 @router.post("/key-results/{kr_id}/checkins", response={201: CheckInOut, **ERRORS})
