@@ -24,6 +24,7 @@ from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.access import User
 from okrs.org.models import Team
+from okrs.sqlread import rows_as_dicts
 
 
 @dataclass
@@ -366,20 +367,6 @@ def _group_by_team(
 
 
 # --- written-out list reads ----------------------------------------------------------------
-
-
-def rows_as_dicts(
-    fields: tuple[str, ...], rows: list[tuple[Any, ...]], times: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """Rows of a written-out query as dicts keyed by `fields`, the `times` among them aware (in
-    UTC) on every database: SQLite's are read naive, as stored in UTC."""
-    items = [dict(zip(fields, row, strict=True)) for row in rows]
-    for item in items:
-        for name in times:
-            value = item[name]
-            if value is not None and value.tzinfo is None:
-                item[name] = value.replace(tzinfo=dt.UTC)
-    return items
 
 
 OBJECTIVE_LIST_FIELDS = (

@@ -10,7 +10,6 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from okrs.goals.access import PUBLIC_RULE_FIELDS
 from okrs.goals.models import KeyResult, Objective, Period
-from okrs.goals.selectors import rows_as_dicts
 from okrs.heartbeats.models import (
     ChecklistItem,
     Commitment,
@@ -23,6 +22,7 @@ from okrs.heartbeats.models import (
 )
 from okrs.org.access import User, visible_team_ids_sql
 from okrs.org.models import Team
+from okrs.sqlread import rows_as_dicts
 
 MAX_CALENDAR_DEPTH = 16
 OPEN_STATUSES = (PacketStatus.TODO, PacketStatus.IN_PROGRESS, PacketStatus.BLOCKED)

@@ -76,6 +76,7 @@ from okrs.goals.selectors import (
 from okrs.goals.serializers import period_score as score_document
 from okrs.goals.services import checkin_create
 from okrs.org.access import get_team_for_user
+from okrs.sqlread import load_related
 
 router = Router(tags=["goals"])
 
@@ -122,11 +123,9 @@ def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> 
 
 def _readable_objective(user: Any, pk: int) -> Objective:
     """`get_objective_for_user(user, pk)` for a read (the same rule, `can_read_objective`, the
-    same 404), loading only what the API answers with, without the joins of the default order
-    (a third of the cost of the read)."""
-    objective = (
-        Objective.objects.select_related("team", "period", "owner").filter(pk=pk).order_by().first()
-    )
+    same 404), loading what the API answers with in one written-out query (`load_related`: the
+    ORM took 1 ms to build it, the database and the instances 0.2)."""
+    objective = load_related(Objective, pk, "team", "period", "owner")
     if objective is None or not can_read_objective(user, objective):
         raise Http404("No such objective.")
     return objective
@@ -135,12 +134,7 @@ def _readable_objective(user: Any, pk: int) -> Objective:
 def _readable_key_result(user: Any, pk: int, *related: str) -> KeyResult:
     """`get_key_result_for_user(user, pk)` for a read, as `_readable_objective`: the key result
     with its objective's team (the rule needs it) and `related`."""
-    kr = (
-        KeyResult.objects.select_related("objective__team", *related)
-        .filter(pk=pk)
-        .order_by()
-        .first()
-    )
+    kr = load_related(KeyResult, pk, "objective__team", *related)
     if kr is None or not can_read_objective(user, kr.objective):
         raise Http404("No such key result.")
     return kr
