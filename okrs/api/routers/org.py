@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from okrs.api.common import DEFAULT_LIMIT, MAX_LIMIT, page, paginate
+from okrs.api.common import DEFAULT_LIMIT, MAX_LIMIT, after_cursor, cut_page, page, paginate
 from okrs.api.errors import ERRORS, ApiError
 from okrs.api.schemas import (
     CohortOut,
@@ -21,6 +21,7 @@ from okrs.api.schemas import (
 )
 from okrs.org.access import can_read_team, get_team_for_user, visible_teams
 from okrs.org.models import Cohort, Team
+from okrs.org.selectors import team_list_page
 
 router = Router(tags=["organization"])
 
@@ -48,36 +49,14 @@ def team_out(team: Team, user: Any) -> dict[str, Any]:
     }
 
 
-TEAM_COLUMNS = (
-    "pk", "slug", "name", "shown_parent", "description", "visibility", "tracker_url",
-    "discussion_url",
-)  # fmt: skip
-
-
-def team_row_out(row: dict[str, Any]) -> dict[str, Any]:
-    """`team_out` of a `.values(*TEAM_COLUMNS)` row (no model instances to build)."""
-    return {
-        "slug": row["slug"],
-        "name": row["name"],
-        "parent": row["shown_parent"],
-        "description": row["description"],
-        "visibility": row["visibility"],
-        "tracker_url": row["tracker_url"],
-        "discussion_url": row["discussion_url"],
-    }
-
-
 @router.get("/teams", response={200: TeamPage, **ERRORS})
 def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
-    readable = visible_teams(request.auth).values("pk")
     # a parent the caller may not read is not named (nor can it be filtered on)
-    teams = visible_teams(request.auth).annotate(
-        shown_parent=Case(When(parent__in=readable, then=F("parent__slug")), default=None)
+    after = after_cursor(filters.cursor)
+    rows = team_list_page(
+        request.auth, parent=filters.parent or None, after=after, limit=filters.limit + 1
     )
-    if filters.parent:
-        teams = teams.filter(parent__slug=filters.parent, parent__in=readable)
-    rows, cursor = paginate(teams.values(*TEAM_COLUMNS), filters.cursor, filters.limit)
-    return page([team_row_out(t) for t in rows], cursor)
+    return page(*cut_page(rows, filters.limit))
 
 
 @router.get("/teams/{slug}", response={200: TeamOut, **ERRORS})
