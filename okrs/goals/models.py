@@ -106,7 +106,11 @@ class Objective(models.Model):
                 name="objective_code_unique_in_team_period",
             ),
         ]
-        indexes = [models.Index(fields=["period", "team", "order"])]
+        indexes = [
+            models.Index(fields=["period", "team", "order"]),
+            # a period's objectives in key order: the API's list reads a page of them
+            models.Index(fields=["period", "id"], name="objective_period_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()

@@ -411,19 +411,23 @@ def objective_list_sql(
     }
     selected = [joined.get(name) or column(name) for name in OBJECTIVE_LIST_FIELDS]
     rule, rule_args = visible_objectives_sql(user, "o", "t")
-    where_sql, args = [f"{column('id')} > %s", rule], [after, *rule_args]
+    order = column("id")
+    # the cursor and the limit written in, for `packet_list_sql`'s reason
+    where_sql, args = [f"{column('id')} > {int(after)}", rule], [*rule_args]
     if where.period is not None:
-        # the period's key from a subquery on SQLite, not the join: it then walks the
-        # objectives in key order and stops after a page, instead of reading all of the
-        # period's and sorting them (0.98 -> 0.52 ms at the large scale); PostgreSQL plans
-        # the join best
-        if connection.vendor == "sqlite":
-            where_sql.append(
-                f"{column('period')} IN (SELECT {q(period.pk.column)}"
-                f" FROM {q(period.db_table)} WHERE {q('slug')} = %s)"
-            )
+        # the period's key from a subquery, not the join, so that the (period, id) index gives
+        # just the page, in order: SQLite takes a scalar subquery (0.42 -> 0.04 ms at the
+        # large scale); PostgreSQL, told the key is constant, estimates walking the primary
+        # key finds a page sooner than the index, and walks every earlier period's objectives
+        # (0.9 ms); from an array and ordered as the index, it reads the page (0.2 ms)
+        period_key = (
+            f"(SELECT {q(period.pk.column)} FROM {q(period.db_table)} WHERE {q('slug')} = %s)"
+        )
+        if connection.vendor == "postgresql":
+            where_sql.append(f"{column('period')} = ANY(ARRAY{period_key})")
+            order = f"{column('period')}, {column('id')}"
         else:
-            where_sql.append(f"{joined['period']} = %s")
+            where_sql.append(f"{column('period')} = {period_key}")
         args.append(where.period)
     for name in ("team", "owner"):
         if getattr(where, name) is not None:
@@ -437,7 +441,7 @@ def objective_list_sql(
         f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
         f" JOIN {q(period.db_table)} pe ON pe.{q(period.pk.column)} = {column('period')}"
         f" LEFT JOIN {q(person.db_table)} u ON u.{q(person.pk.column)} = {column('owner')}"
-        f" WHERE {' AND '.join(where_sql)} ORDER BY {column('id')} LIMIT {int(limit)}"
+        f" WHERE {' AND '.join(where_sql)} ORDER BY {order} LIMIT {int(limit)}"
     )
     return sql, args
 
@@ -475,10 +479,10 @@ def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str
     sql = (
         f"SELECT {', '.join(selected)} FROM {q(checkin.db_table)} c"
         f" LEFT JOIN {q(person.db_table)} u ON u.{q(person.pk.column)} = {column('author')}"
-        f" WHERE {column('key_result')} = %s AND {column('id')} > %s"
+        f" WHERE {column('key_result')} = %s AND {column('id')} > {int(after)}"
         f" ORDER BY {column('id')} LIMIT {int(limit)}"
     )
-    return sql, [key_result_id, after]
+    return sql, [key_result_id]
 
 
 def checkin_list_page(key_result_id: int, *, after: int = 0, limit: int) -> list[dict[str, Any]]:

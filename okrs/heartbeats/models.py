@@ -90,6 +90,8 @@ class WorkPacket(models.Model):
 
     class Meta:
         ordering = ["heartbeat__start", "order", "id"]
+        # a team's packets in key order: the API's list reads a page of them, not all of them
+        indexes = [models.Index(fields=["team", "id"], name="packet_team_id")]
 
     def __str__(self) -> str:
         return self.title

@@ -208,13 +208,23 @@ def packet_list_sql(
         return "p." + q(packet.get_field(name).column)
 
     selected = ["t." + q("slug") if name == "team" else column(name) for name in PACKET_LIST_FIELDS]
-    where_sql, args = [f"{column('id')} > %s"], [after]
+    # the cursor and the limit written in, as the ORM writes the limit: as parameters,
+    # PostgreSQL's generic plan guesses a third of the rows past the cursor and a page of
+    # unknown size, and plans for reading them all (up to 3.7 ms instead of 0.2)
+    where_sql: list[str] = [f"{column('id')} > {int(after)}"]
+    args: list[Any] = []
     teams = visible_team_ids_sql(user)
     if teams is not None:
         where_sql.append(f"{column('team')} IN ({teams[0]})")
         args += teams[1]
     if where.team is not None:
-        where_sql.append(f"t.{q('slug')} = %s")
+        # the team's key from a scalar subquery, not the join: with the (team, id) index the
+        # database then reads just the page (PostgreSQL walked the packets in key order when
+        # no rule narrowed the teams first: 3 -> 0.1 ms for a site admin at the large scale)
+        where_sql.append(
+            f"{column('team')} = (SELECT {q(team.pk.column)} FROM {q(team.db_table)}"
+            f" WHERE {q('slug')} = %s)"
+        )
         args.append(where.team)
     if where.heartbeat is not None:
         where_sql.append(f"{column('heartbeat')} = %s")
@@ -239,8 +249,6 @@ def packet_list_sql(
     sql = (
         f"SELECT {', '.join(selected)} FROM {q(packet.db_table)} p"
         f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
-        # the limit written in, as the ORM does: as a parameter, PostgreSQL's generic plan
-        # for it walks the packets in key order, not knowing the page is small (0.4 -> 3.7 ms)
         f" WHERE {' AND '.join(where_sql)} ORDER BY {column('id')} LIMIT {int(limit)}"
     )
     return sql, args

@@ -38,8 +38,8 @@ def team_list_sql(
         readable_parent, parent_args = f"{column('id', 'p')} IN ({visible[0]})", [*visible[1]]
     shown_parent = f"CASE WHEN {readable_parent} THEN {column('slug', 'p')} END"
     selected = [shown_parent if name == "parent" else column(name) for name in TEAM_LIST_FIELDS]
-    args: list[Any] = [*parent_args, after]
-    where = [f"{column('id')} > %s"]
+    args: list[Any] = [*parent_args]
+    where = [f"{column('id')} > {int(after)}"]  # as `packet_list_sql` writes it
     if visible is not None:
         where.append(f"{column('id')} IN ({visible[0]})")
         args += visible[1]
