@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,13 @@ class Command(BaseCommand):
         )
         load.add_argument(
             "--score", action="store_true", help="Also drive the period score (the whole period)."
+        )
+        load.add_argument(
+            "--rounds",
+            type=int,
+            default=1,
+            help="Drive every path this many times, in turn (a slow spell of a shared machine"
+            " then weighs on every path alike); each path reports its median round.",
         )
         load.add_argument("--json", action="store_true")
 
@@ -130,19 +138,23 @@ class Command(BaseCommand):
             threads=options["threads"],
             who=options["who"],
             score=options["score"],
+            rounds=options["rounds"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
             return
-        table = Table(title=f"okrs bench load: {result['server']}; wrk, {result['who']}")
-        columns = ("path", "requests/s", "p50 ms", "p95 ms", "errors", "timeouts", "requests",
-                   "server CPU ms/req", "wrk CPU ms/req")  # fmt: skip
+        table = Table(
+            title=f"okrs bench load: {result['server']}; wrk, {result['who']}; {result['python']}"
+        )
+        columns = ("path", "requests/s", "rounds (requests/s)", "p50 ms", "p95 ms", "errors",
+                   "timeouts", "requests", "server CPU ms/req", "wrk CPU ms/req")  # fmt: skip
         for column in columns:
             table.add_column(column, justify="right" if column != "path" else "left")
         for row in result["runs"]:
             table.add_row(
                 row["path"],
                 f"{row['rps']:.0f}",
+                ", ".join(f"{rps:.0f}" for rps in row["rounds_rps"]),
                 f"{row['p50_ms']:.1f}",
                 f"{row['p95_ms']:.1f}",
                 str(row["errors"]),
@@ -212,10 +224,11 @@ def load_test(
     threads: int = 1,
     who: str = "anonymous",
     score: bool = False,
+    rounds: int = 1,
 ) -> dict[str, Any]:
     """Serve with gunicorn (``okrs.bench.wsgi``, the site plus the trivial view) and drive each
-    path with wrk for ``seconds``, anonymously or with a token; gunicorn is stopped and the token
-    removed afterwards."""
+    path with wrk for ``seconds``, anonymously or with a token, ``rounds`` times in turn (each
+    path reporting its median round); gunicorn is stopped and the token removed afterwards."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise CommandError("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -241,7 +254,7 @@ def load_test(
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
         header_args = [arg for k, v in headers.items() for arg in ("-H", f"{k}: {v}")]
-        for path in paths:
+        for path in [path for _ in range(max(1, rounds)) for path in paths]:
             url = f"http://127.0.0.1:{port}{path}"
             server_cpu, client_cpu = _server_cpu(server.pid), _children_cpu()
             out = subprocess.run(
@@ -270,6 +283,7 @@ def load_test(
                 }
             )
         os.unlink(script.name)
+        runs = _median_rounds(runs)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -292,9 +306,29 @@ def load_test(
         "runs": runs,
         "api": summary,
         "server": server_text,
+        "python": python_build(),
         "who": who,
         "load": f"before: {before}; after: {machine_load()}",
     }
+
+
+def _median_rounds(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each path's median round (by requests/s; the lower middle of an even count), in the
+    order first driven, with every round's requests/s in `rounds_rps`."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for one in runs:
+        by_path.setdefault(one["path"], []).append(one)
+    median = []
+    for rounds in by_path.values():
+        middle = sorted(rounds, key=lambda r: r["rps"])[(len(rounds) - 1) // 2]
+        median.append({**middle, "rounds_rps": [r["rps"] for r in rounds]})
+    return median
+
+
+def python_build() -> str:
+    """The interpreter serving: the same code spends a fifth to a third less CPU a request on
+    Debian's python3.11 than on a default pyenv build of 3.11 (docs/performance.md)."""
+    return f"Python {platform.python_version()} ({sys.executable}, {platform.python_compiler()})"
 
 
 def _server_cpu(master: int) -> float:
