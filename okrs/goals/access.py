@@ -110,12 +110,25 @@ def readable_key_result_id(user: User, pk: int) -> int | None:
     objective), else None; for reads of what hangs off a key result, so it loads the least it
     can: nothing but the key for site admins, the three public-rule columns for anonymous
     readers, the rule's fields (`OBJECTIVE_RULE_FIELDS`) for everyone else."""
+    if is_site_admin(user) or not user.is_authenticated:
+        # one written-out query (`visible_objectives_sql`): the ORM took 0.5 ms to build the
+        # three-table one, the database 0.07 ms to answer it
+        q = connection.ops.quote_name
+        kr, objective, team = KeyResult._meta, Objective._meta, Objective._meta.get_field("team")
+        rule, args = visible_objectives_sql(user, "o", "t")
+        sql = (
+            f"SELECT k.{q(kr.pk.column)} FROM {q(kr.db_table)} k"
+            f" JOIN {q(objective.db_table)} o"
+            f" ON o.{q(objective.pk.column)} = k.{q(kr.get_field('objective').column)}"
+            f" JOIN {q(team.related_model._meta.db_table)} t"
+            f" ON t.{q(team.related_model._meta.pk.column)} = o.{q(team.column)}"
+            f" WHERE k.{q(kr.pk.column)} = %s AND {rule}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk, *args])
+            found = cursor.fetchone()
+        return found[0] if found else None
     key_results = KeyResult.objects.filter(pk=pk).order_by()
-    if is_site_admin(user):
-        return key_results.values_list("pk", flat=True).first()
-    if not user.is_authenticated:
-        rule = key_results.values_list(*(f"objective__{f}" for f in PUBLIC_RULE_FIELDS)).first()
-        return pk if rule is not None and is_public(*rule) else None
     fields = [f"objective__{name}" for name in OBJECTIVE_RULE_FIELDS]
     kr = key_results.select_related("objective__team").only("pk", *fields).first()
     return pk if kr is not None and can_read_objective(user, kr.objective) else None

@@ -109,6 +109,8 @@ def test_check_ins_read_checks_access_on_the_rule_fields_alone(world: Any) -> No
         (world.api(world.member), world.private_kr, 200),
         (world.api(world.lead), in_review, 200),  # the parent team's lead reviews it
         (world.api(world.member), in_review, 404),
+        (world.api(), in_review, 404),  # not published: not public
+        (world.api(), f.key_result(objective=f.objective(team=world.team, state="draft")), 404),
     ]
     for api, kr, status in cases:
         with CaptureQueriesContext(connection) as queries:
