@@ -4,6 +4,7 @@
         .venv/bin/python scripts/profile_page.py "period overview" admin 3
 
 KIND is a page kind of `okrs bench run` ("period overview", "objective", "API period score", ...);
+SORT=tottime in the environment orders the profile by time spent in each function itself;
 WHO is `admin` (bench-admin) or `anonymous`; N the calls profiled. Prints the URL, status, size
 and queries of a first call, the CPU ms of three more, then the 45 costliest functions.
 """
@@ -50,7 +51,7 @@ def main(kind: str, who: str = "admin", calls: int = 5) -> None:
     for _ in range(calls):
         client.get(url)
     profile.disable()
-    pstats.Stats(profile).sort_stats(os.environ.get("SORT","cumulative")).print_stats(45)
+    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
 
 
 if __name__ == "__main__":
