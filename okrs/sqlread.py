@@ -19,12 +19,14 @@ from django.db.models import ForeignKey, Model
 M = TypeVar("M", bound=Model)
 
 
-def rows_as_dicts(
-    fields: tuple[str, ...], rows: list[tuple[Any, ...]], times: tuple[str, ...]
+def read_dicts(
+    sql: str, args: list[Any], fields: tuple[str, ...], times: tuple[str, ...] = ()
 ) -> list[dict[str, Any]]:
-    """Rows of a written-out query as dicts keyed by `fields`, the `times` among them aware (in
-    UTC) on every database: SQLite's are read naive, as stored in UTC."""
-    items = [dict(zip(fields, row, strict=True)) for row in rows]
+    """The rows of a written-out query as dicts keyed by `fields`, the `times` among them aware
+    (in UTC) on every database: SQLite's are read naive, as stored in UTC."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        items = [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
     for item in items:
         for name in times:
             value = item[name]

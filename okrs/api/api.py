@@ -29,11 +29,7 @@ send it back in `If-Match` with a `PATCH` to get 412 instead of overwriting some
 """
 
 
-class _Encoder(NinjaJSONEncoder):
-    """ninja's encoder, for what `_default` leaves to it (decimals, lazy strings, URLs...)."""
-
-
-_fallback = _Encoder()
+_fallback = NinjaJSONEncoder()  # for what `_default` leaves to it (decimals, lazy strings...)
 
 
 def _default(o: Any) -> Any:

@@ -108,8 +108,9 @@ def can_read_objective(user: User, objective: Objective) -> bool:
 def readable_key_result_id(user: User, pk: int) -> int | None:
     """`pk` if key result `pk` exists and `user` may read it (`can_read_objective` of its
     objective), else None; for reads of what hangs off a key result, so it loads the least it
-    can: nothing but the key for site admins, the three public-rule columns for anonymous
-    readers, the rule's fields (`OBJECTIVE_RULE_FIELDS`) for everyone else."""
+    can: for site admins and anonymous readers, the key alone from one written-out query with
+    the rule in it (`visible_objectives_sql`); for everyone else the rule's fields
+    (`OBJECTIVE_RULE_FIELDS`), checked by `can_read_objective`."""
     if is_site_admin(user) or not user.is_authenticated:
         # one written-out query (`visible_objectives_sql`): the ORM took 0.5 ms to build the
         # three-table one, the database 0.07 ms to answer it

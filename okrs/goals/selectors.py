@@ -24,7 +24,7 @@ from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.access import User
 from okrs.org.models import Team
-from okrs.sqlread import rows_as_dicts
+from okrs.sqlread import read_dicts
 
 
 @dataclass
@@ -454,11 +454,11 @@ def objective_list_page(
     user: User, where: ObjectiveListFilter, *, after: int = 0, limit: int
 ) -> list[dict[str, Any]]:
     """The rows of `objective_list_sql`, as dicts keyed by `OBJECTIVE_LIST_FIELDS`."""
-    sql, args = objective_list_sql(user, where, after=after, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        rows = cursor.fetchall()
-    return rows_as_dicts(OBJECTIVE_LIST_FIELDS, rows, ("created_at", "updated_at"))
+    return read_dicts(
+        *objective_list_sql(user, where, after=after, limit=limit),
+        OBJECTIVE_LIST_FIELDS,
+        ("created_at", "updated_at"),
+    )
 
 
 CHECKIN_LIST_FIELDS = (
@@ -495,8 +495,8 @@ def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str
 
 def checkin_list_page(key_result_id: int, *, after: int = 0, limit: int) -> list[dict[str, Any]]:
     """The rows of `checkin_list_sql`, as dicts keyed by `CHECKIN_LIST_FIELDS`."""
-    sql, args = checkin_list_sql(key_result_id, after=after, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        rows = cursor.fetchall()
-    return rows_as_dicts(CHECKIN_LIST_FIELDS, rows, ("at", "recorded_at"))
+    return read_dicts(
+        *checkin_list_sql(key_result_id, after=after, limit=limit),
+        CHECKIN_LIST_FIELDS,
+        ("at", "recorded_at"),
+    )

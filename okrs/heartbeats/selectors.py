@@ -22,7 +22,7 @@ from okrs.heartbeats.models import (
 )
 from okrs.org.access import User, visible_team_ids_sql
 from okrs.org.models import Team
-from okrs.sqlread import rows_as_dicts
+from okrs.sqlread import read_dicts
 
 MAX_CALENDAR_DEPTH = 16
 OPEN_STATUSES = (PacketStatus.TODO, PacketStatus.IN_PROGRESS, PacketStatus.BLOCKED)
@@ -259,11 +259,11 @@ def packet_list_page(
 ) -> list[dict[str, Any]]:
     """The rows of `packet_list_sql`, as dicts keyed by `PACKET_LIST_FIELDS`, times aware (UTC)
     on every database."""
-    sql, args = packet_list_sql(user, where, after=after, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        rows = cursor.fetchall()
-    return rows_as_dicts(PACKET_LIST_FIELDS, rows, ("created_at", "updated_at"))
+    return read_dicts(
+        *packet_list_sql(user, where, after=after, limit=limit),
+        PACKET_LIST_FIELDS,
+        ("created_at", "updated_at"),
+    )
 
 
 def packet_links(packet_ids: list[int]) -> list[tuple[int, int, int, str, str, str]]:

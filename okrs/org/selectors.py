@@ -8,6 +8,7 @@ from django.db import connection
 
 from okrs.org.access import User, visible_team_ids_sql
 from okrs.org.models import Team
+from okrs.sqlread import read_dicts
 
 TEAM_LIST_FIELDS = (
     "id", "slug", "name", "parent", "description", "visibility", "tracker_url", "discussion_url",
@@ -58,7 +59,6 @@ def team_list_page(
     user: User, *, parent: str | None = None, after: int = 0, limit: int
 ) -> list[dict[str, Any]]:
     """The rows of `team_list_sql`, as dicts keyed by `TEAM_LIST_FIELDS`."""
-    sql, args = team_list_sql(user, parent=parent, after=after, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        return [dict(zip(TEAM_LIST_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    return read_dicts(
+        *team_list_sql(user, parent=parent, after=after, limit=limit), TEAM_LIST_FIELDS
+    )
