@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,6 +18,37 @@ from django.db import connection
 from django.db.models import ForeignKey, Model
 
 M = TypeVar("M", bound=Model)
+
+_CONSTANT = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+def sql_constant(value: Any) -> str:
+    """A constant of the code (an enum's value, a number) as an SQL literal, for a rule written
+    into a query's text rather than passed as a parameter. PostgreSQL plans a prepared statement
+    once (its generic plan) only where that plan is judged no dearer than one made for the
+    parameters at hand; with a rule's constants as parameters it judges otherwise, and plans
+    the statement anew on every read (the anonymous objectives list: 0.8 -> 0.4 ms of its CPU a
+    read at the large scale). Only integers and words of letters, digits, `_`, `.` and `-`
+    are taken, so nothing that needs escaping ever reaches the text: anything else raises."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"not a constant for SQL text: {value!r}")
+    if isinstance(value, int):
+        return str(int(value))
+    if not _CONSTANT.fullmatch(value):
+        raise ValueError(f"not a constant for SQL text: {value!r}")
+    return "'" + str.__str__(value) + "'"
+
+
+def inline_constants(sql: str, params: tuple[Any, ...] | list[Any]) -> str:
+    """`sql` with each `%s` replaced by its parameter as `sql_constant` writes it: a query the
+    ORM compiled from a rule whose parameters are all constants of the code."""
+    parts = sql.split("%s")
+    if len(parts) != len(params) + 1 or "%" in "".join(parts).replace("%%", ""):
+        raise ValueError(f"{len(params)} parameters for {len(parts) - 1} placeholders: {sql}")
+    text = parts[0]
+    for value, part in zip(params, parts[1:], strict=True):
+        text += sql_constant(value) + part
+    return text
 
 
 def read_dicts(

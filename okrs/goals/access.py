@@ -14,6 +14,7 @@ from django.http import Http404
 from okrs.goals.models import KeyResult, Objective, ObjectiveState, ObjectiveVisibility
 from okrs.org.access import User, can_lead_team, is_site_admin, team_role
 from okrs.org.models import Membership, Role, Visibility
+from okrs.sqlread import sql_constant
 
 PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
 
@@ -64,9 +65,9 @@ def visible_objectives(user: User) -> QuerySet[Objective]:
 def visible_objectives_sql(user: User, objective: str, team: str) -> tuple[str, tuple[Any, ...]]:
     """`visible_objectives(user)` as a condition of a written-out query, on the objectives
     aliased `objective` joined to their team `team`, with its parameters: nothing for site
-    admins; `_public` written out for anonymous readers (a test keeps it equal to the filter);
-    for everyone else the objective's key in the rule's own query, compiled from
-    `visible_objectives`."""
+    admins; `_public` written out for anonymous readers, its constants in the text (a test
+    keeps it equal to the filter); for everyone else the objective's key in the rule's own
+    query, compiled from `visible_objectives`."""
     q = connection.ops.quote_name
     if is_site_admin(user):
         return "TRUE", ()
@@ -77,11 +78,13 @@ def visible_objectives_sql(user: User, objective: str, team: str) -> tuple[str, 
         team_visibility = q(
             Objective._meta.get_field("team").related_model._meta.get_field("visibility").column
         )
-        marks = ", ".join(["%s"] * len(PUBLIC_STATES))
+        # constants written in, not passed (`okrs.sqlread.sql_constant` says why)
+        states = ", ".join(sql_constant(state) for state in PUBLIC_STATES)
         return (
-            f"{objective}.{column['state']} IN ({marks})"
-            f" AND {objective}.{column['visibility']} = %s AND {team}.{team_visibility} = %s",
-            (*PUBLIC_STATES, ObjectiveVisibility.TEAM, Visibility.PUBLIC),
+            f"{objective}.{column['state']} IN ({states})"
+            f" AND {objective}.{column['visibility']} = {sql_constant(ObjectiveVisibility.TEAM)}"
+            f" AND {team}.{team_visibility} = {sql_constant(Visibility.PUBLIC)}",
+            (),
         )
     sql, params = visible_objectives(user).order_by().values("pk").query.sql_with_params()
     return f"{objective}.{q(Objective._meta.pk.column)} IN ({sql})", tuple(params)
