@@ -1,9 +1,9 @@
-"""The API v1, the token settings page, and the pages of the hooks app."""
+"""The token settings page and the pages of the hooks app (the API v1 itself is mounted first of
+all in `okrs.urls`)."""
 
 from django.urls import include, path
 
 from okrs.api import views
-from okrs.api.api import api
 
 settings_patterns = (
     [
@@ -13,7 +13,6 @@ settings_patterns = (
     "api",
 )
 urlpatterns = [
-    path("api/v1/", api.urls),
     path("", include(settings_patterns)),
     path("", include("okrs.hooks.urls")),
 ]

@@ -70,6 +70,7 @@ from okrs.goals.selectors import (
     ObjectiveListFilter,
     checkin_list_page,
     key_results_with_latest,
+    latest_checkin,
     objective_list_page,
     score_row,
 )
@@ -311,12 +312,7 @@ def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> 
 def _with_latest(kr: KeyResult) -> KeyResult:
     """Set what `key_results_with_latest` annotates on one key result, with one indexed query
     (its latest check-in) instead of a second load of the key result with three subqueries."""
-    latest = (
-        CheckIn.objects.filter(key_result_id=kr.pk)
-        .order_by("-at", "-id")
-        .values_list("value", "confidence", "at")
-        .first()
-    )
+    latest = latest_checkin(kr.pk)
     kr.latest_value, kr.latest_confidence, kr.latest_at = latest or (None, None, None)  # type: ignore[attr-defined]
     return kr
 
