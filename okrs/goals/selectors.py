@@ -25,7 +25,7 @@ from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.access import User
 from okrs.org.models import Team
-from okrs.sqlread import read_dicts
+from okrs.sqlread import api_time_sql, read_dicts
 
 
 @dataclass
@@ -404,7 +404,7 @@ OBJECTIVE_LIST_FIELDS = (
     "order", "state", "visibility", "created_at", "updated_at",
 )  # fmt: skip
 """The keys of an `objective_list_page` row: the objective's columns; its team and period by
-their slugs, its owner by username (None without one)."""
+their slugs, its owner by username (None without one), its times as the API's text."""
 
 
 @dataclass(frozen=True)
@@ -445,6 +445,8 @@ def objective_list_sql(
         "owner": f"(SELECT u.{username} FROM {q(person.db_table)} u"
         f" WHERE u.{q(person.pk.column)} = {column('owner')})",
     }
+    for name in ("created_at", "updated_at"):
+        joined[name] = api_time_sql(column(name))
     selected = [joined.get(name) or column(name) for name in OBJECTIVE_LIST_FIELDS]
     rule, rule_args = visible_objectives_sql(user, "o", "t")
     order = column("id")
@@ -483,18 +485,18 @@ def objective_list_sql(
 def objective_list_page(
     user: User, where: ObjectiveListFilter, *, after: int = 0, limit: int
 ) -> list[dict[str, Any]]:
-    """The rows of `objective_list_sql`, as dicts keyed by `OBJECTIVE_LIST_FIELDS`."""
+    """The rows of `objective_list_sql`, as dicts keyed by `OBJECTIVE_LIST_FIELDS`: the API's
+    items as they are written out (`okrs.api.common.json_page`)."""
     return read_dicts(
-        *objective_list_sql(user, where, after=after, limit=limit),
-        OBJECTIVE_LIST_FIELDS,
-        ("created_at", "updated_at"),
+        *objective_list_sql(user, where, after=after, limit=limit), OBJECTIVE_LIST_FIELDS
     )
 
 
 CHECKIN_LIST_FIELDS = (
     "id", "key_result", "value", "confidence", "note", "author", "at", "recorded_at", "source",
 )  # fmt: skip
-"""The keys of a `checkin_list_page` row: the check-in's columns, its author by username."""
+"""The keys of a `checkin_list_page` row: the check-in's columns, its author by username, its
+times as the API's text."""
 
 
 def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str, list[Any]]:
@@ -514,7 +516,9 @@ def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str
         f"(SELECT u.{q(person.get_field(get_user_model().USERNAME_FIELD).column)}"
         f" FROM {q(person.db_table)} u WHERE u.{q(person.pk.column)} = {column('author')})"
     )
-    selected = [username if name == "author" else column(name) for name in CHECKIN_LIST_FIELDS]
+    shown = {"author": username, "at": api_time_sql(column("at"))}
+    shown["recorded_at"] = api_time_sql(column("recorded_at"))
+    selected = [shown.get(name) or column(name) for name in CHECKIN_LIST_FIELDS]
     sql = (
         f"SELECT {', '.join(selected)} FROM {q(checkin.db_table)} c"
         f" WHERE {column('key_result')} = %s AND {column('id')} > {int(after)}"
@@ -524,9 +528,8 @@ def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str
 
 
 def checkin_list_page(key_result_id: int, *, after: int = 0, limit: int) -> list[dict[str, Any]]:
-    """The rows of `checkin_list_sql`, as dicts keyed by `CHECKIN_LIST_FIELDS`."""
+    """The rows of `checkin_list_sql`, as dicts keyed by `CHECKIN_LIST_FIELDS`: the API's items
+    as they are written out (`okrs.api.common.json_page`)."""
     return read_dicts(
-        *checkin_list_sql(key_result_id, after=after, limit=limit),
-        CHECKIN_LIST_FIELDS,
-        ("at", "recorded_at"),
+        *checkin_list_sql(key_result_id, after=after, limit=limit), CHECKIN_LIST_FIELDS
     )

@@ -22,7 +22,7 @@ from okrs.heartbeats.models import (
 )
 from okrs.org.access import User, visible_team_ids_sql
 from okrs.org.models import Team
-from okrs.sqlread import read_dicts
+from okrs.sqlread import api_time_sql, read_dicts
 
 MAX_CALENDAR_DEPTH = 16
 OPEN_STATUSES = (PacketStatus.TODO, PacketStatus.IN_PROGRESS, PacketStatus.BLOCKED)
@@ -170,10 +170,12 @@ def plan_candidates(heartbeat: Heartbeat, team: Team) -> list[WorkPacket]:
 # --- the packets list of the API, written out -------------------------------------------------
 
 PACKET_LIST_FIELDS = (
-    "id", "team", "heartbeat", "title", "description", "status", "priority", "due",
-    "external_url", "order", "created_at", "updated_at",
+    "id", "team", "heartbeat", "title", "description", "status", "priority", "key_results",
+    "due", "external_url", "order", "created_at", "updated_at",
 )  # fmt: skip
-"""The keys of a `packet_list_page` row: the packet's own columns, the team by its slug."""
+"""The keys of a `packet_list_page` row, in the order of the API's schema: the packet's own
+columns, the team by its slug, the times as the API's text, and `key_results` (None), a place
+kept for the links `api.routers.heartbeats.packet_rows_out` adds."""
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,9 @@ def packet_list_sql(
     def column(name: str) -> str:
         return "p." + q(packet.get_field(name).column)
 
-    selected = ["t." + q("slug") if name == "team" else column(name) for name in PACKET_LIST_FIELDS]
+    shown = {name: api_time_sql(column(name)) for name in ("created_at", "updated_at")}
+    shown["team"], shown["key_results"] = "t." + q("slug"), "NULL"
+    selected = [shown.get(name) or column(name) for name in PACKET_LIST_FIELDS]
     # the cursor and the limit written in, as the ORM writes the limit: as parameters,
     # PostgreSQL's generic plan guesses a third of the rows past the cursor and a page of
     # unknown size, and plans for reading them all (up to 3.7 ms instead of 0.2)
@@ -257,13 +261,9 @@ def packet_list_sql(
 def packet_list_page(
     user: User, where: PacketListFilter, *, after: int = 0, limit: int
 ) -> list[dict[str, Any]]:
-    """The rows of `packet_list_sql`, as dicts keyed by `PACKET_LIST_FIELDS`, times aware (UTC)
-    on every database."""
-    return read_dicts(
-        *packet_list_sql(user, where, after=after, limit=limit),
-        PACKET_LIST_FIELDS,
-        ("created_at", "updated_at"),
-    )
+    """The rows of `packet_list_sql`, as dicts keyed by `PACKET_LIST_FIELDS`: what the API's
+    items are made of (`api.routers.heartbeats.packet_rows_out`)."""
+    return read_dicts(*packet_list_sql(user, where, after=after, limit=limit), PACKET_LIST_FIELDS)
 
 
 def packet_links(packet_ids: list[int]) -> list[tuple[int, int, int, str, str, str]]:

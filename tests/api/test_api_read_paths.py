@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ninja.renderers import JSONRenderer
 
-from okrs.api.api import _Renderer
+from okrs.api.renderer import render_json
 from tests import factories as f
 
 
@@ -141,7 +141,7 @@ def _text(value: dt.datetime) -> str:
 
 
 def _rendered(data: Any) -> Any:
-    return json.loads(_Renderer().render(None, data, response_status=200))  # type: ignore[arg-type]
+    return json.loads(render_json(data))
 
 
 def test_the_api_renderer_writes_dates_and_times_as_django_does() -> None:

@@ -14,10 +14,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from okrs.api.routers.org import team_out
+from okrs.api.schemas import TeamOut
 from okrs.org.access import can_read_team, visible_teams
 from okrs.org.models import Membership, Team
 from okrs.org.selectors import team_list_page
 from tests import factories as f
+from tests.api.schema_json import schema_json, written_json
 
 pytestmark = pytest.mark.django_db
 READERS = ("admin", "anonymous", "outsider", "member")
@@ -89,4 +91,9 @@ def test_the_written_out_list_is_the_orm_list(people, teams, reader, parent, aft
     slug = f"t{parent}" if parent is not None else None
     start = made[0].pk - 1 + after
     expected = _orm_page(user, slug, start, limit)
-    assert team_list_page(user, parent=slug, after=start, limit=limit) == expected
+    got = team_list_page(user, parent=slug, after=start, limit=limit)
+    assert got == expected
+    shown = [
+        {key: value for key, value in row.items() if key != "id"} for row in got
+    ]  # as the view
+    assert written_json(shown) == schema_json(TeamOut, expected)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Objective, ObjectiveState
-from okrs.heartbeats.models import WorkPacket
 from okrs.goals.selectors import ObjectiveListFilter, objective_list_page, objective_list_sql
+from okrs.heartbeats.models import WorkPacket
 from okrs.heartbeats.selectors import PacketListFilter, packet_list_page, packet_list_sql
 from okrs.org.access import visible_team_ids_sql
 from okrs.sqlread import inline_constants, sql_constant

@@ -17,6 +17,7 @@ from okrs.api.common import (
     after_cursor,
     check_if_match,
     cut_page,
+    json_page,
     page,
     paginate,
     person_by_username,
@@ -189,7 +190,7 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> A
     )
     after = after_cursor(filters.cursor)
     rows = objective_list_page(request.auth, where, after=after, limit=filters.limit + 1)
-    return page(*cut_page(rows, filters.limit))
+    return json_page(*cut_page(rows, filters.limit))
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
@@ -378,7 +379,7 @@ def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) 
     kr_id = _readable_key_result_id(request.auth, kr_id)
     after = after_cursor(filters.cursor)
     rows = checkin_list_page(kr_id, after=after, limit=filters.limit + 1)
-    return page(*cut_page(rows, filters.limit))
+    return json_page(*cut_page(rows, filters.limit))
 
 
 @router.post("/key-results/{kr_id}/checkins", response={201: CheckInOut, **ERRORS})

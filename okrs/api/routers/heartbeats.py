@@ -8,7 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from okrs.api.auth import require_write
-from okrs.api.common import after_cursor, check_if_match, cut_page, page, paginate, set_etag
+from okrs.api.common import (
+    after_cursor,
+    check_if_match,
+    cut_page,
+    json_page,
+    page,
+    paginate,
+    set_etag,
+)
 from okrs.api.errors import ERRORS, ApiError
 from okrs.api.routers.org import ListFilters
 from okrs.api.schemas import (
@@ -167,7 +175,7 @@ def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
     after = after_cursor(filters.cursor)
     rows = packet_list_page(request.auth, where, after=after, limit=filters.limit + 1)
     rows, cursor = cut_page(rows, filters.limit)
-    return page(packet_rows_out(request.auth, rows), cursor)
+    return json_page(packet_rows_out(request.auth, rows), cursor)
 
 
 def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:

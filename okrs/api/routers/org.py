@@ -7,7 +7,15 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from okrs.api.common import DEFAULT_LIMIT, MAX_LIMIT, after_cursor, cut_page, page, paginate
+from okrs.api.common import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    after_cursor,
+    cut_page,
+    json_page,
+    page,
+    paginate,
+)
 from okrs.api.errors import ERRORS, ApiError
 from okrs.api.schemas import (
     CohortOut,
@@ -56,7 +64,10 @@ def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
     rows = team_list_page(
         request.auth, parent=filters.parent or None, after=after, limit=filters.limit + 1
     )
-    return page(*cut_page(rows, filters.limit))
+    rows, cursor = cut_page(rows, filters.limit)
+    for row in rows:
+        del row["id"]  # read for the cursor; a team is known by its slug
+    return json_page(rows, cursor)
 
 
 @router.get("/teams/{slug}", response={200: TeamOut, **ERRORS})
