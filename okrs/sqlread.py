@@ -78,11 +78,11 @@ def api_time_sql(column: str) -> str:
     HH:MM:SS[.ffffff]`, and the fraction is cut as Django's encoder cuts it (tested equal to
     the renderer for any time: `tests/foundation/test_api_time_sql.py`)."""
     if connection.vendor == "postgresql":
-        utc = f"({column} AT TIME ZONE 'UTC')"
+        # one `to_char` a value, its format chosen by whether the time has a fraction
+        utc, seconds = f"{column} AT TIME ZONE 'UTC'", 'YYYY-MM-DD"T"HH24:MI:SS'
         return (
-            f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN date_trunc('second', {utc}) = {utc} THEN ''"
-            f" ELSE to_char({utc}, '.MS') END || 'Z')"
+            f"(CASE WHEN date_trunc('second', {column}) = {column}"
+            f" THEN to_char({utc}, '{seconds}\"Z\"') ELSE to_char({utc}, '{seconds}.MS\"Z\"') END)"
         )
     return (
         f"(substr({column}, 1, 10) || 'T' || substr({column}, 12, 8)"

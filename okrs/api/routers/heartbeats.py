@@ -31,9 +31,7 @@ from okrs.api.schemas import (
     patch_changes,
 )
 from okrs.goals.access import (
-    is_public,
     visible_key_results,
-    visible_objectives,
 )
 from okrs.heartbeats import access as heartbeat_access
 from okrs.heartbeats import services as packet_services
@@ -41,10 +39,9 @@ from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
 from okrs.heartbeats.selectors import (
     PacketListFilter,
     calendar_team,
-    packet_links,
     packet_list_page,
 )
-from okrs.org.access import get_team_for_user, is_site_admin, visible_teams
+from okrs.org.access import get_team_for_user, visible_teams
 from okrs.org.models import Team
 
 router = Router(tags=["heartbeats"])
@@ -135,34 +132,6 @@ class PacketFilters(ListFilters):
     key_result: Id | None = None
 
 
-def packet_rows_out(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`packet_out` of `packet_list_page` rows, no model instances built: their links to key
-    results (`packet_links`, one query), kept where the caller may read the key result's
-    objective. Site admins read every one; an anonymous reader the public ones, told by the
-    columns read with the links (`goals.access.is_public`); anyone else by one query by
-    primary key. Asking the database for "links whose key result is visible" instead makes
-    SQLite build the whole list of visible key results first (3 ms at the large scale)."""
-    found = packet_links([row["id"] for row in rows])
-    if is_site_admin(user):
-        readable = None
-    elif not user.is_authenticated:
-        readable = {objective for _, _, objective, *rule in found if is_public(*rule)}
-    else:
-        objectives = {objective for _, _, objective, *_ in found}
-        readable = (
-            set(visible_objectives(user).filter(pk__in=objectives).values_list("pk", flat=True))
-            if objectives
-            else set()
-        )
-    linked: dict[int, list[int]] = {}
-    for packet_id, kr_id, objective, *_ in found:
-        if readable is None or objective in readable:
-            linked.setdefault(packet_id, []).append(kr_id)
-    for row in rows:
-        row["key_results"] = sorted(linked.get(row["id"], ()))
-    return rows
-
-
 @router.get("/packets", response={200: PacketPage, **ERRORS})
 def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
     where = PacketListFilter(
@@ -175,7 +144,7 @@ def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
     after = after_cursor(filters.cursor)
     rows = packet_list_page(request.auth, where, after=after, limit=filters.limit + 1)
     rows, cursor = cut_page(rows, filters.limit)
-    return json_page(packet_rows_out(request.auth, rows), cursor)
+    return json_page(rows, cursor)
 
 
 def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:
