@@ -60,6 +60,13 @@ def test_generate_writes_the_scaled_organization_and_refuses_a_non_empty_databas
                  stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
     assert Objective.objects.count() == counts.objectives
     assert _digest() == first
+    if connection.vendor == "postgresql":  # vacuumed, as autovacuum would leave it
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s",
+                [CheckIn._meta.db_table],
+            )
+            assert cursor.fetchone() == (True,)
 
 
 @pytest.mark.django_db(transaction=True)
