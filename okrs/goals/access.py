@@ -4,6 +4,7 @@ readers who may see but not change it get 403."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -68,26 +69,29 @@ def visible_objectives_sql(user: User, objective: str, team: str) -> tuple[str, 
     admins; `_public` written out for anonymous readers, its constants in the text (a test
     keeps it equal to the filter); for everyone else the objective's key in the rule's own
     query, compiled from `visible_objectives`."""
-    q = connection.ops.quote_name
     if is_site_admin(user):
         return "TRUE", ()
     if not user.is_authenticated:
-        column = {
-            name: q(Objective._meta.get_field(name).column) for name in ("state", "visibility")
-        }
-        team_visibility = q(
-            Objective._meta.get_field("team").related_model._meta.get_field("visibility").column
-        )
-        # constants written in, not passed (`okrs.sqlread.sql_constant` says why)
-        states = ", ".join(sql_constant(state) for state in PUBLIC_STATES)
-        return (
-            f"{objective}.{column['state']} IN ({states})"
-            f" AND {objective}.{column['visibility']} = {sql_constant(ObjectiveVisibility.TEAM)}"
-            f" AND {team}.{team_visibility} = {sql_constant(Visibility.PUBLIC)}",
-            (),
-        )
+        return _public_sql(connection.vendor, objective, team), ()
+    q = connection.ops.quote_name
     sql, params = visible_objectives(user).order_by().values("pk").query.sql_with_params()
     return f"{objective}.{q(Objective._meta.pk.column)} IN ({sql})", tuple(params)
+
+
+@functools.cache
+def _public_sql(vendor: str, objective: str, team: str) -> str:
+    """`_public` written out, its constants in the text (`okrs.sqlread.sql_constant` says why)."""
+    q = connection.ops.quote_name
+    column = {name: q(Objective._meta.get_field(name).column) for name in ("state", "visibility")}
+    team_visibility = q(
+        Objective._meta.get_field("team").related_model._meta.get_field("visibility").column
+    )
+    states = ", ".join(sql_constant(state) for state in PUBLIC_STATES)
+    return (
+        f"{objective}.{column['state']} IN ({states})"
+        f" AND {objective}.{column['visibility']} = {sql_constant(ObjectiveVisibility.TEAM)}"
+        f" AND {team}.{team_visibility} = {sql_constant(Visibility.PUBLIC)}"
+    )
 
 
 def visible_key_results(user: User) -> QuerySet[KeyResult]:

@@ -427,6 +427,24 @@ def objective_list_sql(
     Written out for the reason `heartbeats.selectors.packet_list_sql` is (building it cost the
     ORM 0.8 ms a read at the large scale); tested equal to the ORM's filters and the
     single-objective read for every kind of reader (`tests/api/test_objective_list_sql.py`)."""
+    rule, rule_args = visible_objectives_sql(user, "o", "t")
+    filters = [(name, getattr(where, name)) for name in _OBJECTIVE_FILTERS]
+    head, tail = _objective_list_text(
+        connection.vendor, rule, tuple(value is not None for _, value in filters)
+    )
+    args = [*rule_args, *(value for _, value in filters if value is not None)]
+    # the cursor and the limit written in, for `packet_list_sql`'s reason
+    return f"{head}{int(after)}{tail}{int(limit)}", args
+
+
+_OBJECTIVE_FILTERS = ("period", "team", "owner", "state")
+
+
+@functools.lru_cache(maxsize=64)
+def _objective_list_text(vendor: str, rule: str, filtered: tuple[bool, ...]) -> tuple[str, str]:
+    """`objective_list_sql`'s text for a reader's rule and the filters given
+    (`_OBJECTIVE_FILTERS`), cut where the cursor and the limit go; built once per shape, for
+    `heartbeats.selectors._packet_list_text`'s reason."""
     q = connection.ops.quote_name
     objective, team, period = Objective._meta, Team._meta, Period._meta
     person = get_user_model()._meta
@@ -435,8 +453,8 @@ def objective_list_sql(
         return "o." + q(objective.get_field(name).column)
 
     # the period's slug and the owner's name by subqueries, not joins: two tables fewer for
-    # PostgreSQL to plan, which it does for every read of this list, its generic plan judged
-    # dearer than planning anew (1.1 -> 0.75 ms of its CPU a read at the large scale)
+    # PostgreSQL to plan (1.1 -> 0.75 ms of its CPU a read at the large scale, when it planned
+    # every read)
     username = q(person.get_field(get_user_model().USERNAME_FIELD).column)
     joined = {
         "team": f"t.{q('slug')}",
@@ -448,11 +466,10 @@ def objective_list_sql(
     for name in ("created_at", "updated_at"):
         joined[name] = api_time_sql(column(name))
     selected = [joined.get(name) or column(name) for name in OBJECTIVE_LIST_FIELDS]
-    rule, rule_args = visible_objectives_sql(user, "o", "t")
     order = column("id")
-    # the cursor and the limit written in, for `packet_list_sql`'s reason
-    where_sql, args = [f"{column('id')} > {int(after)}", rule], [*rule_args]
-    if where.period is not None:
+    where_sql = [rule]
+    on = dict(zip(_OBJECTIVE_FILTERS, filtered, strict=True))
+    if on["period"]:
         # the period's key from a subquery, not the join, so that the (period, id) index gives
         # just the page, in order: SQLite takes a scalar subquery (0.42 -> 0.04 ms at the
         # large scale); PostgreSQL, told the key is constant, estimates walking the primary
@@ -461,25 +478,20 @@ def objective_list_sql(
         period_key = (
             f"(SELECT {q(period.pk.column)} FROM {q(period.db_table)} WHERE {q('slug')} = %s)"
         )
-        if connection.vendor == "postgresql":
+        if vendor == "postgresql":
             where_sql.append(f"{column('period')} = ANY(ARRAY{period_key})")
             order = f"{column('period')}, {column('id')}"
         else:
             where_sql.append(f"{column('period')} = {period_key}")
-        args.append(where.period)
-    for name in ("team", "owner"):
-        if getattr(where, name) is not None:
-            where_sql.append(f"{joined[name]} = %s")
-            args.append(getattr(where, name))
-    if where.state is not None:
+    where_sql += [f"{joined[name]} = %s" for name in ("team", "owner") if on[name]]
+    if on["state"]:
         where_sql.append(f"{column('state')} = %s")
-        args.append(where.state)
-    sql = (
+    head = (
         f"SELECT {', '.join(selected)} FROM {q(objective.db_table)} o"
         f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
-        f" WHERE {' AND '.join(where_sql)} ORDER BY {order} LIMIT {int(limit)}"
+        f" WHERE {column('id')} > "
     )
-    return sql, args
+    return head, f" AND {' AND '.join(where_sql)} ORDER BY {order} LIMIT "
 
 
 def objective_list_page(

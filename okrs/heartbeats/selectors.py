@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,6 +201,34 @@ def packet_list_sql(
     the database takes to run it and return the rows, on the API's busiest list (`okrs bench
     load`); the tables and columns come from the models, and the rows are tested equal to the
     ORM's filters (`tests/api/test_packet_list_sql.py`)."""
+    rule, rule_args = visible_objectives_sql(user, "ko", "kt")
+    teams = visible_team_ids_sql(user)
+    filters = [(name, getattr(where, name)) for name in _PACKET_FILTERS]
+    head, tail = _packet_list_text(
+        connection.vendor,
+        rule,
+        None if teams is None else teams[0],
+        tuple(value is not None for _, value in filters),
+    )
+    # the select list's parameters first, then the WHERE clause's in its order
+    args: list[Any] = [*rule_args, *(() if teams is None else teams[1])]
+    args += [value for _, value in filters if value is not None]
+    # the cursor and the limit written in, as the ORM writes the limit: as parameters,
+    # PostgreSQL's generic plan guesses a third of the rows past the cursor and a page of
+    # unknown size, and plans for reading them all (up to 3.7 ms instead of 0.2)
+    return f"{head}{int(after)}{tail}{int(limit)}", args
+
+
+_PACKET_FILTERS = ("team", "heartbeat", "period", "status", "key_result")
+
+
+@functools.lru_cache(maxsize=64)
+def _packet_list_text(
+    vendor: str, rule: str, teams: str | None, filtered: tuple[bool, ...]
+) -> tuple[str, str]:
+    """`packet_list_sql`'s text for a reader's rules and the filters given (`_PACKET_FILTERS`),
+    cut where the cursor and the limit go: built once per shape, as building it took a tenth of
+    the read (0.3 of 3.3 million instructions)."""
     q = connection.ops.quote_name
     packet, team, heartbeat, period = (
         WorkPacket._meta, Team._meta, Heartbeat._meta, Period._meta
@@ -215,11 +244,10 @@ def packet_list_sql(
     # rule of the objectives list), as one text of keys: a second query for them cost the read
     # a fifth of its time under load (a round trip, both sides)
     key_result, objective = KeyResult._meta, Objective._meta
-    rule, rule_args = visible_objectives_sql(user, "ko", "kt")
     keys = f"l.{q(links.get_field('keyresult').column)}"
     joined = (
         f"string_agg(CAST({keys} AS TEXT), ',')"
-        if connection.vendor == "postgresql"
+        if vendor == "postgresql"
         else f"group_concat({keys})"
     )
     shown["key_results"] = (
@@ -232,50 +260,34 @@ def packet_list_sql(
         f" WHERE l.{q(links.get_field('workpacket').column)} = {column('id')} AND {rule})"
     )
     selected = [shown.get(name) or column(name) for name in PACKET_LIST_FIELDS]
-    # the cursor and the limit written in, as the ORM writes the limit: as parameters,
-    # PostgreSQL's generic plan guesses a third of the rows past the cursor and a page of
-    # unknown size, and plans for reading them all (up to 3.7 ms instead of 0.2)
-    where_sql: list[str] = [f"{column('id')} > {int(after)}"]
-    args: list[Any] = [*rule_args]  # the select list's, first
-    teams = visible_team_ids_sql(user)
+    where_sql: list[str] = []
     if teams is not None:
-        where_sql.append(f"{column('team')} IN ({teams[0]})")
-        args += teams[1]
-    if where.team is not None:
+        where_sql.append(f"{column('team')} IN ({teams})")
+    conditions = {
         # the team's key from a scalar subquery, not the join: with the (team, id) index the
         # database then reads just the page (PostgreSQL walked the packets in key order when
         # no rule narrowed the teams first: 3 -> 0.1 ms for a site admin at the large scale)
-        where_sql.append(
-            f"{column('team')} = (SELECT {q(team.pk.column)} FROM {q(team.db_table)}"
-            f" WHERE {q('slug')} = %s)"
-        )
-        args.append(where.team)
-    if where.heartbeat is not None:
-        where_sql.append(f"{column('heartbeat')} = %s")
-        args.append(where.heartbeat)
-    if where.period is not None:
-        where_sql.append(
-            f"{column('heartbeat')} IN (SELECT h.{q(heartbeat.pk.column)}"
-            f" FROM {q(heartbeat.db_table)} h JOIN {q(period.db_table)} pe"
-            f" ON pe.{q(period.pk.column)} = h.{q(heartbeat.get_field('period').column)}"
-            f" WHERE pe.{q('slug')} = %s)"
-        )
-        args.append(where.period)
-    if where.status is not None:
-        where_sql.append(f"{column('status')} = %s")
-        args.append(where.status)
-    if where.key_result is not None:
-        where_sql.append(
-            f"{column('id')} IN (SELECT l.{q(links.get_field('workpacket').column)}"
-            f" FROM {q(links.db_table)} l WHERE l.{q(links.get_field('keyresult').column)} = %s)"
-        )
-        args.append(where.key_result)
-    sql = (
+        "team": f"{column('team')} = (SELECT {q(team.pk.column)} FROM {q(team.db_table)}"
+        f" WHERE {q('slug')} = %s)",
+        "heartbeat": f"{column('heartbeat')} = %s",
+        "period": f"{column('heartbeat')} IN (SELECT h.{q(heartbeat.pk.column)}"
+        f" FROM {q(heartbeat.db_table)} h JOIN {q(period.db_table)} pe"
+        f" ON pe.{q(period.pk.column)} = h.{q(heartbeat.get_field('period').column)}"
+        f" WHERE pe.{q('slug')} = %s)",
+        "status": f"{column('status')} = %s",
+        "key_result": f"{column('id')} IN (SELECT l.{q(links.get_field('workpacket').column)}"
+        f" FROM {q(links.db_table)} l WHERE l.{q(links.get_field('keyresult').column)} = %s)",
+    }
+    where_sql += [
+        conditions[name] for name, on in zip(_PACKET_FILTERS, filtered, strict=True) if on
+    ]
+    head = (
         f"SELECT {', '.join(selected)} FROM {q(packet.db_table)} p"
         f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
-        f" WHERE {' AND '.join(where_sql)} ORDER BY {column('id')} LIMIT {int(limit)}"
+        f" WHERE {column('id')} > "
     )
-    return sql, args
+    tail = "".join(f" AND {condition}" for condition in where_sql)
+    return head, f"{tail} ORDER BY {column('id')} LIMIT "
 
 
 def packet_list_page(
