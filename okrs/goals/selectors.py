@@ -516,6 +516,13 @@ def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str
     above `after`, in key order, at most `limit`; its columns in `CHECKIN_LIST_FIELDS` order.
     Written out for `objective_list_sql`'s reason; tested equal to the ORM's rows
     (`tests/api/test_checkin_list_sql.py`)."""
+    head, tail = _checkin_list_text(connection.vendor)
+    return f"{head}{int(after)}{tail}{int(limit)}", [key_result_id]
+
+
+@functools.cache
+def _checkin_list_text(vendor: str) -> tuple[str, str]:
+    """`checkin_list_sql`'s text, cut where the cursor and the limit go; built once."""
     q = connection.ops.quote_name
     checkin, person = CheckIn._meta, get_user_model()._meta
 
@@ -531,12 +538,11 @@ def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str
     shown = {"author": username, "at": api_time_sql(column("at"))}
     shown["recorded_at"] = api_time_sql(column("recorded_at"))
     selected = [shown.get(name) or column(name) for name in CHECKIN_LIST_FIELDS]
-    sql = (
+    head = (
         f"SELECT {', '.join(selected)} FROM {q(checkin.db_table)} c"
-        f" WHERE {column('key_result')} = %s AND {column('id')} > {int(after)}"
-        f" ORDER BY {column('id')} LIMIT {int(limit)}"
+        f" WHERE {column('key_result')} = %s AND {column('id')} > "
     )
-    return sql, [key_result_id]
+    return head, f" ORDER BY {column('id')} LIMIT "
 
 
 def checkin_list_page(key_result_id: int, *, after: int = 0, limit: int) -> list[dict[str, Any]]:
