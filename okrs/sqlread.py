@@ -90,6 +90,32 @@ def api_time_sql(column: str) -> str:
     )
 
 
+def converters_of(fields: Any) -> list[tuple[int, Any, list[Any]]]:
+    """What the ORM's compiler applies to these fields' columns as read: the backend's
+    converters, then the field's; as (the column's index, its expression, the converters)."""
+    found = []
+    for index, field in enumerate(fields):
+        converters = connection.ops.get_db_converters(field.cached_col)
+        converters = converters + field.cached_col.get_db_converters(connection)
+        if converters:
+            found.append((index, field.cached_col, converters))
+    return found
+
+
+def from_row(
+    model: type[M],
+    attnames: list[str],
+    converters: list[tuple[int, Any, list[Any]]],
+    values: list[Any],
+) -> M:
+    """An instance of `model` from its columns as read (`values`, in `attnames` order, changed in
+    place), as the ORM makes one: `converters_of` the fields applied, then `Model.from_db`."""
+    for index, expression, functions in converters:
+        for convert in functions:
+            values[index] = convert(values[index], expression, connection)
+    return model.from_db(connection.alias, attnames, values)
+
+
 @dataclass(frozen=True)
 class _Node:
     path: str  # "" for the row itself, "objective__team" for a related row
@@ -127,15 +153,9 @@ def _plan(model: type[Model], paths: tuple[str, ...], vendor: str) -> tuple[str,
     for path, (target, alias) in aliases.items():
         fields = target._meta.concrete_fields
         columns += [f"{alias}.{q(f.column)}" for f in fields]
-        converters = []
-        for index, field in enumerate(fields):
-            # as the ORM's compiler: the backend's converters, then the field's
-            found = connection.ops.get_db_converters(field.cached_col)
-            found = found + field.cached_col.get_db_converters(connection)
-            if found:
-                converters.append((index, field.cached_col, found))
         pk_index = fields.index(target._meta.pk)
-        nodes.append(_Node(path, target, [f.attname for f in fields], pk_index, converters))
+        attnames = [f.attname for f in fields]
+        nodes.append(_Node(path, target, attnames, pk_index, converters_of(fields)))
     sql = (
         f"SELECT {', '.join(columns)} FROM {q(model._meta.db_table)} r0{''.join(joins)}"
         f" WHERE r0.{q(model._meta.pk.column)} = %s"
@@ -163,10 +183,7 @@ def load_related(model: type[M], pk: Any, *paths: str) -> M | None:
         if values[node.pk_index] is None:  # a left join that found nothing
             made[node.path] = None
             continue
-        for index, expression, converters in node.converters:
-            for convert in converters:
-                values[index] = convert(values[index], expression, connection)
-        made[node.path] = node.model.from_db(connection.alias, node.attnames, values)
+        made[node.path] = from_row(node.model, node.attnames, node.converters, values)
     for path, instance in made.items():
         parent_path, _, name = path.rpartition("__")
         if path and (parent := made[parent_path]) is not None:

@@ -188,3 +188,24 @@ def test_token_api_creates_and_revokes(world: Any) -> None:
         == 401
     )
     assert world.api(world.lead).delete(f"/tokens/{new['id']}").status_code == 404
+
+
+def test_the_token_lookup_makes_the_person_the_orm_makes(world: Any) -> None:
+    """`okrs.api.auth._find` reads the person with the token in one written-out query: every
+    field as the ORM reads it (times aware, booleans as booleans), the token's flags as stored."""
+    from django.contrib.auth import get_user_model
+
+    from okrs.api.auth import _find
+    from okrs.api.services import token_create
+
+    person = world.lead
+    person.last_login = dt.datetime(2017, 1, 2, 3, 4, 5, 678000, tzinfo=dt.UTC)
+    person.save()
+    token, raw = token_create(person=person, name="lookup", read_only=True)
+    found = _find(raw)
+    assert found is not None and found.pk == token.pk and found.read_only is True
+    expected = get_user_model().objects.get(pk=person.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        got, want = getattr(found.person, field.attname), getattr(expected, field.attname)
+        assert got == want and type(got) is type(want), field.name
+    assert _find(raw + "x") is None
