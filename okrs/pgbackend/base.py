@@ -56,7 +56,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection is None or connection.closed or connection.broken:
             return False
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+            poller = select.poll()  # select.select refuses a descriptor at or above FD_SETSIZE
+            poller.register(connection.fileno(), select.POLLIN)
+            readable = poller.poll(0)
         except (OSError, ValueError):
             return False
         return super().is_usable() if readable else True

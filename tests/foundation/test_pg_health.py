@@ -4,15 +4,17 @@ has closed unusable (Django's round trip then confirms it)."""
 
 from __future__ import annotations
 
+import os
+import resource
 import time
 
-import psycopg
 import pytest
 from django.db import connection
 from django.db.backends.postgresql import base as django_base
 
 from okrs.goals.models import Objective
 from tests import factories as f
+from tests.pg import terminate_backend
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 
@@ -28,17 +30,6 @@ def _round_trips(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
 
     monkeypatch.setattr(django_base.DatabaseWrapper, "is_usable", counted)
     return calls
-
-
-def _admin_dsn() -> str:
-    settings_dict = connection.settings_dict
-    dsn = (
-        f"host={settings_dict['HOST']} port={settings_dict['PORT'] or 5432} "
-        f"user={settings_dict['USER']} dbname=postgres"
-    )
-    if settings_dict.get("PASSWORD"):
-        dsn += f" password={settings_dict['PASSWORD']}"
-    return dsn
 
 
 @pytest.mark.django_db
@@ -68,12 +59,45 @@ def test_requests_on_a_kept_connection_make_no_health_round_trip(monkeypatch) ->
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_connection_on_a_descriptor_above_fd_setsize_is_checked_without_a_round_trip(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A busy process can hold its connection on a descriptor at or above 1024, which
+    `select.select` refuses: the check must still answer without reconnecting or asking."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = 1100
+    if soft < needed:
+        assert hard == resource.RLIM_INFINITY or hard >= needed, "the test needs 1,100 open files"
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    fillers: list[int] = []
+    try:
+        while not fillers or fillers[-1] < 1030:
+            fillers.append(os.open(os.devnull, os.O_RDONLY))
+        connection.close()
+        connection.ensure_connection()
+        assert connection.connection.fileno() >= 1024
+        calls = _round_trips(monkeypatch)
+        assert connection.is_usable() is True
+        assert calls == []
+        victim = connection.connection.info.backend_pid
+        assert terminate_backend(victim) is True
+        deadline = time.monotonic() + 5
+        while connection.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert connection.is_usable() is False
+    finally:
+        connection.close()
+        for descriptor in fillers:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_connection_the_server_closed_is_not_usable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     connection.ensure_connection()
     victim = connection.connection.info.backend_pid
     calls = _round_trips(monkeypatch)
-    with psycopg.connect(_admin_dsn(), autocommit=True) as admin:
-        assert admin.execute("SELECT pg_terminate_backend(%s)", [victim]).fetchone()[0] is True
+    assert terminate_backend(victim) is True
     deadline = time.monotonic() + 5
     while connection.is_usable() and time.monotonic() < deadline:  # until the notice arrives
         time.sleep(0.01)

@@ -8,6 +8,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from tests import factories as f
+from tests.pg import terminate_backend
 
 
 @pytest.mark.django_db
@@ -61,25 +62,14 @@ def test_a_query_bug_stays_a_500(monkeypatch) -> None:  # type: ignore[no-untype
 def test_postgres_backend_terminated_from_another_connection() -> None:
     """pg_terminate_backend on the connection serving the requests: the next request answers
     200 (the health check reconnects) or a clean 503, and the one after is 200, no restart."""
-    import psycopg
-
     objective = f.objective(title="Survives")
     client = Client(raise_request_exception=False)
     url = f"/objectives/{objective.pk}/"
     assert client.get(url).status_code == 200
     connection.ensure_connection()
     victim = connection.connection.info.backend_pid
-    settings_dict = connection.settings_dict
-    dsn = (
-        f"host={settings_dict['HOST']} port={settings_dict['PORT'] or 5432} "
-        f"user={settings_dict['USER']} dbname=postgres"
-    )
-    if settings_dict.get("PASSWORD"):
-        dsn += f" password={settings_dict['PASSWORD']}"
     for _ in range(2):  # once between requests, once more right before the API call
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            killed = admin.execute("SELECT pg_terminate_backend(%s)", [victim]).fetchone()[0]
-        assert killed is True
+        assert terminate_backend(victim) is True
         first = client.get(url)
         assert first.status_code in (200, 503), first.status_code
         if first.status_code == 503:
