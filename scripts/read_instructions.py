@@ -1,15 +1,19 @@
-"""Instructions per request of the API reads of `okrs bench load`, in process, under callgrind:
-a figure that does not move with the machine's load (time on a shared machine moves by 2x).
+"""Instructions per request of the API reads of `okrs bench load` and of the period-wide pages,
+in process, under callgrind: a figure that does not move with the machine's load (time on a
+shared machine moves by 2x).
 
     OKRS_VAR_DIR=/tmp/var-bench OKRS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python scripts/read_instructions.py [READ,READ...] [N]
     OKRS_READ_AS=token ... (the same with a token of bench-admin, made and removed by the script)
+    OKRS_READ_AS=admin ... (signed in as bench-admin, a session made and removed by the script)
 
-READ is one of the names below (all by default); N requests of each are counted (30), after 5
-to warm up. The script runs itself under `valgrind --tool=callgrind --instr-atstart=no` and
-switches counting on (`callgrind_control -i on`) around the N requests of each read only, so
-Django's start-up and the warm-up are not counted. The database's own work is in another
-process and not counted. Needs valgrind (Debian: apt-get install -y valgrind).
+READ is one of the names below (the API reads by default; the pages, `overview`, `review` and
+`map`, when named); N requests of each are counted (30), after 5 to warm up. The garbage
+collector is tuned as a server tunes it once loaded (`okrs/runtime.py`). The script runs
+itself under `valgrind --tool=callgrind --instr-atstart=no` and switches counting on
+(`callgrind_control -i on`) around the N requests of each read only, so Django's start-up and
+the warm-up are not counted. PostgreSQL's own work is in another process and not counted;
+SQLite's is. Needs valgrind (Debian: apt-get install -y valgrind).
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ READS = {
     "teams": ("/api/v1/teams", ""),
     "packets": ("/api/v1/packets", "team=team-000"),
 }
+PAGES = {
+    "overview": ("/", "period=2026-Q4"),
+    "review": ("/periods/2026-Q4/review/", ""),
+    "map": ("/map/", "period=2026-Q4"),
+}
+READS.update(PAGES)
 
 
 def _count(names: list[str], n: int) -> None:
@@ -60,8 +70,24 @@ def _count(names: list[str], n: int) -> None:
             raise SystemExit(f"{path}?{query}: {status[0]}")
 
     headers: dict[str, str] = {}
-    token = None
-    if os.environ.get("OKRS_READ_AS") == "token":
+    token = session = None
+    if os.environ.get("OKRS_READ_AS") == "admin":
+        from django.contrib.auth import (
+            BACKEND_SESSION_KEY,
+            HASH_SESSION_KEY,
+            SESSION_KEY,
+            get_user_model,
+        )
+        from django.contrib.sessions.backends.db import SessionStore
+
+        admin = get_user_model().objects.get(username="bench-admin")
+        session = SessionStore()
+        session[SESSION_KEY] = str(admin.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+        session.create()
+        headers["HTTP_COOKIE"] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    elif os.environ.get("OKRS_READ_AS") == "token":
         from okrs.bench.management.commands.bench import _bench_token
 
         token, raw = _bench_token()
@@ -73,12 +99,17 @@ def _count(names: list[str], n: int) -> None:
     finally:
         if token is not None:
             token.delete()
+        if session is not None:
+            session.delete()
 
 
 def _serve(names: list[str], n: int, call: Any, pid: str) -> None:
+    from okrs.runtime import tune_gc
+
     for name in names:
         for _ in range(5):
             call(*READS[name])
+    tune_gc()
     for name in names:
         control = ["callgrind_control"]
         subprocess.run([*control, "-z", pid], capture_output=True, check=True)
@@ -91,7 +122,8 @@ def _serve(names: list[str], n: int, call: Any, pid: str) -> None:
 
 def main() -> None:
     args = sys.argv[1:]
-    names = args[0].split(",") if args and not args[0].isdigit() else list(READS)
+    names = args[0].split(",") if args and not args[0].isdigit() else list(READS.keys() - PAGES)
+    names.sort(key=list(READS).index)
     n = int(args[-1]) if args and args[-1].isdigit() else 30
     unknown = set(names) - set(READS)
     if unknown:

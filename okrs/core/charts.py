@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
-from xml.sax.saxutils import escape as _escape
 
 WIDTH: Final = 640
 HEIGHT: Final = 300
@@ -29,8 +28,17 @@ also its upper bound (a grade of exactly 1.0)."""
 
 
 def esc(text: str) -> str:
-    """Escape ``text`` for XML element content and double-quoted attribute values."""
-    return _escape(text, {'"': "&quot;", "'": "&#39;"})
+    """Escape ``text`` for XML element content and double-quoted attribute values: ``&`` first,
+    then ``<``, ``>``, ``"`` and ``'``. (Five `str.replace` in C: the alignment map escapes
+    50,000 texts at the large benchmark scale, and `xml.sax.saxutils.escape` with entities
+    loops over them in Python, 45 ms of the page.)"""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def number(value: float) -> str:

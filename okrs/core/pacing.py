@@ -45,7 +45,6 @@ DONE_GRADE: Final = 1.0
 """A KR whose grade reaches this is done, hence on track whatever the confidence."""
 
 
-@lru_cache(maxsize=4096)
 def expected_progress(
     *,
     start: date,
@@ -60,6 +59,13 @@ def expected_progress(
     grade after ``deadline``. If ``deadline <= start`` there is no ramp: 0.0 before the
     deadline, the final grade from the deadline on.
     """
+    return expected_progress_at(start, deadline, on, commitment)
+
+
+@lru_cache(maxsize=4096)
+def expected_progress_at(start: date, deadline: date, on: date, commitment: Commitment) -> float:
+    """``expected_progress`` with its arguments in order, cached: the pages of a period ask it
+    for the same few (start, deadline, day, commitment) thousands of times."""
     final = EXPECTED_FINAL_GRADE[Commitment(commitment)]
     if on >= deadline:
         return final

@@ -7,7 +7,6 @@ grade is clamped to Google's 0.0 to 1.0 scale.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +16,10 @@ from okrs.core.pacing import (
     Commitment,
     Status,
     check_confidence,
-    expected_progress,
     grade,
     status,
 )
+from okrs.core.pacing import expected_progress_at as _expected
 
 
 class Direction(StrEnum):
@@ -67,18 +66,32 @@ class KeyResultRule:
     stretch: float | None = None
 
     def __post_init__(self) -> None:
-        try:
-            direction = Direction(self.direction)
-        except ValueError:
-            raise RuleError("direction", f"unknown direction {self.direction!r}") from None
-        object.__setattr__(self, "direction", direction)
+        direction = self.direction
+        if direction.__class__ is not Direction:
+            try:
+                direction = _DIRECTIONS[direction]
+            except (KeyError, TypeError):
+                raise RuleError("direction", f"unknown direction {direction!r}") from None
+            object.__setattr__(self, "direction", direction)
         _check_finite(self)
         _check_bounds(self)
         _check_stretch(self)
 
 
+_DIRECTIONS = {direction.value: direction for direction in Direction}
+_INF = math.inf
+
+
 def _check_finite(rule: KeyResultRule) -> None:
     """Rule: every number given (baseline, target, target_high, stretch) is finite."""
+    baseline, target, high, stretch = rule.baseline, rule.target, rule.target_high, rule.stretch
+    if (
+        -_INF < baseline < _INF  # NaN compares false: the loop below names it
+        and (target is None or -_INF < target < _INF)
+        and (high is None or -_INF < high < _INF)
+        and (stretch is None or -_INF < stretch < _INF)
+    ):
+        return
     for name in ("baseline", "target", "target_high", "stretch"):
         number = getattr(rule, name)
         if number is not None and not math.isfinite(number):
@@ -144,60 +157,60 @@ def progress(rule: KeyResultRule, value: float | None) -> float | None:
     """
     if value is None:
         return None
-    if not math.isfinite(value):
+    if not -_INF < value < _INF:
         raise ValueError(f"value: must be a finite number, got {value!r}")
-    match rule.direction:
-        case Direction.INCREASE:
-            return _progress_increase(rule, value)
-        case Direction.DECREASE:
-            return _progress_decrease(rule, value)
-        case Direction.AT_LEAST:
-            return _progress_at_least(rule, value)
-        case Direction.AT_MOST:
-            return _progress_at_most(rule, value)
-        case Direction.RANGE:
-            return _progress_range(rule, value)
-        case Direction.MILESTONE:
-            return _progress_milestone(value)
+    return _progress(rule.direction, rule.baseline, rule.target, rule.target_high, value)
 
 
-def _target(rule: KeyResultRule) -> float:
-    """The rule's target; validation guarantees it for every direction but milestone."""
-    assert rule.target is not None
-    return rule.target
+def _progress(
+    direction: Direction, baseline: float, target: float | None, high: float | None, value: float
+) -> float:
+    """The progress of a finite ``value`` towards ``target`` (see ``progress``): one rule per
+    direction, each in its ``_progress_*`` helper."""
+    if direction is Direction.MILESTONE:
+        return _progress_milestone(value)
+    assert target is not None  # validation guarantees it for every direction but milestone
+    if direction is Direction.INCREASE:
+        return _progress_increase(baseline, target, value)
+    if direction is Direction.DECREASE:
+        return _progress_decrease(baseline, target, value)
+    if direction is Direction.AT_LEAST:
+        return _progress_at_least(baseline, target, value)
+    if direction is Direction.AT_MOST:
+        return _progress_at_most(baseline, target, value)
+    assert direction is Direction.RANGE and high is not None
+    return _progress_range(baseline, target, high, value)
 
 
-def _progress_increase(rule: KeyResultRule, value: float) -> float:
+def _progress_increase(baseline: float, target: float, value: float) -> float:
     """Increase: ``(value - baseline) / (target - baseline)``."""
-    return (value - rule.baseline) / (_target(rule) - rule.baseline)
+    return (value - baseline) / (target - baseline)
 
 
-def _progress_decrease(rule: KeyResultRule, value: float) -> float:
+def _progress_decrease(baseline: float, target: float, value: float) -> float:
     """Decrease: ``(baseline - value) / (baseline - target)``; a rising value is negative."""
-    return (rule.baseline - value) / (rule.baseline - _target(rule))
+    return (baseline - value) / (baseline - target)
 
 
-def _progress_at_least(rule: KeyResultRule, value: float) -> float:
+def _progress_at_least(baseline: float, target: float, value: float) -> float:
     """At least: like increase when baseline < target.
 
     When baseline >= target ("stay at least"), 1.0 while value >= target and 0.0 once the
     floor is broken: a kept promise is all-or-nothing, there is no partial credit.
     """
-    target = _target(rule)
-    if rule.baseline < target:
-        return _progress_increase(rule, value)
+    if baseline < target:
+        return _progress_increase(baseline, target, value)
     return 1.0 if value >= target else 0.0
 
 
-def _progress_at_most(rule: KeyResultRule, value: float) -> float:
+def _progress_at_most(baseline: float, target: float, value: float) -> float:
     """At most: like decrease when baseline > target.
 
     When baseline <= target ("stay at most"), 1.0 while value <= target and 0.0 once the
     ceiling is broken (all-or-nothing, as for at least).
     """
-    target = _target(rule)
-    if rule.baseline > target:
-        return _progress_decrease(rule, value)
+    if baseline > target:
+        return _progress_decrease(baseline, target, value)
     return 1.0 if value <= target else 0.0
 
 
@@ -210,7 +223,7 @@ def _distance_to_range(x: float, low: float, high: float) -> float:
     return 0.0
 
 
-def _progress_range(rule: KeyResultRule, value: float) -> float:
+def _progress_range(baseline: float, low: float, high: float, value: float) -> float:
     """Range: 1.0 when ``low <= value <= high``.
 
     Outside the range, with the baseline outside it: ``1 - dist(value) / dist(baseline)``,
@@ -220,12 +233,10 @@ def _progress_range(rule: KeyResultRule, value: float) -> float:
     or 1.0 for a one-point range), which goes negative once the value strays more than
     one width away.
     """
-    low, high = _target(rule), rule.target_high
-    assert high is not None
     off = _distance_to_range(value, low, high)
     if off == 0.0:
         return 1.0
-    start_off = _distance_to_range(rule.baseline, low, high)
+    start_off = _distance_to_range(baseline, low, high)
     if start_off > 0.0:
         return 1.0 - off / start_off
     width = high - low
@@ -242,11 +253,14 @@ def stretch_progress(rule: KeyResultRule, value: float | None) -> float | None:
 
     Rule: the same rule with ``target`` replaced by ``stretch`` (so an "at least" KR whose
     baseline is below the stretch counts as increasing towards it). None when the rule
-    has no stretch or there is no value.
+    has no stretch or there is no value. (Only increase, decrease, at least and at most
+    take a stretch, so no range bound is needed.)
     """
-    if rule.stretch is None:
+    if rule.stretch is None or value is None:
         return None
-    return progress(dataclasses.replace(rule, target=rule.stretch, stretch=None), value)
+    if not -_INF < value < _INF:
+        raise ValueError(f"value: must be a finite number, got {value!r}")
+    return _progress(rule.direction, rule.baseline, rule.stretch, None, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +298,7 @@ def score_key_result(
     if confidence is not None:
         check_confidence(confidence)
     measured = progress(rule, value)
-    expected = expected_progress(start=start, deadline=deadline, on=on, commitment=commitment)
+    expected = _expected(start, deadline, on, commitment)
     return KeyResultScore(
         value=value,
         progress=measured,

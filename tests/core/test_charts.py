@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrs.core.charts import grade_buckets, histogram_svg, kr_chart_svg, nice_ticks
+from okrs.core.charts import esc, grade_buckets, histogram_svg, kr_chart_svg, nice_ticks
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 START, DEADLINE, END = date(2017, 1, 1), date(2017, 2, 28), date(2017, 3, 31)
@@ -189,3 +189,12 @@ def test_histogram_bar_heights_follow_the_counts() -> None:
     assert heights[1] == pytest.approx(2 * heights[0]) and heights[2] == 0
     counts = [t.text for t in root.findall(".//svg:text[@class='count']", NS)]
     assert counts == ["2", "4", "0"]
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn"))))
+def test_escaped_text_reads_back_the_same_in_content_and_attributes(text: str) -> None:
+    """`esc` is what keeps user text (titles, team names) from breaking out of the SVG."""
+    element = ET.fromstring(f"<a title=\"{esc(text)}\" alt='{esc(text)}'>{esc(text)}</a>")
+    assert (element.text or "") == text
+    assert element.get("title") == text and element.get("alt") == text
+    assert "<" not in esc(text) and '"' not in esc(text) and "'" not in esc(text)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from okrs.core.rollup import CycleError, rollup_groups, rollup_objectives, weighted_mean
+from okrs.core.rollup import (
+    CycleError,
+    rollup_columns,
+    rollup_groups,
+    rollup_objectives,
+    weighted_mean,
+)
 
 # --- weighted mean --------------------------------------------------------------------------
 
@@ -218,3 +227,38 @@ def test_rollup_groups_chains_objective_team_organization() -> None:
 def test_rollup_groups_member_without_group_is_an_error() -> None:
     with pytest.raises(KeyError, match="o9"):
         rollup_groups({"o9": (1.0, 1.0)}, {})
+
+
+VALUE = st.one_of(st.none(), st.floats(-10, 10, allow_nan=False))
+WEIGHT = st.floats(0.1, 5, allow_nan=False)
+
+
+@given(
+    data=st.data(),
+    size=st.integers(1, 8),
+)
+def test_rollup_columns_is_weighted_mean_of_each_column_up_the_graph(data, size: int) -> None:  # type: ignore[no-untyped-def]
+    """Each position of `rollup_columns` is the weighted mean of that position over an
+    objective's own rows and its contributors' rolled-up values, computed here by recursion
+    with `weighted_mean` itself; the positions do not mix."""
+    own = {
+        k: data.draw(st.lists(st.tuples(st.tuples(VALUE, VALUE, VALUE), WEIGHT), max_size=4))
+        for k in range(size)
+    }
+    contributions: dict[int, list[tuple[int, float]]] = {}
+    for parent in range(size):
+        children = data.draw(st.lists(st.integers(0, parent - 1), unique=True)) if parent else []
+        contributions[parent] = [(child, data.draw(WEIGHT)) for child in children]
+    rolled = rollup_columns(own, contributions, 3)
+
+    def reference(key: int, position: int) -> float | None:
+        pairs = [(values[position], weight) for values, weight in own[key]]
+        pairs += [(reference(child, position), weight) for child, weight in contributions[key]]
+        return weighted_mean(pairs)
+
+    assert rolled == {k: tuple(reference(k, i) for i in range(3)) for k in range(size)}
+
+
+def test_rollup_columns_refuses_a_value_that_is_not_finite() -> None:
+    with pytest.raises(ValueError, match="value: must be a finite number"):
+        rollup_columns({"a": [((1.0, math.nan), 1.0)]}, {}, 2)

@@ -97,6 +97,33 @@ def test_status_follows_pace_and_confidence(reps) -> None:  # type: ignore[no-un
     assert child_row.key_results[1].score.status == "on_track"  # 96% ≥ 90% of expected
 
 
+def test_kept_scores_follow_each_change_of_rule_deadline_and_day(reps) -> None:  # type: ignore[no-untyped-def]
+    """Scores are kept between requests by what they are computed from (`_scored`): a changed
+    target, baseline, deadline or day is graded anew, never served from before."""
+    period, feedback = reps["period"], reps["feedback"]
+    on = dt.date(2017, 2, 15)
+
+    def feedback_grade(day: dt.date = on) -> float:
+        return grades(period, Objective.objects.all(), on=day).key_results[feedback.pk].grade
+
+    assert feedback_grade() == pytest.approx(10 / 50)
+    feedback.target = 20
+    feedback.save()
+    assert feedback_grade() == pytest.approx(10 / 20)
+    feedback.baseline = 5
+    feedback.save()
+    assert feedback_grade() == pytest.approx(5 / 15)
+    graded = grades(period, Objective.objects.all(), on=on)
+    expected_before = graded.key_results[feedback.pk].expected
+    feedback.deadline = dt.date(2017, 2, 20)
+    feedback.save()
+    assert (
+        grades(period, Objective.objects.all(), on=on).key_results[feedback.pk].expected
+        > expected_before
+    )
+    assert feedback_grade(dt.date(2017, 2, 5)) is None  # before its first check-in
+
+
 def test_history_is_kept_when_checking_in(reps) -> None:  # type: ignore[no-untyped-def]
     kr = reps["feedback"]
     before = kr.checkins.count()
