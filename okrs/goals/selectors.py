@@ -230,8 +230,8 @@ def scoring_rows(
     Written out, one query: the latest check-in is found once for each key result and joined
     (a lateral join on PostgreSQL; on SQLite a join on the key the correlated subquery finds)
     where the ORM's annotations look it up once per column read. Every page of a period
-    grades all its key results with it: 4,000 at the large benchmark scale, 25 -> 16 ms on
-    SQLite (tested equal to `key_results_with_latest`: `tests/web/test_grades_read.py`)."""
+    grades all its key results with it: 4,000 at the large benchmark scale, 25 -> 18 ms on
+    SQLite (tested equal to `key_results_with_latest`: `tests/foundation/test_scoring_rows.py`)."""
     try:
         ids_sql, ids_params = objectives.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a queryset known to be empty (`none()`, `pk__in=[]`)
