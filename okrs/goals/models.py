@@ -60,7 +60,12 @@ class Objective(models.Model):
     """A qualitative goal of a team for a period."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="objectives")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="objectives")
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        db_index=False,  # `objective_period_id` (period, id) serves it
+    )
     code = models.CharField(max_length=16, blank=True, help_text="Short reference, e.g. O2.")
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)
@@ -271,7 +276,12 @@ class CheckInSource(models.TextChoices):
 class CheckIn(models.Model):
     """A dated value of a key result. History is append-only: check-ins are never overwritten."""
 
-    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="checkins")
+    key_result = models.ForeignKey(
+        KeyResult,
+        on_delete=models.CASCADE,
+        related_name="checkins",
+        db_index=False,  # `checkin_latest` (key_result, -at, -id) serves it
+    )
     value = models.FloatField()
     confidence = models.FloatField(null=True, blank=True, help_text="0.0 to 1.0")
     note = models.TextField(blank=True)
@@ -324,7 +334,12 @@ class Change(models.Model):
     the change was to a key result of the objective.
     """
 
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="changes")
+    objective = models.ForeignKey(
+        Objective,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_index=False,  # `change_latest` (objective, -at, -id) serves it
+    )
     key_result = models.ForeignKey(
         KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
     )

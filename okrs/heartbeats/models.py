@@ -71,7 +71,12 @@ class Priority(models.TextChoices):
 class WorkPacket(models.Model):
     """A task of a heartbeat that moves one or more key results; may mirror an external issue."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="packets")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        related_name="packets",
+        db_index=False,  # `packet_team_id` (team, id) serves it
+    )
     heartbeat = models.ForeignKey(
         Heartbeat, null=True, blank=True, on_delete=models.SET_NULL, related_name="packets"
     )
