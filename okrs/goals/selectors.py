@@ -187,10 +187,11 @@ class ObjectiveGrade:
     status: Status
 
 
-@dataclass
+@dataclass(frozen=True)
 class Grades:
     """Grades of a set of objectives rolled up through alignment, with team and organization
-    grades: plain numbers read with `values_list`, no model instances."""
+    grades: plain numbers read with `values_list`, no model instances. Read-only: a large set
+    is shared between requests (`_kept_grades`)."""
 
     on: dt.date
     objectives: dict[int, ObjectiveGrade]
@@ -332,9 +333,47 @@ def grades(
     """
     on = scoring_day(period, on)
     in_period = objectives.filter(period=period)
-    objective_rows = list(in_period.values_list("pk", "team_id", "weight", "commitment"))
+    objective_rows = tuple(in_period.values_list("pk", "team_id", "weight", "commitment"))
+    krs = tuple(scoring_rows(in_period, on, with_time=times))
+    links = tuple(
+        Alignment.objects.filter(
+            child__in=in_period.values("pk"), parent__in=in_period.values("pk")
+        )
+        .order_by("id")
+        .values_list("child_id", "parent_id", "weight")
+    )
+    if len(krs) < KEPT_GRADES_FROM:
+        return _graded(period.start, period.end, on, objective_rows, krs, links)
+    return _kept_grades(period.start, period.end, on, objective_rows, krs, links)
+
+
+KEPT_GRADES_FROM = 500
+"""Grades of at least this many key results are kept (`_kept_grades`); fewer are graded anew,
+which costs less than a kept set's memory."""
+
+
+@functools.lru_cache(maxsize=4)
+def _kept_grades(*rows: Any) -> Grades:
+    """`_graded`, kept by everything it is computed from: the rows read, not a version or a time,
+    so grades kept can never be stale (a changed check-in, rule, weight, link or day is another
+    key). A period page reads the rows anyway; comparing them with a kept set (about 1 ms for
+    4,000 key results) costs less than scoring and rolling them up again (about 15 ms). Four sets
+    are kept a process (the period as the admin and anonymously sees it, say), 2.5 MB each at the
+    large benchmark scale. What is returned is shared: callers read it, never change it."""
+    return _graded(*rows)
+
+
+def _graded(
+    start: dt.date,
+    end: dt.date,
+    on: dt.date,
+    objective_rows: tuple[tuple[int, int, float, str], ...],
+    krs: tuple[tuple[Any, ...], ...],
+    links: tuple[tuple[int, int, float], ...],
+) -> Grades:
+    """`grades` of the rows it read: the period's start and end, the day, the objectives (key,
+    team, weight, commitment), `scoring_rows` and the alignment links."""
     commitments = {pk: Commitment(commitment) for pk, _, _, commitment in objective_rows}
-    krs = scoring_rows(in_period, on, with_time=times)
     kr_scores: dict[int, KeyResultScore] = {}
     kr_objectives: dict[int, int] = {}
     checked_in_at: dict[int, dt.datetime | None] = {}
@@ -350,8 +389,8 @@ def grades(
             stretch,
             v,
             c,
-            period.start,
-            due or period.end,
+            start,
+            due or end,
             on,
             commitments[objective_id],
         )
@@ -360,16 +399,8 @@ def grades(
         if at:
             checked_in_at[pk] = at[0]
         own[objective_id].append((score, weight))
-    links = [
-        link
-        for link in Alignment.objects.filter(
-            child__in=in_period.values("pk"), parent__in=in_period.values("pk")
-        )
-        .order_by("id")
-        .values_list("child_id", "parent_id", "weight")
-        if link[0] in own and link[1] in own
-    ]
-    rolled = _roll_up(own, links)
+    kept_links = [link for link in links if link[0] in own and link[1] in own]
+    rolled = _roll_up(own, kept_links)
     team_grades = rollup_groups(
         {pk: (rolled[pk].grade, weight) for pk, _, weight, _ in objective_rows},
         {pk: team_id for pk, team_id, _, _ in objective_rows},
@@ -382,7 +413,7 @@ def grades(
         organization=weighted_mean((grade, 1.0) for grade in team_grades.values()),
         commitments=commitments,
         key_result_objectives=kr_objectives,
-        links=links,
+        links=kept_links,
         checked_in_at=checked_in_at,
     )
 

@@ -124,6 +124,48 @@ def test_kept_scores_follow_each_change_of_rule_deadline_and_day(reps) -> None: 
     assert feedback_grade(dt.date(2017, 2, 5)) is None  # before its first check-in
 
 
+def test_kept_grades_are_shared_only_while_every_row_read_is_the_same(reps, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A large set of grades is kept by the rows it was computed from (`_kept_grades`): the same
+    rows give the same object; a check-in, a changed link weight or objective weight, another day
+    give grades computed anew."""
+    from okrs.goals import selectors
+
+    monkeypatch.setattr(selectors, "KEPT_GRADES_FROM", 0)  # keep even this small period's
+    selectors._kept_grades.cache_clear()
+    period, child, feedback = reps["period"], reps["child"], reps["feedback"]
+    on = dt.date(2017, 2, 15)
+
+    def graded(day: dt.date = on):  # type: ignore[no-untyped-def]
+        return grades(period, Objective.objects.all(), on=day)
+
+    first = graded()
+    assert graded() is first
+    f.checkin(feedback, 30, "2017-02-14T10:00:00")
+    after_checkin = graded()
+    assert after_checkin is not first
+    assert after_checkin.key_results[feedback.pk].grade == pytest.approx(30 / 50)
+    assert first.key_results[feedback.pk].grade == pytest.approx(10 / 50)  # not changed in place
+    link = Alignment.objects.get(child=child)
+    link.weight = 2.0
+    link.save()
+    relinked = graded()
+    assert relinked is not after_checkin and relinked.links[0][2] == 2.0
+    child.weight = 3.0
+    child.save()
+    reweighted = graded()
+    assert reweighted is not relinked
+    assert graded() is reweighted
+    assert graded(dt.date(2017, 2, 16)) is not reweighted
+
+
+def test_small_sets_of_grades_are_not_kept(reps) -> None:  # type: ignore[no-untyped-def]
+    period = reps["period"]
+    on = dt.date(2017, 2, 15)
+    assert grades(period, Objective.objects.all(), on=on) is not grades(
+        period, Objective.objects.all(), on=on
+    )
+
+
 def test_history_is_kept_when_checking_in(reps) -> None:  # type: ignore[no-untyped-def]
     kr = reps["feedback"]
     before = kr.checkins.count()
