@@ -110,10 +110,16 @@ def from_row(
 ) -> M:
     """An instance of `model` from its columns as read (`values`, in `attnames` order, changed in
     place), as the ORM makes one: `converters_of` the fields applied, then `Model.from_db`."""
+    return model.from_db(connection.alias, attnames, convert_row(converters, values))
+
+
+def convert_row(converters: list[tuple[int, Any, list[Any]]], values: list[Any]) -> list[Any]:
+    """`values` (a row as read, changed in place and returned) with `converters_of` its columns
+    applied, as the ORM's compiler applies them."""
     for index, expression, functions in converters:
         for convert in functions:
             values[index] = convert(values[index], expression, connection)
-    return model.from_db(connection.alias, attnames, values)
+    return values
 
 
 @dataclass(frozen=True)

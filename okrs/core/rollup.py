@@ -50,6 +50,11 @@ def weighted_mean(items: Iterable[WeightedValue]) -> float | None:
             raise ValueError(f"value: must be a finite number, got {value!r}")
         values.append(value)
         weights.append(weight)
+    return _mean_of(values, weights)
+
+
+def _mean_of(values: list[float], weights: list[float]) -> float | None:
+    """The weighted mean of checked values and weights, None without any."""
     if not values:
         return None
     mean = math.fsum(map(operator.mul, values, weights)) / math.fsum(weights)
@@ -127,11 +132,7 @@ def _column_means(
                 raise ValueError(f"value: must be a finite number, got {value!r}")
             values.append(value)
             weights.append(weight)
-        if values:
-            mean = math.fsum(map(operator.mul, values, weights)) / math.fsum(weights)
-            means.append(min(max(mean, min(values)), max(values)))
-        else:
-            means.append(None)
+        means.append(_mean_of(values, weights))
     return tuple(means)
 
 

@@ -157,9 +157,14 @@ def progress(rule: KeyResultRule, value: float | None) -> float | None:
     """
     if value is None:
         return None
-    if not -_INF < value < _INF:
-        raise ValueError(f"value: must be a finite number, got {value!r}")
+    _check_value(value)
     return _progress(rule.direction, rule.baseline, rule.target, rule.target_high, value)
+
+
+def _check_value(value: float) -> None:
+    """Raise ValueError unless ``value`` is a finite number."""
+    if not -_INF < value < _INF:  # also refuses NaN, which compares false
+        raise ValueError(f"value: must be a finite number, got {value!r}")
 
 
 def _progress(
@@ -258,8 +263,7 @@ def stretch_progress(rule: KeyResultRule, value: float | None) -> float | None:
     """
     if rule.stretch is None or value is None:
         return None
-    if not -_INF < value < _INF:
-        raise ValueError(f"value: must be a finite number, got {value!r}")
+    _check_value(value)
     return _progress(rule.direction, rule.baseline, rule.stretch, None, value)
 
 

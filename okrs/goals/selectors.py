@@ -26,7 +26,7 @@ from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.access import User
 from okrs.org.models import Team
-from okrs.sqlread import api_time_sql, converters_of, read_dicts
+from okrs.sqlread import api_time_sql, convert_row, converters_of, read_dicts
 
 
 @dataclass
@@ -247,14 +247,7 @@ def scoring_rows(
         rows = cursor.fetchall()
     if not converters:
         return rows
-    converted = []
-    for row in rows:
-        values = list(row)
-        for index, expression, functions in converters:
-            for convert in functions:
-                values[index] = convert(values[index], expression, connection)
-        converted.append(tuple(values))
-    return converted
+    return [tuple(convert_row(converters, list(row))) for row in rows]
 
 
 @functools.cache
