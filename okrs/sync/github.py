@@ -450,7 +450,14 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
                     upsert_issue(state, issue, counts)
                 except ValidationError as exc:
                     failed.append(f"{where}: {' '.join(exc.messages)}")
-                except (DatabaseError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                except (
+                    DatabaseError,
+                    KeyError,
+                    TypeError,
+                    ValueError,
+                    AttributeError,
+                    OverflowError,  # a number the database's integer cannot hold
+                ) as exc:
                     failed.append(f"{where}: {type(exc).__name__}: {exc}")
         if failed:
             raise ValidationError(f"issues not synced: {'; '.join(failed)}")
@@ -464,9 +471,11 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
         TypeError,
         AttributeError,
         DatabaseError,
+        OverflowError,
     ) as exc:
-        # KeyError/TypeError/AttributeError: a payload of another shape; DatabaseError: a value
-        # the database refuses (each milestone and issue is its own transaction, rolled back)
+        # KeyError/TypeError/AttributeError: a payload of another shape; DatabaseError and
+        # OverflowError (an integer the driver cannot send): a value the database refuses (each
+        # milestone and issue is its own transaction, rolled back)
         message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         if not isinstance(exc, (SyncError, ValidationError)):
             message = [f"{type(exc).__name__}: {exc}"]

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from okrs.heartbeats.models import ChecklistItem, PacketRole, WorkPacket
@@ -187,6 +187,8 @@ JSON = st.recursive(
     path=st.sampled_from(["/issues", "/milestones"]),
     payload=JSON | st.lists(JSON, max_size=4),
 )
+@example(path="/milestones", payload=[{"number": 2**70, "title": "HB9", "due_on": None}])
+@example(path="/issues", payload=[{"number": 2**70, "title": "Big", "state": "open"}])
 def test_any_json_answer_ends_the_run_cleanly_and_keeps_the_good_data(
     reps,  # noqa: F811
     github,  # noqa: F811
