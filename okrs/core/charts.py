@@ -1,4 +1,5 @@
-"""Charts as SVG text, drawn on the server: a key result's values over time and a histogram.
+"""Charts as SVG text, drawn on the server: a key result's values over time, a grade over
+time (an objective's, a team's, the period's) and a histogram.
 
 Pure functions, no Django. Every chart is an accessible image (``role="img"`` with a
 ``<title>`` and a ``<desc>`` that says in words what the picture shows), every text is
@@ -10,17 +11,10 @@ stylesheet still makes sense.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
-
-WIDTH: Final = 640
-HEIGHT: Final = 300
-LEFT: Final = 64
-RIGHT: Final = 24
-TOP: Final = 28
-BOTTOM: Final = 48
 
 GRADE_BUCKETS: Final = ((0.0, 0.3), (0.3, 0.7), (0.7, 1.0))
 """Grade ranges of the end-of-quarter histogram; each includes its lower bound, the last
@@ -45,14 +39,6 @@ def number(value: float) -> str:
     """A value for people: thousands separated, at most two decimals, no trailing zeros."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def quantity(value: float, unit: str) -> str:
-    """A value with its unit (``40%``, ``8.25 NPS``)."""
-    text = number(value)
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 def day_label(day: date) -> str:
@@ -91,21 +77,118 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True)
+class Size:
+    """A chart's drawing size in SVG user units and its text size. A page shows the wide
+    drawing on a wide screen and the narrow one on a phone (`responsive`), each at about
+    one user unit per CSS pixel, so text keeps its size rather than shrinking with the
+    picture."""
+
+    width: int
+    height: int
+    font: int = 12
+
+
+WIDE: Final = Size(640, 300)
+NARROW: Final = Size(360, 300)
+
+_NARROW_CHARS: Final = frozenset("iljtfr.,:;'!|()[] ")
+_WIDE_CHARS: Final = frozenset("MWmw%@—–")
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of how wide ``text`` is drawn at font ``size`` (in the same unit).
+
+    No font metrics on the server: each character counts as wide as the widest letters of
+    common sans-serif fonts of its kind, so a margin sized from it never cuts the text.
+    """
+    em = 0.0
+    for char in text:
+        if char in _NARROW_CHARS:
+            em += 0.36
+        elif char in _WIDE_CHARS:
+            em += 0.95
+        elif char.isupper():
+            em += 0.74
+        else:
+            em += 0.62
+    return em * size
+
+
+_IRREGULAR: Final = {"person": "people", "child": "children"}
+_SINGULAR: Final = {plural: one for one, plural in _IRREGULAR.items()}
+
+
+def _singular(word: str) -> str:
+    lower = word.lower()
+    if lower in _SINGULAR:
+        return word[: -len(lower)] + _SINGULAR[lower] if word.islower() else _SINGULAR[lower]
+    if lower.endswith(("ss", "us", "is")) or not lower.endswith("s"):
+        return word
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _plural(word: str) -> str:
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return _IRREGULAR[lower]
+    if lower in _SINGULAR or lower.endswith("s"):
+        return word
+    if lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    if lower.endswith(("x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def unit_for(value: float, unit: str) -> str:
+    """``unit`` in the number that suits ``value``: "1 program", "3 programs", "1 person".
+
+    Only a unit whose last word is a word (letters, three or more, not all capitals) is
+    inflected: "%", "NPS", "ms", "USD" or "km/h" stay as they are. Plus or minus one takes
+    the singular, any other value the plural.
+    """
+    head, _, last = unit.rpartition(" ")
+    if len(last) < 3 or not last.isalpha() or last.isupper():
+        return unit
+    word = _singular(last) if abs(value) == 1 else _plural(last)
+    return f"{head} {word}" if head else word
+
+
+def quantity(value: float, unit: str) -> str:
+    """A value with its unit, in the right number (``40%``, ``8.25 NPS``, ``1 program``)."""
+    text = number(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit_for(value, unit)}"
+
+
+def _plural_count(count: int, noun: str) -> str:
+    return f"{count} {unit_for(count, noun)}"
+
+
+@dataclass(frozen=True, slots=True)
 class _Frame:
-    """Maps dates and values onto the plot area."""
+    """Maps dates and values onto the plot area ``left..width-right``, ``top..bottom``."""
 
     day0: date
     day1: date
     low: float
     high: float
+    left: float
+    right: float
+    top: float
+    bottom: float
 
     def x(self, day: date) -> float:
         span = max(1, (self.day1 - self.day0).days)
-        return LEFT + (WIDTH - LEFT - RIGHT) * (day - self.day0).days / span
+        return self.left + (self.right - self.left) * (day - self.day0).days / span
 
     def y(self, value: float) -> float:
-        span = self.high - self.low
-        return TOP + (HEIGHT - TOP - BOTTOM) * (self.high - value) / span
+        return self.top + (self.bottom - self.top) * (self.high - value) / (self.high - self.low)
 
 
 def _month_starts(first: date, last: date) -> list[date]:
@@ -118,17 +201,241 @@ def _month_starts(first: date, last: date) -> list[date]:
     return days
 
 
-def _x_ticks(frame: _Frame) -> list[date]:
-    """Start, end and the first of each month between, leaving out ticks crowding others."""
+def _x_ticks(frame: _Frame, font: int) -> list[date]:
+    """Start, end and the first of each month between, leaving out ticks whose labels would
+    touch their neighbour's (the end tick wins over the one before it)."""
     candidates = sorted({frame.day0, frame.day1, *_month_starts(frame.day0, frame.day1)})
+    room = text_width("Mmm 30", font) + 8
     ticks: list[date] = []
     for day in candidates:
-        close = ticks and frame.x(day) - frame.x(ticks[-1]) < 56
+        close = ticks and frame.x(day) - frame.x(ticks[-1]) < room
         if close and day == frame.day1:
             ticks[-1] = day
         elif not close:
             ticks.append(day)
     return ticks
+
+
+@dataclass(frozen=True, slots=True)
+class _Legend:
+    kind: str  # values, expected, band, deadline, today
+    text: str
+
+
+_LEGEND_SAMPLE: Final = 22
+_LEGEND_GAP: Final = 18
+
+
+def _legend_rows(items: Sequence[_Legend], size: Size, left: float) -> list[list[_Legend]]:
+    """The legend's items in rows that fit the drawing's width."""
+    rows: list[list[_Legend]] = [[]]
+    x = left
+    for item in items:
+        width = _LEGEND_SAMPLE + 6 + text_width(item.text, size.font)
+        if rows[-1] and x + width > size.width - 8:
+            rows.append([])
+            x = left
+        rows[-1].append(item)
+        x += width + _LEGEND_GAP
+    return [row for row in rows if row]
+
+
+_STROKES: Final = {
+    "values": 'stroke="#0b5cad" stroke-width="2.5"',
+    "expected": 'stroke="#57606a" stroke-width="2" stroke-dasharray="6 4"',
+    "deadline": 'stroke="#cf222e" stroke-width="1.5"',
+    "today": 'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="2 3"',
+}
+
+
+def _draw_legend(rows: list[list[_Legend]], size: Size, left: float, top: float) -> list[str]:
+    parts = [f'<g class="legend" font-size="{size.font}" fill="#57606a">']
+    for index, row in enumerate(rows):
+        y = top + index * (size.font + 8)
+        x = left
+        for item in row:
+            mid = _f(y - size.font * 0.35)
+            if item.kind == "band":
+                parts.append(
+                    f'<rect class="legend-band" fill="#1a7f37" fill-opacity="0.15"'
+                    f' x="{_f(x)}" y="{_f(y - size.font * 0.8)}" width="{_LEGEND_SAMPLE}"'
+                    f' height="{_f(size.font * 0.9)}"/>'
+                )
+            else:
+                parts.append(
+                    f'<line class="legend-{item.kind}" {_STROKES[item.kind]} x1="{_f(x)}"'
+                    f' x2="{_f(x + _LEGEND_SAMPLE)}" y1="{mid}" y2="{mid}"/>'
+                )
+            css = f"{item.kind}-label" if item.kind in ("deadline", "today") else "legend-text"
+            parts.append(
+                f'<text class="{css}" x="{_f(x + _LEGEND_SAMPLE + 6)}" y="{_f(y)}">'
+                f"{esc(item.text)}</text>"
+            )
+            x += _LEGEND_SAMPLE + 6 + text_width(item.text, size.font) + _LEGEND_GAP
+    parts.append("</g>")
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class _Plot:
+    """What a line chart draws: the values, the expected line, an optional target band, the
+    value axis's ticks with their labels, and the days marked."""
+
+    css: str
+    title: str
+    description: str
+    chart_id: str
+    points: Sequence[tuple[date, float]]
+    point_text: Callable[[float], str]
+    expected: Sequence[tuple[date, float]]
+    expected_text: str
+    expected_legend: str
+    band: tuple[float, float] | None
+    band_text: str
+    ticks: Sequence[tuple[float, str]]
+    day0: date
+    day1: date
+    deadline: date | None
+    today: date | None
+    values_text: str
+    empty_text: str
+
+
+def _line_chart(plot: _Plot, size: Size) -> str:
+    """A line chart of ``plot`` at ``size``, every text inside the drawing: the margins are
+    sized from the longest label at each side."""
+    font = size.font
+    span = (plot.day0, max(plot.day1, plot.day0 + timedelta(days=1)))
+    first_label, last_label = day_label(span[0]), day_label(span[1])
+    left = max(
+        36.0,
+        8 + max(text_width(text, font) for _, text in plot.ticks) + 8,
+        text_width(first_label, font) / 2 + 4,
+    )
+    right = max(16.0, text_width(last_label, font) / 2 + 6)
+    years = span[0].year != span[1].year
+    legend_items = [_Legend("values", plot.values_text)]
+    if plot.expected:
+        legend_items.append(_Legend("expected", plot.expected_legend))
+    if plot.band is not None:
+        legend_items.append(_Legend("band", plot.band_text))
+    in_view = [d for d in (plot.deadline, plot.today) if d is not None and span[0] <= d <= span[1]]
+    if plot.deadline in in_view and plot.deadline is not None:
+        legend_items.append(_Legend("deadline", f"Deadline {day_label(plot.deadline)}"))
+    if plot.today in in_view and plot.today is not None:
+        legend_items.append(_Legend("today", f"Today {day_label(plot.today)}"))
+    rows = _legend_rows(legend_items, size, 8)
+    axis_height = font + 10 + (font + 4 if years else 0)
+    legend_height = len(rows) * (font + 8) + 6
+    frame = _Frame(
+        day0=span[0],
+        day1=span[1],
+        low=plot.ticks[0][0],
+        high=plot.ticks[-1][0],
+        left=left,
+        right=size.width - right,
+        top=font,
+        bottom=size.height - axis_height - legend_height,
+    )
+    ident = esc(plot.chart_id)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {plot.css}" role="img"'
+        f' viewBox="0 0 {size.width} {size.height}" width="{size.width}"'
+        f' aria-labelledby="{ident}-title {ident}-desc" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="{ident}-title">{esc(plot.title)}</title>',
+        f'<desc id="{ident}-desc">{esc(plot.description)}</desc>',
+    ]
+    parts += _value_axis(frame, plot.ticks, font)
+    parts += _time_axis(frame, font, years)
+    if plot.band is not None:
+        low, high = plot.band
+        parts.append(
+            f'<rect class="target-band" fill="#1a7f37" fill-opacity="0.1"'
+            f' x="{_f(frame.left)}" y="{_f(frame.y(high))}"'
+            f' width="{_f(frame.right - frame.left)}" height="{_f(frame.y(low) - frame.y(high))}">'
+            f"<title>{esc(plot.band_text)}</title></rect>"
+        )
+    if plot.expected:
+        coords = " ".join(f"{_f(frame.x(d))},{_f(frame.y(v))}" for d, v in plot.expected)
+        parts.append(
+            f'<polyline class="expected" fill="none" {_STROKES["expected"]} points="{coords}">'
+            f"<title>{esc(plot.expected_text)}</title></polyline>"
+        )
+    for kind, day in (("deadline", plot.deadline), ("today", plot.today)):
+        if day is not None and day in in_view:
+            x = _f(frame.x(day))
+            parts.append(
+                f'<line class="{kind}" {_STROKES[kind]} x1="{x}" x2="{x}" y1="{_f(frame.top)}"'
+                f' y2="{_f(frame.bottom)}"/>'
+            )
+    parts += _value_line(frame, plot, font)
+    parts += _draw_legend(rows, size, 8, size.height - legend_height + font + 2)
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _value_axis(frame: _Frame, ticks: Sequence[tuple[float, str]], font: int) -> list[str]:
+    parts = [f'<g class="axis axis-values" font-size="{font}" fill="#57606a">']
+    for tick, text in ticks:
+        y = _f(frame.y(tick))
+        parts.append(
+            f'<line class="grid" stroke="#d0d7de" x1="{_f(frame.left)}" x2="{_f(frame.right)}"'
+            f' y1="{y}" y2="{y}"/>'
+            f'<text x="{_f(frame.left - 8)}" y="{y}" text-anchor="end"'
+            f' dominant-baseline="middle">{esc(text)}</text>'
+        )
+    parts.append("</g>")
+    return parts
+
+
+def _time_axis(frame: _Frame, font: int, years: bool) -> list[str]:
+    """Day ticks along the bottom; when the axis spans years, the year under the first tick
+    and under the first tick of each new year."""
+    base = frame.bottom
+    parts = [
+        f'<g class="axis axis-time" font-size="{font}" fill="#57606a">',
+        f'<line stroke="#57606a" x1="{_f(frame.left)}" x2="{_f(frame.right)}"'
+        f' y1="{_f(base)}" y2="{_f(base)}"/>',
+    ]
+    year_labels = []
+    last_year = None
+    for day in _x_ticks(frame, font):
+        x = _f(frame.x(day))
+        parts.append(
+            f'<line stroke="#57606a" x1="{x}" x2="{x}" y1="{_f(base)}" y2="{_f(base + 4)}"/>'
+            f'<text x="{x}" y="{_f(base + font + 4)}" text-anchor="middle">'
+            f"{esc(day_label(day))}</text>"
+        )
+        if years and day.year != last_year:
+            year_labels.append(
+                f'<text class="year" x="{x}" y="{_f(base + 2 * font + 8)}" text-anchor="middle"'
+                f' font-weight="600">{day.year}</text>'
+            )
+        last_year = day.year
+    parts += year_labels
+    parts.append("</g>")
+    return parts
+
+
+def _value_line(frame: _Frame, plot: _Plot, font: int) -> list[str]:
+    if not plot.points:
+        return [
+            f'<text class="no-data" x="{_f((frame.left + frame.right) / 2)}"'
+            f' y="{_f((frame.top + frame.bottom) / 2)}" text-anchor="middle"'
+            f' font-size="{font + 1}" fill="#57606a">{esc(plot.empty_text)}</text>'
+        ]
+    coords = " ".join(f"{_f(frame.x(d))},{_f(frame.y(v))}" for d, v in plot.points)
+    parts = [
+        f'<polyline class="values" fill="none" {_STROKES["values"]} points="{coords}"/>',
+        '<g class="points" fill="#0b5cad">',
+    ]
+    for day, value in plot.points:
+        parts.append(
+            f'<circle class="point" cx="{_f(frame.x(day))}" cy="{_f(frame.y(value))}" r="4">'
+            f"<title>{esc(long_day(day))}: {esc(plot.point_text(value))}</title></circle>"
+        )
+    parts.append("</g>")
+    return parts
 
 
 def _describe(
@@ -138,23 +445,31 @@ def _describe(
     target_high: float | None,
     deadline: date,
     unit: str,
+    milestone: bool,
 ) -> str:
+    def say(value: float) -> str:
+        return milestone_text(value) if milestone else quantity(value, unit)
+
     if points:
         day, value = max(points, key=lambda p: p[0])
-        latest = f"Latest value {quantity(value, unit)} on {long_day(day)}"
-        count = f"{len(points)} check-in{'s' if len(points) != 1 else ''}"
+        latest = f"Latest value {say(value)} on {long_day(day)}"
+        count = _plural_count(len(points), "check-ins")
     else:
         latest, count = "No check-in yet", "no values"
+    if milestone:
+        return f"{latest}; to be done by {long_day(deadline)}; {count}."
     if target is None:
         goal = f"deadline {long_day(deadline)}"
     elif target_high is not None:
-        goal = (
-            f"target between {quantity(target, unit)} and {quantity(target_high, unit)}"
-            f" by {long_day(deadline)}"
-        )
+        goal = f"target between {say(target)} and {say(target_high)} by {long_day(deadline)}"
     else:
-        goal = f"target {quantity(target, unit)} by {long_day(deadline)}"
-    return f"{latest}; {goal}; baseline {quantity(baseline, unit)}; {count}."
+        goal = f"target {say(target)} by {long_day(deadline)}"
+    return f"{latest}; {goal}; baseline {say(baseline)}; {count}."
+
+
+def milestone_text(value: float) -> str:
+    """A milestone's value in words: done (1 or more) or not done."""
+    return "done" if value >= 1 else "not done"
 
 
 def kr_chart_svg(
@@ -169,123 +484,153 @@ def kr_chart_svg(
     unit: str,
     title: str,
     chart_id: str = "kr-chart",
+    today: date | None = None,
+    milestone: bool = False,
+    size: Size = WIDE,
 ) -> str:
     """The values of a key result over time against its expected progress, as SVG text.
 
-    The values are a line with a dot per check-in (in date order). The expected-progress
-    line runs from ``baseline`` on ``start`` to ``target`` on ``deadline`` (none when
-    ``target`` is None); a range's upper bound ``target_high`` shades the band between the
-    two bounds. A vertical line marks the deadline. The time axis runs from ``start`` to
-    ``end``, widened to take in check-ins outside it; the value axis takes in every value,
-    the baseline and the targets. ``chart_id`` keeps element ids unique on a page.
+    The values are a line with a dot per check-in (in date order), each dot titled with its
+    day and value. The expected-progress line (dashed) runs from ``baseline`` on ``start``
+    to ``target`` on ``deadline`` (none when ``target`` is None); a range's upper bound
+    ``target_high`` shades the band between the two bounds. Vertical lines mark the deadline
+    and ``today`` (when on the axis); a legend under the axis names each line. The time axis
+    runs from ``start`` to ``end``, widened to take in check-ins outside it; the value axis
+    takes in every value, the baseline and the targets. A ``milestone`` has two values, not
+    done (0) and done (1), and says so on its axis. ``chart_id`` keeps ids unique on a page.
     """
     ordered = sorted(points, key=lambda p: p[0])
     values = [v for _, v in ordered] + [baseline]
     values += [t for t in (target, target_high) if t is not None]
     if not all(math.isfinite(v) for v in values):
         raise ValueError("chart values must be finite numbers")
-    day0 = min([start, *(d for d, _ in ordered)])
-    day1 = max([end, deadline, *(d for d, _ in ordered)])
-    ticks = nice_ticks(min(values), max(values))
-    frame = _Frame(
-        day0=day0, day1=max(day1, day0 + timedelta(days=1)), low=ticks[0], high=ticks[-1]
-    )
-    ident = esc(chart_id)
-    description = _describe(ordered, baseline, target, target_high, deadline, unit)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart kr-chart" role="img"'
-        f' viewBox="0 0 {WIDTH} {HEIGHT}" width="100%"'
-        f' aria-labelledby="{ident}-title {ident}-desc" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{ident}-title">{esc(title)}</title>',
-        f'<desc id="{ident}-desc">{esc(description)}</desc>',
-    ]
-    parts += _value_axis(frame, ticks, unit)
-    parts += _time_axis(frame)
-    if target is not None and target_high is not None:
-        parts.append(
-            f'<rect class="target-band" fill="#1a7f37" fill-opacity="0.1"'
-            f' x="{_f(LEFT)}" y="{_f(frame.y(target_high))}" width="{_f(WIDTH - LEFT - RIGHT)}"'
-            f' height="{_f(frame.y(target) - frame.y(target_high))}">'
-            f"<title>Target range {esc(quantity(target, unit))}"
-            f" to {esc(quantity(target_high, unit))}</title></rect>"
-        )
+    if milestone:
+        ticks = [(0.0, "Not done"), (1.0, "Done")]
+        low, high = min(0.0, *values), max(1.0, *values)
+        if low < 0.0 or high > 1.0:
+            ticks = [(t, milestone_text(t)) for t in nice_ticks(low, high)]
+    else:
+        ticks = [(t, quantity(t, unit)) for t in nice_ticks(min(values), max(values))]
+
+    def say(value: float) -> str:
+        return milestone_text(value) if milestone else quantity(value, unit)
+
+    expected: list[tuple[date, float]] = []
     if target is not None:
-        parts.append(
-            f'<line class="expected" stroke="#57606a" stroke-dasharray="6 4" stroke-width="2"'
-            f' x1="{_f(frame.x(start))}" y1="{_f(frame.y(baseline))}"'
-            f' x2="{_f(frame.x(deadline))}" y2="{_f(frame.y(target))}">'
-            f"<title>Expected progress: {esc(quantity(baseline, unit))} on"
-            f" {esc(long_day(start))} to {esc(quantity(target, unit))} on"
-            f" {esc(long_day(deadline))}</title></line>"
+        expected = [(start, baseline), (deadline, target)]
+    plot = _Plot(
+        css="kr-chart",
+        title=title,
+        description=_describe(ordered, baseline, target, target_high, deadline, unit, milestone),
+        chart_id=chart_id,
+        points=ordered,
+        point_text=say,
+        expected=expected,
+        expected_text=(
+            f"Expected: {say(baseline)} on {long_day(start)} to {say(target)} on"
+            f" {long_day(deadline)}"
+            if target is not None
+            else ""
+        ),
+        expected_legend="Expected",
+        band=(target, target_high) if target is not None and target_high is not None else None,
+        band_text=(
+            f"Target range {say(target)} to {say(target_high)}"
+            if target is not None and target_high is not None
+            else ""
+        ),
+        ticks=ticks,
+        day0=min([start, *(d for d, _ in ordered)]),
+        day1=max([end, deadline, *(d for d, _ in ordered)]),
+        deadline=deadline,
+        today=today,
+        values_text="Values",
+        empty_text="No check-in yet",
+    )
+    return _line_chart(plot, size)
+
+
+GRADE_TICKS: Final = tuple((t / 4, f"{t / 4:.2f}") for t in range(5))
+
+
+def trend_chart_svg(
+    *,
+    points: Sequence[tuple[date, float | None]],
+    expected: Sequence[tuple[date, float]],
+    start: date,
+    end: date,
+    title: str,
+    subject: str,
+    chart_id: str = "trend",
+    today: date | None = None,
+    size: Size = WIDE,
+) -> str:
+    """A grade over time (0 to 1) against the grade expected by then, as SVG text.
+
+    ``points`` are (day, grade) samples in any order, None where nothing was graded yet (not
+    drawn); ``expected`` the expected grade on the same or other days (dashed). ``subject``
+    names what is graded in the description ("the objective", "Mozilla Reps").
+    """
+    graded = sorted(((d, g) for d, g in points if g is not None), key=lambda p: p[0])
+    line = sorted(expected, key=lambda p: p[0])
+    if not all(math.isfinite(v) for _, v in [*graded, *line]):
+        raise ValueError("grades must be finite numbers")
+    top = max([1.0, *(g for _, g in graded), *(v for _, v in line)])
+    low = min([0.0, *(g for _, g in graded)])
+    ticks = list(GRADE_TICKS)
+    if top > 1.0 or low < 0.0:
+        ticks = [(t, f"{t:.2f}") for t in nice_ticks(low, top)]
+    if graded:
+        day, value = graded[-1]
+        due = next((v for d, v in reversed(line) if d <= day), None)
+        versus = "" if due is None else f", expected {due:.2f}"
+        description = (
+            f"Grade of {subject} over time: {value:.2f} on {long_day(day)}{versus};"
+            f" {_plural_count(len(graded), 'samples')} from {long_day(graded[0][0])}."
         )
-    parts += _deadline_marker(frame, deadline)
-    parts += _value_line(frame, ordered, unit)
-    parts.append("</svg>")
-    return "\n".join(parts)
+    else:
+        description = f"No grade of {subject} yet."
+    plot = _Plot(
+        css="trend-chart",
+        title=title,
+        description=description,
+        chart_id=chart_id,
+        points=graded,
+        point_text=lambda g: f"grade {g:.2f}",
+        expected=line,
+        expected_text="Expected grade",
+        expected_legend="Expected grade",
+        band=None,
+        band_text="",
+        ticks=ticks,
+        day0=min([start, *(d for d, _ in graded)]),
+        day1=max([end, *(d for d, _ in graded)]),
+        deadline=None,
+        today=today,
+        values_text="Grade",
+        empty_text="No grade yet",
+    )
+    return _line_chart(plot, size)
 
 
-def _value_axis(frame: _Frame, ticks: Sequence[float], unit: str) -> list[str]:
-    parts = ['<g class="axis axis-values" font-size="11" fill="#57606a">']
-    for tick in ticks:
-        y = _f(frame.y(tick))
-        parts.append(
-            f'<line class="grid" stroke="#d0d7de" x1="{LEFT}" x2="{WIDTH - RIGHT}"'
-            f' y1="{y}" y2="{y}"/>'
-            f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle">'
-            f"{esc(quantity(tick, unit))}</text>"
-        )
-    parts.append("</g>")
-    return parts
+def values_table(*, caption: str, headings: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A chart's values as an HTML table in a closed disclosure, for keyboard and screen
+    reader users (text escaped)."""
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headings)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return (
+        f'<details class="chart-values"><summary>{esc(caption)}</summary>'
+        f'<table><caption class="visually-hidden">{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
+    )
 
 
-def _time_axis(frame: _Frame) -> list[str]:
-    base = HEIGHT - BOTTOM
-    parts = [
-        '<g class="axis axis-time" font-size="11" fill="#57606a">',
-        f'<line stroke="#57606a" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>',
-    ]
-    for day in _x_ticks(frame):
-        x = _f(frame.x(day))
-        parts.append(
-            f'<line stroke="#57606a" x1="{x}" x2="{x}" y1="{base}" y2="{base + 4}"/>'
-            f'<text x="{x}" y="{base + 16}" text-anchor="middle">{esc(day_label(day))}</text>'
-        )
-    parts.append("</g>")
-    return parts
-
-
-def _deadline_marker(frame: _Frame, deadline: date) -> list[str]:
-    x = frame.x(deadline)
-    anchor = "end" if x > WIDTH - RIGHT - 80 else "start"
-    shift = -4 if anchor == "end" else 4
-    return [
-        f'<line class="deadline" stroke="#cf222e" stroke-width="1.5" x1="{_f(x)}" x2="{_f(x)}"'
-        f' y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>',
-        f'<text class="deadline-label" font-size="11" fill="#cf222e" x="{_f(x + shift)}"'
-        f' y="{TOP - 8}" text-anchor="{anchor}">Deadline {esc(day_label(deadline))}</text>',
-    ]
-
-
-def _value_line(frame: _Frame, ordered: Sequence[tuple[date, float]], unit: str) -> list[str]:
-    if not ordered:
-        return [
-            f'<text class="no-data" x="{_f((LEFT + WIDTH - RIGHT) / 2)}"'
-            f' y="{_f((TOP + HEIGHT - BOTTOM) / 2)}" text-anchor="middle" font-size="13"'
-            f' fill="#57606a">No check-in yet</text>'
-        ]
-    coords = " ".join(f"{_f(frame.x(d))},{_f(frame.y(v))}" for d, v in ordered)
-    parts = [
-        f'<polyline class="values" fill="none" stroke="#0b5cad" stroke-width="2.5"'
-        f' points="{coords}"/>',
-        '<g class="points" fill="#0b5cad">',
-    ]
-    for day, value in ordered:
-        parts.append(
-            f'<circle class="point" cx="{_f(frame.x(day))}" cy="{_f(frame.y(value))}" r="4">'
-            f"<title>{esc(long_day(day))}: {esc(quantity(value, unit))}</title></circle>"
-        )
-    parts.append("</g>")
-    return parts
+def responsive(wide: str, narrow: str) -> str:
+    """Two drawings of one chart: the wide one for wide screens, the narrow for phones (the
+    stylesheet shows one of them; the hidden one is out of the accessibility tree too)."""
+    return f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>'
 
 
 def grade_buckets(grades: Iterable[float]) -> list[int]:

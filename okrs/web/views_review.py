@@ -17,6 +17,7 @@ from okrs.core.rollup import weighted_mean
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import Period
 from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, grades
+from okrs.web.charts import period_trend
 from okrs.web.selectors import board_page
 from okrs.web.views_map import key_result_href, objective_href
 
@@ -151,6 +152,7 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             # histogram_svg escapes every text it writes
             "histogram": mark_safe(histogram),
+            "trend": period_trend(period, scope),
             "finished": timezone.localdate() > period.end,
             "periods": Period.objects.order_by("-start"),
             "title": f"Review {period}",

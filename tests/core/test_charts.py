@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -9,7 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrs.core.charts import esc, grade_buckets, histogram_svg, kr_chart_svg, nice_ticks
+from okrs.core.charts import (
+    NARROW,
+    esc,
+    grade_buckets,
+    histogram_svg,
+    kr_chart_svg,
+    nice_ticks,
+    quantity,
+    text_width,
+    trend_chart_svg,
+    unit_for,
+    values_table,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 START, DEADLINE, END = date(2017, 1, 1), date(2017, 2, 28), date(2017, 3, 31)
@@ -41,6 +54,13 @@ def _num(element: ET.Element, name: str) -> float:
     return float(element.attrib[name])
 
 
+def _expected(root: ET.Element) -> dict[str, float]:
+    """The ends of the dashed expected line (a polyline of two points on a KR chart)."""
+    line = _one(root, ".//svg:polyline[@class='expected']")
+    (x1, y1), (x2, y2) = (map(float, p.split(",")) for p in line.attrib["points"].split())
+    return {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
+
+
 def test_chart_is_an_accessible_image_summarizing_the_latest_value() -> None:
     root = _chart()
     assert root.attrib["role"] == "img"
@@ -68,20 +88,19 @@ def test_points_are_drawn_in_date_order_and_higher_values_sit_higher() -> None:
 def test_expected_line_runs_from_baseline_at_start_to_target_at_deadline() -> None:
     root = _chart(points=[(START, 5.0), (END, 11.5)])
     start_point, end_point = root.findall(".//svg:circle[@class='point']", NS)
-    line = _one(root, ".//svg:line[@class='expected']")
+    line = _expected(root)
     # a check-in at the baseline on the start day lies on the line's first end
-    assert _num(line, "x1") == _num(start_point, "cx")
-    assert _num(line, "y1") == _num(start_point, "cy")
+    assert line["x1"] == _num(start_point, "cx")
+    assert line["y1"] == _num(start_point, "cy")
     # the target value is at the line's second end's height, on the deadline
-    assert _num(line, "y2") == _num(end_point, "cy")
-    assert _num(line, "x1") < _num(line, "x2") < _num(end_point, "cx")
+    assert line["y2"] == _num(end_point, "cy")
+    assert line["x1"] < line["x2"] < _num(end_point, "cx")
 
 
 def test_deadline_marker_is_vertical_at_the_deadline_and_labelled() -> None:
     root = _chart()
     marker = _one(root, ".//svg:line[@class='deadline']")
-    expected = _one(root, ".//svg:line[@class='expected']")
-    assert _num(marker, "x1") == _num(marker, "x2") == _num(expected, "x2")
+    assert _num(marker, "x1") == _num(marker, "x2") == _expected(root)["x2"]
     assert _num(marker, "y1") < _num(marker, "y2")
     label = _one(root, ".//svg:text[@class='deadline-label']")
     assert label.text == "Deadline Feb 28"
@@ -145,15 +164,15 @@ def test_range_shades_the_band_between_its_bounds() -> None:
 
 def test_milestone_without_target_has_no_expected_line() -> None:
     root = _chart(target=None, points=[(START, 0.0)], unit="")
-    assert root.findall(".//svg:line[@class='expected']", NS) == []
+    assert root.findall(".//svg:polyline[@class='expected']", NS) == []
     assert len(root.findall(".//svg:line[@class='deadline']", NS)) == 1
 
 
 def test_checkins_outside_the_period_widen_the_time_axis() -> None:
     root = _chart(points=[(date(2016, 12, 20), 5.0), (date(2017, 4, 10), 7.0)])
     xs = [_num(c, "cx") for c in root.findall(".//svg:circle[@class='point']", NS)]
-    line = _one(root, ".//svg:line[@class='expected']")
-    assert xs[0] < _num(line, "x1") and xs[1] > _num(line, "x2")
+    line = _expected(root)
+    assert xs[0] < line["x1"] and xs[1] > line["x2"]
 
 
 def test_non_finite_values_are_refused() -> None:
@@ -198,3 +217,160 @@ def test_escaped_text_reads_back_the_same_in_content_and_attributes(text: str) -
     assert (element.text or "") == text
     assert element.get("title") == text and element.get("alt") == text
     assert "<" not in esc(text) and '"' not in esc(text) and "'" not in esc(text)
+
+
+def _texts_inside(root: ET.Element) -> None:
+    """Every text's estimated box (its anchor, `text_width`, the font size) lies inside the
+    view box: what the browser tests measure with real fonts, here with the estimate."""
+    _, _, width, height = map(float, root.attrib["viewBox"].split())
+    for group in root.iter():
+        size = float(group.attrib.get("font-size", 0)) or None
+        for text in group.findall("svg:text", NS):
+            font = float(text.attrib.get("font-size", size or 12))
+            x, y = _num(text, "x"), _num(text, "y")
+            span = text_width(text.text or "", font)
+            anchor = text.attrib.get("text-anchor", "start")
+            left = {"start": x, "middle": x - span / 2, "end": x - span}[anchor]
+            assert left >= 0 and left + span <= width, (text.text, left, span, width)
+            assert y - font >= 0 and y <= height, (text.text, y, height)
+
+
+@pytest.mark.parametrize("unit", ["programs", "people", "%", "NPS", "Reps", "signed contracts"])
+@pytest.mark.parametrize("size", [None, NARROW])
+def test_no_label_is_clipped_whatever_the_unit_and_width(unit: str, size: object) -> None:
+    extra = {} if size is None else {"size": size}
+    root = (
+        _chart(
+            unit=unit, baseline=0.0, target=125000.0, points=[(START, 3.0)], today=date(2017, 2, 1)
+        )
+        if not extra
+        else _chart(unit=unit, baseline=0.0, target=125000.0, **extra)
+    )
+    _texts_inside(root)
+    labels = [
+        t.text or "" for t in root.findall(".//svg:g[@class='axis axis-values']/svg:text", NS)
+    ]
+    # the longest value label fits left of the plot: the first grid line starts right of it
+    grid = root.find(".//svg:line[@class='grid']", NS)
+    assert grid is not None
+    assert max(text_width(label, 12) for label in labels) < _num(grid, "x1") - 8 + 0.01
+
+
+def test_a_long_value_label_widens_the_margin() -> None:
+    short = _chart(unit="", baseline=0.0, target=10.0)
+    long = _chart(unit="programs", baseline=0.0, target=125000.0)
+    grid = "svg:g[@class='axis axis-values']/svg:line[@class='grid']"
+    assert _num(_one(long, f".//{grid}[1]"), "x1") > _num(_one(short, f".//{grid}[1]"), "x1")
+
+
+def test_units_are_pluralized() -> None:
+    assert quantity(1, "programs") == "1 program"
+    assert quantity(3, "programs") == "3 programs"
+    assert quantity(3, "program") == "3 programs"
+    assert quantity(1, "people") == "1 person" and quantity(125, "person") == "125 people"
+    assert quantity(1, "activities") == "1 activity" and quantity(2, "activity") == "2 activities"
+    assert quantity(1.5, "hours") == "1.5 hours" and quantity(-1, "days") == "-1 day"
+    assert quantity(1, "signed contracts") == "1 signed contract"
+    for unit in ("NPS", "%", "ms", "km/h", "USD", "status"):
+        assert unit_for(1, unit) == unit
+    root = _chart(unit="programs", baseline=0.0, target=4.0, points=[(START, 1.0)])
+    labels = [t.text for t in root.findall(".//svg:g[@class='axis axis-values']/svg:text", NS)]
+    assert "1 program" in labels and "4 programs" in labels
+    point = _one(root, ".//svg:circle[@class='point']/svg:title")
+    assert point.text == "Jan 1, 2017: 1 program"
+
+
+def test_legend_names_the_values_the_expected_line_the_deadline_and_today() -> None:
+    root = _chart(today=date(2017, 2, 10))
+    legend = _one(root, ".//svg:g[@class='legend']")
+    texts = [t.text for t in legend.findall("svg:text", NS)]
+    assert texts == ["Values", "Expected", "Deadline Feb 28", "Today Feb 10"]
+    # the expected sample is dashed like the expected line
+    sample = _one(legend, "svg:line[@class='legend-expected']")
+    line = _one(root, ".//svg:polyline[@class='expected']")
+    assert sample.attrib["stroke-dasharray"] == line.attrib["stroke-dasharray"]
+
+
+def test_today_is_marked_where_it_falls_and_not_outside_the_axis() -> None:
+    root = _chart(today=date(2017, 2, 15), points=[(START, 5.0), (END, 6.0)])
+    first, last = (_num(c, "cx") for c in root.findall(".//svg:circle[@class='point']", NS))
+    today = _num(_one(root, ".//svg:line[@class='today']"), "x1")
+    assert today == pytest.approx(first + (last - first) * 45 / 89, abs=0.02)
+    outside = _chart(today=date(2018, 6, 1))
+    assert outside.findall(".//svg:line[@class='today']", NS) == []
+
+
+def test_years_are_labelled_when_the_axis_spans_a_new_year() -> None:
+    root = _chart(start=date(2016, 11, 1), deadline=date(2017, 1, 31), end=date(2017, 1, 31))
+    years = [t.text for t in root.findall(".//svg:text[@class='year']", NS)]
+    assert years == ["2016", "2017"]
+    _texts_inside(root)
+    assert _chart().findall(".//svg:text[@class='year']", NS) == []
+
+
+def test_the_narrow_drawing_keeps_the_text_size_and_fits() -> None:
+    wide, narrow = _chart(), _chart(size=NARROW, chart_id="n")
+    assert narrow.attrib["viewBox"] == "0 0 360 300" and wide.attrib["viewBox"] == "0 0 640 300"
+    sizes = {g.attrib["font-size"] for g in narrow.findall(".//svg:g[@font-size]", NS)}
+    assert sizes == {"12"}
+    # fewer day ticks on the narrow one, and none too close to the next
+    wide_days = wide.findall(".//svg:g[@class='axis axis-time']/svg:text", NS)
+    narrow_days = narrow.findall(".//svg:g[@class='axis axis-time']/svg:text", NS)
+    assert len(narrow_days) <= len(wide_days)
+    xs = [_num(t, "x") for t in narrow_days]
+    assert all(b - a >= text_width("Mmm 30", 12) for a, b in itertools.pairwise(xs))
+    _texts_inside(narrow)
+
+
+def test_milestone_reads_done_or_not_done() -> None:
+    root = _chart(
+        baseline=0.0, target=1.0, unit="", milestone=True, points=[(date(2017, 2, 1), 1.0)]
+    )
+    labels = [t.text for t in root.findall(".//svg:g[@class='axis axis-values']/svg:text", NS)]
+    assert labels == ["Not done", "Done"]
+    assert _one(root, ".//svg:circle/svg:title").text == "Feb 1, 2017: done"
+    assert "Latest value done" in (_one(root, "svg:desc").text or "")
+
+
+def test_trend_chart_draws_grades_against_the_expected_line() -> None:
+    days = [date(2017, 1, 8), date(2017, 1, 15), date(2017, 1, 22)]
+    root = ET.fromstring(
+        trend_chart_svg(
+            points=[(START, None), *zip(days, [0.1, 0.2, 0.45], strict=True)],
+            expected=[(START, 0.0), (date(2017, 3, 31), 1.0)],
+            start=START,
+            end=END,
+            title="Grade over time",
+            subject="Mozilla Reps",
+            today=date(2017, 1, 22),
+        )
+    )
+    circles = root.findall(".//svg:circle[@class='point']", NS)
+    assert len(circles) == 3  # the ungraded first day is not drawn
+    assert [c.find("svg:title", NS).text for c in circles][-1] == "Jan 22, 2017: grade 0.45"  # type: ignore[union-attr]
+    ys = [_num(c, "cy") for c in circles]
+    assert ys[0] > ys[1] > ys[2]
+    desc = _one(root, "svg:desc").text or ""
+    assert desc.startswith("Grade of Mozilla Reps over time: 0.45 on Jan 22, 2017, expected 0.00")
+    assert "3 samples" in desc
+    labels = [t.text for t in root.findall(".//svg:g[@class='axis axis-values']/svg:text", NS)]
+    assert labels == ["0.00", "0.25", "0.50", "0.75", "1.00"]
+    _texts_inside(root)
+
+
+def test_trend_chart_without_grades_says_so() -> None:
+    root = ET.fromstring(
+        trend_chart_svg(
+            points=[(START, None)], expected=[], start=START, end=END, title="t", subject="x"
+        )
+    )
+    assert _one(root, ".//svg:text[@class='no-data']").text == "No grade yet"
+    assert root.findall(".//svg:polyline", NS) == []
+
+
+def test_values_table_escapes_and_lists_every_row() -> None:
+    html = values_table(caption="Values <b>", headings=["Day", "Value"], rows=[["Feb 1", "<3"]])
+    root = ET.fromstring(html)
+    assert root.tag == "details"
+    assert [td.text for td in root.iter("td")] == ["Feb 1", "<3"]
+    assert "<b>" not in html

@@ -9,6 +9,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from okrs.core import charts
 from okrs.org.access import can_read_team
 from okrs.web.paths import path_to
 
@@ -38,13 +39,22 @@ def bar_width(value: float | None) -> str:
 
 @register.filter
 def quantity(value: float | None, unit: str = "") -> str:
-    """A measured value with its unit, without needless decimals."""
+    """A measured value with its unit in the right number ("1 program", "3 programs"),
+    without needless decimals."""
     if value is None:
         return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    return charts.quantity(value, unit)
+
+
+@register.filter
+def kr_value(value: float | None, key_result: Any) -> str:
+    """A key result's value as its reader says it: a milestone is done or not done, any other
+    value has its unit."""
+    if value is None:
+        return "—"
+    if getattr(key_result, "direction", "") == "milestone":
+        return charts.milestone_text(value)
+    return quantity(value, getattr(key_result, "unit", ""))
 
 
 # `{% url name pk %}` for the rows of a page: `{{ pk|path_to:'web:objective' }}`

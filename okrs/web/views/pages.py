@@ -6,9 +6,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
-from okrs.core.charts import kr_chart_svg
 from okrs.goals.access import (
     can_edit_objective,
     can_review_objective,
@@ -21,6 +19,7 @@ from okrs.goals.selectors import current_period
 from okrs.measures.selectors import measure_summary
 from okrs.org.access import get_team_for_user
 from okrs.web import selectors
+from okrs.web.charts import key_result_chart, objective_trend, team_trend
 from okrs.web.views.checkins import checkin_form_for
 
 
@@ -100,6 +99,9 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "board": page.board,
             "periods": Period.objects.order_by("-start"),
             "can_lead": can.leads(team.pk),
+            "trend": team_trend(period, selectors.with_contributors(request.user, shown), team)
+            if (shown := [row.objective.pk for row in page.board.objectives])
+            else None,
             "title": f"{team.name} · {period}",
         },
     )
@@ -122,6 +124,9 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": reviewing,
         "can_comment": can_edit or reviewing or objective.team_id in can.roles,
         "review_form": ReviewForm(),
+        "trend": objective_trend(
+            objective.period, selectors.with_contributors(request.user, [objective.pk]), objective
+        ),
         "title": str(objective),
     }
     if can_edit and objective.state != ObjectiveState.ARCHIVED:
@@ -158,15 +163,4 @@ def key_result_context(
 
 
 def _chart(key_result, page: selectors.KeyResultPage) -> str:
-    period = key_result.objective.period
-    return kr_chart_svg(
-        points=[(timezone.localtime(c.at).date(), c.value) for c in page.checkins],
-        baseline=key_result.baseline if key_result.direction != "milestone" else 0.0,
-        target=key_result.target if key_result.direction != "milestone" else 1.0,
-        target_high=key_result.target_high,
-        start=period.start,
-        deadline=key_result.due(period),
-        end=period.end,
-        unit=key_result.unit,
-        title=f"{key_result.title}: values over time",
-    )
+    return key_result_chart(key_result, page.checkins, key_result.objective.period)

@@ -1,0 +1,44 @@
+"""The pages' charts: a KR's values drawn wide and narrow, grade trends on the objective,
+team and review pages, milestones in words, units in the right number."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+from tests.web.helpers import html
+
+
+def test_kr_page_draws_its_chart_twice_with_a_legend(world) -> None:  # type: ignore[no-untyped-def]
+    f.checkin(world.kr, 1, "2017-01-20T00:00:00")
+    world.kr.unit = "programs"
+    world.kr.save()
+    page = html(world.client(None).get(f"/key-results/{world.kr.pk}/"))
+    assert 'class="chart-wide"' in page and 'class="chart-narrow"' in page
+    assert 'viewBox="0 0 640 300"' in page and 'viewBox="0 0 360 300"' in page
+    assert ">Expected</text>" in page and "Deadline " in page
+    assert "1 program<" in page and "1 programs" not in page
+
+
+def test_milestone_reads_done_not_a_number(world) -> None:  # type: ignore[no-untyped-def]
+    done = f.key_result(objective=world.objective, code="KR9", direction="milestone")
+    f.checkin(done, 1, "2017-01-20T00:00:00")
+    page = html(world.client(None).get(f"/key-results/{done.pk}/"))
+    assert '<strong class="value">done</strong>' in page
+    assert ">Not done</text>" in page and ">Done</text>" in page
+    overview = html(world.client(None).get(f"/objectives/{world.objective.pk}/"))
+    assert 'data-label="Value">done</td>' in overview
+
+
+@pytest.mark.parametrize("where", ["objective", "team", "review"])
+def test_grade_trend_is_drawn_with_its_values_table(world, where: str) -> None:  # type: ignore[no-untyped-def]
+    f.checkin(world.kr, 30, "2017-01-20T00:00:00")
+    url = {
+        "objective": f"/objectives/{world.objective.pk}/",
+        "team": f"/teams/{world.team.slug}/?period={world.period.slug}",
+        "review": f"/periods/{world.period.slug}/review/",
+    }[where]
+    page = html(world.client(None).get(url))
+    assert 'class="chart trend-chart"' in page
+    assert ">Expected grade</text>" in page
+    assert '<details class="chart-values">' in page and "<th scope=\"col\">Expected</th>" in page
