@@ -41,4 +41,4 @@ def test_grade_trend_is_drawn_with_its_values_table(world, where: str) -> None: 
     page = html(world.client(None).get(url))
     assert 'class="chart trend-chart"' in page
     assert ">Expected grade</text>" in page
-    assert '<details class="chart-values">' in page and "<th scope=\"col\">Expected</th>" in page
+    assert '<details class="chart-values">' in page and '<th scope="col">Expected</th>' in page
