@@ -111,7 +111,7 @@ def test_lead_drafts_member_checks_in_everyone_sees_progress(page: Any) -> None:
     live = page.locator("#kr-live")
     assert live.locator(".progress-value").inner_text() == "80%"
     assert "On track" in live.locator(".status").first.inner_text()
-    assert live.locator("svg.kr-chart circle.point").count() == 1
+    assert live.locator(".chart-wide svg.kr-chart circle.point").count() == 1
     assert "Feedback from the first call" in live.inner_text()
     screenshot(page, "key-result")
 
@@ -124,7 +124,7 @@ def test_lead_drafts_member_checks_in_everyone_sees_progress(page: Any) -> None:
         "() => document.querySelector('#kr-live .progress-value').textContent.trim() === '10%'"
     )
     assert "Off track" in page.locator("#kr-live .status").first.inner_text()
-    assert page.locator("#kr-live svg.kr-chart circle.point").count() == 2
+    assert page.locator("#kr-live .chart-wide svg.kr-chart circle.point").count() == 2
 
     # the overview shows the new objective with its status
     page.goto(f"{page.base}/?period=now")
