@@ -16,3 +16,11 @@ urlpatterns = [
     path("", include("okrs.measures.urls")),
     path("", include("okrs.talk.urls")),
 ]
+
+# Error pages in the site's layout (templates 400, 403, 403_csrf, 404 and 500.html of okrs.web);
+# Django's own views render them. The 500 page gets no request context, so it needs neither
+# the database nor the session to show.
+handler400 = "django.views.defaults.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "django.views.defaults.server_error"
