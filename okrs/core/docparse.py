@@ -84,9 +84,19 @@ def _strip_markup(line: str) -> str:
     line = line.strip()
     line = re.sub(r"\*\*|__", "", line)
     line = re.sub(r"^>\s*", "", line)
-    line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)  # [text](link) → text
-    line = line.strip().strip("|").strip()
+    # [text](link) → text; an escaped bracket (`\[`, as a published post writes one) is text
+    line = re.sub(r"(?<!\\)\[((?:[^\]\\]|\\.)+)(?<!\\)\]\([^)]*\)", r"\1", line)
+    line = re.sub(r"^\|+|(?<!\\)\|+$", "", line.strip()).strip()  # a table's outer bars
     return line
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape_markdown(text: str) -> str:
+    """Backslash escapes of ASCII punctuation (CommonMark's) taken off: `\\*` reads as `*`, as a
+    published post (`okrs publish`) writes user text."""
+    return _ESCAPED.sub(r"\1", text)
 
 
 def _kr_code(number: str | None, objective: DocumentObjective) -> str:
@@ -103,7 +113,7 @@ class _Reader:
 
     def objective(self, code: str, title: str, line: int, *, labelled: bool) -> None:
         self.current = DocumentObjective(
-            code=code, title=title.strip(), line=line, labelled=labelled
+            code=code, title=unescape_markdown(title.strip()), line=line, labelled=labelled
         )
         self.objectives.append(self.current)
         self.open = True
@@ -113,7 +123,11 @@ class _Reader:
             self.objective(f"O{len(self.objectives) + 1}", "", line, labelled=False)
         assert self.current is not None
         self.current.key_results.append(
-            DocumentKR(code=_kr_code(number, self.current), text=text.strip(), line=line)
+            DocumentKR(
+                code=_kr_code(number, self.current),
+                text=unescape_markdown(text.strip()),
+                line=line,
+            )
         )
         self.open = True
 

@@ -9,6 +9,7 @@ see is published (``okrs.goals.access.visible_objectives(AnonymousUser())``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -199,9 +200,28 @@ def render(post: Post, fmt: str) -> str:
     return text
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<|~&])")
+
+
+def markdown_text(text: str) -> str:
+    """`text` as literal Markdown (CommonMark, which Discourse reads): the characters that start
+    markup inside a line (emphasis, code, links and images, raw HTML and autolinks (`<`; a `>`
+    inside a line is plain text), entities,
+    tables, strike-through, BBCode-like `[poll]` tags) escaped with a backslash, line breaks as
+    spaces (so nothing starts a heading or a list), so user text stays text. The document reader
+    (`okrs.core.docparse`) takes the escapes off again."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+
+
+def _markdown_url(url: str) -> str:
+    """An address inside `<…>`: the characters that would end or break it percent-encoded."""
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
 def _markdown(post: Post) -> str:
     lines: list[str] = []
-    for kind, text in _blocks(post):
+    for kind, raw in _blocks(post):
+        text = raw if kind == "link" else markdown_text(raw)
         if kind == "h1":
             lines += [f"# {text}", ""]
         elif kind == "h2":
@@ -217,9 +237,10 @@ def _markdown(post: Post) -> str:
             lines.append(f"* {text}")
         elif kind == "link":
             words, url = text.rsplit("|", 1)
-            lines += ["", f"{words}: <{url}>", ""]
+            lines += ["", f"{markdown_text(words)}: <{_markdown_url(url)}>", ""]
         elif kind == "question":
-            lines += [text] if lines and lines[-1] in QUESTIONS else ["", text]
+            asked = {markdown_text(q) for q in QUESTIONS}
+            lines += [text] if lines and lines[-1] in asked else ["", text]
         else:
             lines += ["", text, ""]
     return "\n".join(_squeeze(lines)).strip() + "\n"
@@ -239,7 +260,7 @@ def _poll(post: Post) -> str:
     options = [row.objective.title for team in post.teams for row in team.objectives]
     if not options:
         return ""
-    body = "\n".join(f"* {title}" for title in options)
+    body = "\n".join(f"* {markdown_text(title)}" for title in options)
     question = "# Which objective interests you most?"
     return f"\n[poll type=regular public=false]\n{question}\n{body}\n[/poll]\n"
 

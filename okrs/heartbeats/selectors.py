@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
-from okrs.goals.access import visible_objectives_sql
+from okrs.goals.access import visible_key_results, visible_objectives_sql
 from okrs.goals.models import KeyResult, Objective, Period
 from okrs.heartbeats.models import (
     ChecklistItem,
@@ -54,10 +54,13 @@ def next_heartbeat(heartbeat: Heartbeat) -> Heartbeat | None:
     )
 
 
-def packets_with_details(packets: QuerySet[WorkPacket]) -> QuerySet[WorkPacket]:
-    """Packets with their team, heartbeat, KRs, roles (with people) and checklist prefetched."""
+def packets_with_details(packets: QuerySet[WorkPacket], user: User) -> QuerySet[WorkPacket]:
+    """Packets with their team, heartbeat, roles (with people), checklist and the KRs they move
+    that `user` may read (`visible_key_results`: a draft or private KR linked to a packet of a
+    public team stays hidden) prefetched."""
+    readable = visible_key_results(user).select_related("objective")
     return packets.select_related("team", "heartbeat").prefetch_related(
-        Prefetch("key_results", queryset=KeyResult.objects.select_related("objective")),
+        Prefetch("key_results", queryset=readable),
         Prefetch("roles", queryset=PacketRole.objects.select_related("person")),
         Prefetch("checklist", queryset=ChecklistItem.objects.select_related("owner")),
     )
@@ -82,10 +85,11 @@ class ClosureRate:
         return self.done / self.committed if self.committed else None
 
 
-def board_columns(team: Team, heartbeat: Heartbeat) -> list[Column]:
-    """One column per status with `team`'s packets of `heartbeat` (four queries)."""
+def board_columns(team: Team, heartbeat: Heartbeat, user: User) -> list[Column]:
+    """One column per status with `team`'s packets of `heartbeat`, as `user` reads them (four
+    queries)."""
     columns = {value: Column(value, label) for value, label in PacketStatus.choices}
-    packets = packets_with_details(WorkPacket.objects.filter(team=team, heartbeat=heartbeat))
+    packets = packets_with_details(WorkPacket.objects.filter(team=team, heartbeat=heartbeat), user)
     for packet in packets.order_by("priority", "order", "id"):
         columns[packet.status].packets.append(packet)
     return list(columns.values())

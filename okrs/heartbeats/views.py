@@ -47,7 +47,7 @@ def heartbeat_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _board_context(request: HttpRequest, team, heartbeat) -> dict:  # type: ignore[no-untyped-def]
-    columns = board_columns(team, heartbeat)
+    columns = board_columns(team, heartbeat, request.user)
     packets = [p for c in columns for p in c.packets]
     return {
         "team": team,
@@ -191,7 +191,7 @@ def carry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def packet_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     packet = get_packet_for_user(request.user, slug, pk)
-    packet = packets_with_details(type(packet).objects.filter(pk=packet.pk)).get()
+    packet = packets_with_details(type(packet).objects.filter(pk=packet.pk), request.user).get()
     events = PacketEvent.objects.filter(packet=packet).select_related(
         "actor", "from_heartbeat", "to_heartbeat"
     )

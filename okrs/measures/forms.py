@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from okrs.measures.imports import KINDS
+from okrs.org.access import User, visible_cohorts
 from okrs.org.models import Cohort, Team
 
 KIND_CHOICES = [
@@ -60,10 +61,12 @@ class SurveyForm(forms.Form):
         required=False, help_text="Anyone with the link may answer without signing in."
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: QuerySet[Team], user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["cohort"].queryset = Cohort.objects.order_by("name")  # type: ignore[attr-defined]
+        # only the cohorts `user` may see (a private team's stay within it)
+        cohorts = visible_cohorts(user).order_by("name")
+        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
 
 
 class AnswerForm(forms.Form):

@@ -38,7 +38,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     teams = access.led_teams(request.user)
     if not request.user.is_authenticated or not teams.exists():
         raise PermissionDenied("Only team leads may open surveys.")
-    form = SurveyForm(request.POST or None, teams=teams)
+    form = SurveyForm(request.POST or None, teams=teams, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(**form.cleaned_data)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from okrs.org.models import Membership, Role, Team, Visibility
+from okrs.org.models import Cohort, Membership, Role, Team, Visibility
 from okrs.sqlread import inline_constants
 
 User = AbstractBaseUser | AnonymousUser
@@ -42,6 +42,14 @@ def visible_teams(user: User) -> QuerySet[Team]:
     return teams.filter(
         Q(visibility=Visibility.PUBLIC) | Q(memberships__person_id=user.pk)
     ).distinct()
+
+
+def visible_cohorts(user: User) -> QuerySet[Cohort]:
+    """Cohorts `user` may see: those of no team (the whole community's) and those of the teams
+    `user` may read (`visible_teams`); a private team's cohorts stay within it."""
+    return Cohort.objects.filter(
+        Q(team__isnull=True) | Q(team__in=visible_teams(user).values("pk"))
+    ).select_related("team")
 
 
 def visible_team_ids_sql(user: User) -> tuple[str, tuple[Any, ...]] | None:

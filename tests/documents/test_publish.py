@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -161,3 +162,30 @@ def test_post_runs_a_fixed_number_of_queries() -> None:
         )
         f.packet(team=other, heartbeat=hb)
     assert count() == small
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) *bold* `code` & [/poll] |a|"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "discourse"])
+def test_markdown_escapes_user_text(reps: Team, fmt: str) -> None:
+    objective = Objective.objects.get(code="O1")
+    objective.title = HOSTILE
+    objective.save(update_fields=["title"])
+    post = _run("publish", "--period", "2017-Q1", "--format", fmt)
+    for raw in ("<img", "[click", "*bold", "`code", "& ", "[/poll] ", "|a"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), post), raw  # each one escaped
+    assert r"\<img src=x onerror=alert(1)> \[click\](javascript:alert(1)) \*bold\*" in post
+    if fmt == "discourse":  # the poll's option is escaped too, and the poll closes once
+        assert post.count("[/poll]") == 1
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "discourse"])
+def test_escaped_text_reads_back_as_written(reps: Team, fmt: str, tmp_path: Path) -> None:
+    objective = Objective.objects.get(code="O1")
+    objective.title = HOSTILE
+    objective.save(update_fields=["title"])
+    path = tmp_path / f"post.{fmt}"
+    _run("publish", "--period", "2017-Q1", "--format", fmt, "-o", str(path))
+    _run("import-doc", str(path), "--team", "copy", "--period", "2017-Q1")
+    assert Objective.objects.filter(team__slug="copy", title=HOSTILE).exists()

@@ -279,3 +279,29 @@ def test_the_board_carries_the_heartbeats_discussion(client, world) -> None:  # 
     html = client.get(board_url(world)).content.decode()
     assert "Mid-point: <em>on it</em>" in html
     assert f'action="/talk/heartbeat/{beat.pk}/comments/"' in html
+
+
+@pytest.mark.parametrize("reader", ["anon", "outsider", "member"])
+def test_board_and_packet_page_hide_draft_and_private_key_results(client, world, reader) -> None:  # type: ignore[no-untyped-def]
+    """A packet of a public team that moves a draft KR and a private objective's KR shows only
+    what the reader may read (the KRs' own rule, `visible_key_results`), on every page."""
+    reps = world["reps"]
+    draft = f.key_result(
+        objective=f.objective(team=reps, code="O7", title="Drafty", state="draft"),
+        code="KR1",
+        title="Secret draft KR",
+    )
+    hidden = f.key_result(
+        objective=f.objective(team=reps, code="O8", title="Hidden", visibility="private"),
+        code="KR1",
+        title="Secret private KR",
+    )
+    world["mine"].key_results.add(draft, hidden)
+    if reader != "anon":
+        client.force_login(world[reader])
+    packet = f"/teams/reps/packets/{world['mine'].pk}/"
+    for url in (board_url(world), packet):
+        html = client.get(url).content.decode()
+        assert "Watching" in html or "O2KR2" in html, url  # the readable KR is still there
+        for secret in ("Secret draft KR", "Secret private KR", "O7KR1", "O8KR1"):
+            assert (secret in html) == (reader == "member"), (url, secret)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from okrs.heartbeats import services as s
@@ -79,7 +80,7 @@ def test_a_team_following_its_parent_sees_its_heartbeats_and_keeps_its_own_packe
         s.heartbeats_split(team=reps, period=f.period(), weeks=2)
     mine = s.packet_create(team=reps, title="Reps packet", heartbeat=beats[1], actor=None)
     s.packet_create(team=cdt, title="CDT packet", heartbeat=beats[1], actor=None)
-    columns = board_columns(reps, beats[1])
+    columns = board_columns(reps, beats[1], AnonymousUser())
     assert [p.title for c in columns for p in c.packets] == [mine.title]
 
 

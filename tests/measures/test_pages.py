@@ -217,3 +217,19 @@ def test_a_private_teams_survey_exists_only_for_its_readers(client, people) -> N
     assert client.post("/surveys/s/", {"score": "9"}).status_code == 302
     assert [s["slug"] for s in client.get("/api/v1/surveys").json()["items"]] == ["s"]
     assert SurveyResponse.objects.get().respondent == people["member"]
+
+
+def test_new_survey_lists_no_cohort_of_a_private_team_to_other_leads(client, people) -> None:  # type: ignore[no-untyped-def]
+    hidden = f.team("hush", visibility="private")
+    secret = hidden.cohorts.create(slug="hush-core", name="Hushed insiders")
+    own = people["team"].cohorts.create(slug="own-core", name="Own cohort")
+    client.force_login(people["lead"])
+    page = client.get("/surveys/new/").content.decode()
+    assert "Own cohort" in page and "Hushed insiders" not in page
+    form = {"team": people["team"].pk, "title": "T", "slug": "t-q1", "cohort": secret.pk,
+            "question": "Q?"}  # fmt: skip
+    response = client.post("/surveys/new/", form)  # a hand-made choice is refused too
+    assert response.status_code == 200 and not Survey.objects.filter(slug="t-q1").exists()
+    f.membership(people["lead"], hidden, "lead")
+    assert "Hushed insiders" in client.get("/surveys/new/").content.decode()
+    assert own.pk != secret.pk

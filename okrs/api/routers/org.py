@@ -27,7 +27,7 @@ from okrs.api.schemas import (
     TeamPage,
     Username,
 )
-from okrs.org.access import can_read_team, get_team_for_user, visible_teams
+from okrs.org.access import can_read_team, get_team_for_user, visible_cohorts, visible_teams
 from okrs.org.models import Cohort, Team
 from okrs.org.selectors import team_list_page
 
@@ -115,12 +115,6 @@ def get_person(request: HttpRequest, username: Username) -> Any:
     if person is None:
         raise ApiError(404, "not_found", "No such person.")
     return person_out(person)
-
-
-def visible_cohorts(user: Any) -> Any:
-    return Cohort.objects.filter(
-        Q(team__isnull=True) | Q(team__in=visible_teams(user).values("pk"))
-    ).select_related("team")
 
 
 def cohort_out(cohort: Cohort) -> dict[str, Any]:
