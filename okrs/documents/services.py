@@ -15,6 +15,7 @@ from okrs.core.krparse import Period as PeriodSpan
 from okrs.core.okrlint import CHECKS
 from okrs.core.scoring import Direction
 from okrs.documents.models import KeyResultSource, LintSilence
+from okrs.goals import services as goal_services
 from okrs.goals.models import KeyResult, Objective, ObjectiveState, Period
 from okrs.org.models import Team
 
@@ -34,6 +35,24 @@ class ImportResult:
     key_results: list[KeyResult] = field(default_factory=list)
     created_team: bool = False
     created_period: bool = False
+
+    @property
+    def review_note(self) -> str:
+        """Says which objectives went to the parent team's review instead of being published."""
+        waiting = [o for o in self.objectives if o.state == ObjectiveState.IN_REVIEW]
+        if not waiting:
+            return ""
+        return (
+            f"{len(waiting)} objective(s) proposed for review: the leads of {self.team.parent}"
+            f" publish {self.team}'s objectives by approving them."
+        )
+
+    def summary(self) -> str:
+        saved = (
+            f"Saved {len(self.objectives)} objectives and {len(self.key_results)} key results"
+            f" in {self.period.slug}."
+        )
+        return f"{saved} {self.review_note}".strip()
 
 
 def span_of(period: Period) -> PeriodSpan:
@@ -165,12 +184,17 @@ def document_import(
     """Create the document's objectives and KRs in the team's period, or nothing at all.
 
     Creates the team and the period when missing. Objectives are drafts unless
-    ``publish``. Raises DocumentError naming the line of the first problem.
+    ``publish`` (`drafts_import` says what publishing means). Raises DocumentError naming the
+    line of the first problem.
     """
     team, created_team = team_get_or_create(slug=team_slug)
     period, created_period = period_get_or_create(slug=period_slug)
     result = drafts_import(
-        team=team, period=period, drafts=drafts_from_text(text, period), publish=publish
+        team=team,
+        period=period,
+        drafts=drafts_from_text(text, period),
+        publish=publish,
+        author=author,
     )
     result.created_team, result.created_period = created_team, created_period
     return result
@@ -178,9 +202,17 @@ def document_import(
 
 @transaction.atomic
 def drafts_import(
-    *, team: Team, period: Period, drafts: list[ObjectiveDraft], publish: bool = False
+    *,
+    team: Team,
+    period: Period,
+    drafts: list[ObjectiveDraft],
+    publish: bool = False,
+    author: AbstractBaseUser | None = None,
 ) -> ImportResult:
-    """Save reviewed drafts as the team's objectives and KRs in ``period``, all or nothing."""
+    """Save reviewed drafts as the team's objectives and KRs in ``period``, all or nothing; each
+    objective gets its history row (created by ``author``). ``publish`` releases them as the
+    goals' rule says (`objective_release`): published in a team without a parent, proposed for
+    the parent's review otherwise."""
     if not drafts:
         raise DocumentError(
             "no objectives found: write 'Objective 1 – …' or a heading, then its KRs"
@@ -197,15 +229,18 @@ def drafts_import(
             )
         taken.add(draft.code)
         objective = _objective_create(
-            draft, where=where, team=team, period=period, publish=publish, order=start + index
+            draft, where=where, team=team, period=period, order=start + index
         )
-        result.objectives.append(objective)
+        goal_services.objective_created_record(objective=objective, actor=author)
         result.key_results.extend(_key_results_create(draft, objective=objective))
+        if publish:
+            goal_services.objective_release(objective=objective, actor=author)
+        result.objectives.append(objective)
     return result
 
 
 def _objective_create(
-    draft: ObjectiveDraft, *, where: str, team: Team, period: Period, publish: bool, order: int
+    draft: ObjectiveDraft, *, where: str, team: Team, period: Period, order: int
 ) -> Objective:
     if not draft.title.strip():
         raise DocumentError(f"{where}: key results without an objective title above them")
@@ -215,7 +250,7 @@ def _objective_create(
         code=draft.code,
         title=draft.title.strip()[:500],
         order=order,
-        state=ObjectiveState.PUBLISHED if publish else ObjectiveState.DRAFT,
+        state=ObjectiveState.DRAFT,
     )
     _clean(objective, where, exclude=["team", "period", "owner"])
     objective.save()
@@ -273,10 +308,15 @@ def lint_silence_create(
 
 @transaction.atomic
 def drafts_save(
-    *, team: Team, period_slug: str, drafts: list[ObjectiveDraft], publish: bool = False
+    *,
+    team: Team,
+    period_slug: str,
+    drafts: list[ObjectiveDraft],
+    publish: bool = False,
+    author: AbstractBaseUser | None = None,
 ) -> ImportResult:
     """``drafts_import`` into the period named ``period_slug``, created when missing."""
     period, created = period_get_or_create(slug=period_slug)
-    result = drafts_import(team=team, period=period, drafts=drafts, publish=publish)
+    result = drafts_import(team=team, period=period, drafts=drafts, publish=publish, author=author)
     result.created_period = created
     return result

@@ -70,15 +70,12 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
                     period_slug=period.slug,
                     drafts=drafts,
                     publish=request.POST.get("publish") == "on",
+                    author=request.user,
                 )
             except DocumentError as exc:
                 errors = [str(exc)]
             else:
-                messages.success(
-                    request,
-                    f"Saved {len(result.objectives)} objectives and "
-                    f"{len(result.key_results)} key results in {period.slug}.",
-                )
+                messages.success(request, result.summary())
                 return redirect("documents:paste", slug=team.slug)
         context.update(_review(text, drafts, period), errors=errors)
         return render(request, "documents/paste.html", context, status=400)

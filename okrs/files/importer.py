@@ -439,6 +439,8 @@ class _Writer:
             objective_id, key_result_id = target(row)
             if diff is None:
                 action, shown_diff = ChangeAction.CREATED, {"title": [None, row.title]}
+                if isinstance(row, Objective):  # the state it was created in (published…)
+                    shown_diff["state"] = [None, row.state]
             else:
                 action = ChangeAction.UPDATED
                 shown_diff = {

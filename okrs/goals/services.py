@@ -343,6 +343,27 @@ def objective_publish(*, objective: Objective, actor: Actor) -> Objective:
     )
 
 
+@transaction.atomic
+def objective_release(*, objective: Objective, actor: Actor) -> Objective:
+    """What "publish" means for a draft wherever it is asked (the paste page, `import-doc
+    --publish`): published when the team has no parent team, else proposed for review by the
+    parent's leads, so no door skips the review."""
+    if objective.team.parent_id is None:
+        return objective_publish(objective=objective, actor=actor)
+    return objective_propose(objective=objective, actor=actor)
+
+
+def objective_created_record(*, objective: Objective, actor: Actor) -> Change:
+    """The history row of an objective saved by a bulk writer (a document import) rather than
+    `objective_create`: every created objective has one, whoever created it."""
+    return _record(
+        objective=objective,
+        actor=actor,
+        action=ChangeAction.CREATED,
+        diff=_created_diff(objective, OBJECTIVE_FIELDS),
+    )
+
+
 # --- alignment -----------------------------------------------------------------------------
 
 

@@ -103,3 +103,15 @@ def test_relative_change_is_stored_against_the_starting_level(tmp_path: Path) ->
     assert (kr.direction, kr.baseline, kr.target, kr.unit) == ("decrease", 100, 50, "% of start")
     assert kr.document_source.uncertain[0]["field"] == "baseline"
     assert kr.document_source.change == -50
+
+
+def test_publish_in_a_team_with_a_parent_proposes_for_review() -> None:
+    cdt = f.team("cdt", name="Community Development")
+    f.team("reps", parent=cdt)
+    output = _import(SEED, "--team", "reps", "--period", "2017-Q1", "--publish")
+    assert "2 objective(s) proposed for review" in output
+    objectives = Objective.objects.filter(team__slug="reps")
+    assert set(objectives.values_list("state", flat=True)) == {"in_review"}
+    for objective in objectives:  # every created objective has its history
+        actions = list(objective.changes.order_by("id").values_list("action", flat=True))
+        assert actions == ["created", "proposed"]

@@ -156,3 +156,34 @@ def test_preview_runs_a_fixed_number_of_queries(lead: Client, reps: Team) -> Non
 
     seed = SEED.read_text(encoding="utf-8")
     assert count(DOC) == count(seed * 1) == count("\n".join([seed] * 6))
+
+
+SAVE = {
+    "text": DOC, "period": "2017-Q1", "action": "save", "publish": "on", "o-count": "1",
+    "o-0-code": "O1", "o-0-title": "Grow the community", "o-0-line": "3", "k-0-count": "1",
+    "k-0-0-code": "KR1", "k-0-0-title": "Report delivered", "k-0-0-direction": "milestone",
+}  # fmt: skip
+
+
+def test_publish_in_a_team_with_a_parent_goes_to_the_parents_review(lead: Client) -> None:
+    """Ticking publish cannot skip the review: the objective waits for the parent's leads, and
+    its history says who created and who proposed it."""
+    cdt = f.team("cdt", name="Community Development")
+    child = f.team("child", parent=cdt)
+    person = f.person("childlead")
+    f.membership(person, child, role="lead")
+    lead.force_login(person)
+    response = lead.post(_url(child), SAVE, follow=True)
+    assert "proposed for review" in response.content.decode()
+    objective = Objective.objects.get(team=child)
+    assert objective.state == "in_review"
+    history = list(objective.changes.order_by("id").values_list("action", "actor__username"))
+    assert history == [("created", "childlead"), ("proposed", "childlead")]
+
+
+def test_publish_without_a_parent_team_publishes_with_history(lead: Client, reps: Team) -> None:
+    assert lead.post(_url(reps), SAVE).status_code == 302
+    objective = Objective.objects.get(team=reps)
+    assert objective.state == "published"
+    history = list(objective.changes.order_by("id").values_list("action", "actor__username"))
+    assert history == [("created", "lead"), ("published", "lead")]

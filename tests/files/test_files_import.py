@@ -224,7 +224,7 @@ def test_imports_write_the_history_of_what_they_create_and_change(
     kr = KeyResult.objects.get(code="KR1")
     created = list(Change.objects.filter(objective=objective).order_by("id"))
     assert [(c.action, c.key_result_id) for c in created] == [("created", None), ("created", kr.pk)]
-    assert created[0].diff == {"title": [None, "A strong base"]}
+    assert created[0].diff == {"title": [None, "A strong base"], "state": [None, "published"]}
     changed = with_checkins(1).replace("title: A strong base", "title: A stronger base")
     changed = changed.replace("target: 50", "target: 60\n        owner: ada")
     run("import", str(write_file(changed)))

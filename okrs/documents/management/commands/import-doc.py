@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--team", required=True, help="Team slug, e.g. reps.")
         parser.add_argument("--period", required=True, help="Period name, e.g. 2017-Q1.")
         parser.add_argument(
-            "--publish", action="store_true", help="Publish the objectives (default: drafts)."
+            "--publish",
+            action="store_true",
+            help="Publish the objectives (default: drafts); in a team with a parent team they are"
+            " proposed for review by the parent's leads instead.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +49,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {kr.code} {_describe(kr)}  {kr.title[:70]}")
                 for doubt in kr.document_source.uncertain:
                     self.stdout.write(f"      review {doubt['field']}: {doubt['reason']}")
+        if result.review_note:
+            self.stdout.write(result.review_note)
         self.stdout.write(
             self.style.SUCCESS(
                 f"imported {len(result.objectives)} objectives and "
