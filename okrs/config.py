@@ -38,6 +38,36 @@ def env_str(name: str, default: str, environ: Mapping[str, str] = os.environ) ->
     return environ.get(name, default).strip() or default
 
 
+def env_choice(
+    name: str, choices: tuple[str, ...], default: str, environ: Mapping[str, str] = os.environ
+) -> str:
+    """One word of `choices` (case-insensitive); an unknown word names the variable and the
+    words it takes."""
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    word = raw.strip().lower()
+    if word not in choices:
+        raise ConfigError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return word
+
+
+def env_pair(
+    first: str, second: str, environ: Mapping[str, str] = os.environ
+) -> tuple[str, str] | None:
+    """Two variables that go together (a client id and its secret): both, or neither; one
+    without the other names the missing one."""
+    a = environ.get(first, "").strip()
+    b = environ.get(second, "").strip()
+    if a and b:
+        return a, b
+    if a or b:
+        missing = second if a else first
+        present = first if a else second
+        raise ConfigError(f"{missing}: must be set when {present} is")
+    return None
+
+
 def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:
     raw = environ.get(name)
     if raw is None:

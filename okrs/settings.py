@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from okrs.accounts.config import signup_mode, social_providers
 from okrs.config import env_bool, env_database, env_list, env_secret_key, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -35,6 +36,12 @@ INSTALLED_APPS = [
     "okrs.talk",
     "okrs.bench",
     "okrs.security",
+    "okrs.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -65,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "okrs.accounts.context.signup",
             ],
         },
     },
@@ -76,6 +85,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (okrs.accounts on django-allauth): sign-up with email confirmation, invitations,
+# social sign-in. Logging in stays on okrs.web's page (/accounts/login/), which allauth's
+# `account_login` resolves to as well.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+OKRS_SIGNUP = signup_mode()
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+ACCOUNT_ADAPTER = "okrs.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "okrs.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[okrs] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+ACCOUNT_PREVENT_ENUMERATION = True
+SOCIALACCOUNT_PROVIDERS = social_providers()
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified email of an existing account signs in
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # and links the provider's account to it
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+OKRS_INVITATION_DAYS = int(env_str("OKRS_INVITATION_DAYS", "14"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("OKRS_TIME_ZONE", "UTC")

@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("okrs.api.urls")),
     path("", include("okrs.measures.urls")),
     path("", include("okrs.talk.urls")),
+    path("", include("okrs.accounts.urls")),
+    # after okrs.web's: its log-in page at accounts/login/ serves allauth's `account_login` too
+    path("accounts/", include("okrs.accounts.allauth_urls")),
 ]
 
 # Error pages in the site's layout (templates 400, 403, 403_csrf, 404 and 500.html of okrs.web);

@@ -146,3 +146,28 @@ def a_survey(s: Scope, w: World) -> dict[str, Any] | None:
 
 def a_dataset(s: Scope, w: World) -> dict[str, Any] | None:
     return {"kind": "activities"}
+
+
+def invitation(s: Scope, w: World) -> dict[str, Any] | None:
+    """An invitation of the scope's team (made here: the world has none)."""
+    from okrs.accounts.models import Invitation
+
+    made = Invitation.objects.create(
+        team=s.team,
+        email="invited@example.org",
+        token_hash=f"{s.team.pk:064d}",
+        expires_at="2999-01-01T00:00Z",
+    )
+    return {"slug": s.team.slug, "pk": made.pk}
+
+
+def bad_invitation_token(s: Scope, w: World) -> dict[str, Any] | None:
+    return {"token": "no-such-invitation"}
+
+
+def bad_confirmation_key(s: Scope, w: World) -> dict[str, Any] | None:
+    return {"key": "no-such-key"}
+
+
+def oidc_provider(s: Scope, w: World) -> dict[str, Any] | None:
+    return {"provider_id": "oidc"}  # not configured: nothing to sign in with

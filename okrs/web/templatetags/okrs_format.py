@@ -7,8 +7,10 @@ from typing import Any
 import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 
+from okrs.accounts.services import FORMER_MEMBER
 from okrs.core import charts
 from okrs.org.access import can_read_team
 from okrs.web.paths import path_to
@@ -78,6 +80,10 @@ def person(user: object) -> str:
     """
     if user is None:
         return "—"
+    if str(getattr(user, "username", "")).startswith(FORMER_MEMBER + "-") and not getattr(
+        user, "is_active", True
+    ):
+        return gettext("former member")  # a deleted account (okrs.accounts.services)
     cache = getattr(getattr(user, "_state", None), "fields_cache", {})
     profile = cache.get("profile")
     name = getattr(profile, "display_name", "") if profile is not None else ""

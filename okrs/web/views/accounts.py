@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from okrs.org.models import Profile
+from okrs.accounts.selectors import email_confirmed
+from okrs.accounts.services import change_email
+from okrs.org.models import Membership, Profile
 from okrs.web import throttle
 
 
@@ -38,6 +40,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear(username=username, ip=ip)
         return cleaned
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        """An account made by signing up logs in the first time once its address is confirmed
+        (accounts made with `okrs create-user` have no allauth address and are not concerned)."""
+        super().confirm_login_allowed(user)
+        if user.last_login is None and not email_confirmed(user):
+            raise forms.ValidationError(
+                "Confirm your email address first: follow the link in the mail we sent you.",
+                code="unconfirmed",
+            )
 
 
 class LoginView(auth.LoginView):
@@ -109,8 +121,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        request.user.email = form.cleaned_data["email"]
-        request.user.save(update_fields=["email"])
+        if form.cleaned_data["email"] != request.user.email:
+            change_email(request, form.cleaned_data["email"])
         messages.success(request, "Your settings are saved.")
         return redirect("web:settings")
-    return render(request, "registration/settings.html", {"form": form, "title": "Settings"})
+    memberships = Membership.objects.filter(person=request.user).select_related("team")
+    return render(
+        request,
+        "registration/settings.html",
+        {"form": form, "memberships": memberships, "title": "Settings"},
+    )
