@@ -20,7 +20,9 @@ from okrs.goals.models import KeyResult, Objective, ObjectiveState, Period
 from okrs.org.models import Team
 
 RELATIVE_UNIT = "% of start"
-"""Unit of a KR stated as a relative change ("reduced by 50%"): the starting level is 100."""
+"""Unit of a KR stated as a relative change ("reduced by 50%", "3x"): the start is 100."""
+PLAN_UNIT = "% of plan"
+"""Unit of a KR stated as a band around a plan ("within ±10 % of plan"): the plan is 100."""
 
 
 class DocumentError(ValueError):
@@ -85,9 +87,12 @@ def key_result_fields(parsed: ParsedKR) -> dict[str, Any]:
     """The goals ``KeyResult`` fields for a parsed sentence.
 
     Rules where the text leaves the goals model short (the parse keeps these in
-    ``uncertain`` for review): no baseline stated → 0; a relative change ("reduced by 50%")
-    → measured in percent of the starting level, baseline 100, target 100 ± change; a
-    decrease to a target without a baseline → "stay at most" the target.
+    ``uncertain`` for review): no baseline stated → 0 in the saved row (the KR keeps the
+    doubt for review; the paste page leaves the field empty); a relative change ("reduced by
+    50%") or a multiple ("3x") → percent of the starting level, baseline 100, target 100 ±
+    change or 100 × multiple, unless the post states the start ("by 40 % from 1,200"), then
+    the target is absolute; a ± band → a range around the plan (100); a decrease to a target
+    without a baseline → "stay at most" the target.
     """
     fields: dict[str, Any] = {
         "direction": parsed.direction.value,
@@ -97,8 +102,21 @@ def key_result_fields(parsed: ParsedKR) -> dict[str, Any]:
         "unit": parsed.unit,
         "deadline": parsed.deadline,
     }
-    if parsed.change is not None:
+    if parsed.change is not None and parsed.baseline is not None:
+        # "grows by 40 % from 1,200": the post states the start, so the target is absolute
+        fields.update(target=round(parsed.baseline * (1 + parsed.change / 100), 6), unit="")
+    elif parsed.change is not None:
         fields.update(baseline=100.0, target=100.0 + parsed.change, unit=RELATIVE_UNIT)
+    elif parsed.multiple is not None:
+        fields.update(baseline=100.0, target=100.0 * parsed.multiple, unit=RELATIVE_UNIT)
+    elif parsed.band is not None:
+        # "within ±10 % of plan": a range around the plan, the plan being 100
+        fields.update(
+            baseline=100.0,
+            target=100.0 - parsed.band,
+            target_high=100.0 + parsed.band,
+            unit=PLAN_UNIT if parsed.unit == "%" else parsed.unit,
+        )
     elif parsed.direction is Direction.DECREASE and parsed.baseline is None:
         fields["direction"] = Direction.AT_MOST.value
     if parsed.direction is Direction.MILESTONE:

@@ -128,9 +128,12 @@ def test_version_numbers_do_not_crash_or_count() -> None:
     assert kr.direction is Direction.MILESTONE and kr.target is None
 
 
-def test_several_numbers_take_the_compared_one_and_say_so() -> None:
+def test_several_numbers_take_the_governed_one_and_say_so_when_unsure() -> None:
+    # "with at least 200 members" qualifies the clubs: the verb governs 30 (issue #23)
     kr = parse_kr("Reach 30 clubs with at least 200 members", Q1)
-    assert (kr.direction, kr.target) == (Direction.AT_LEAST, 200)
+    assert (kr.direction, kr.target, kr.uncertain) == (Direction.INCREASE, 30, ())
+    kr = parse_kr("At least 30 Reps, and 100 members of the community are involved", Q1)
+    assert (kr.direction, kr.target) == (Direction.AT_LEAST, 30)
     assert kr.uncertain_fields() == ["target"]
 
 
@@ -148,3 +151,82 @@ def test_never_invents_a_number(text: str) -> None:
     written = numbers_in_text(text)
     for number in kr.numbers():
         assert number in written
+
+
+# The classes of issue #23, one sentence each (invented wording, not from the corpus): what
+# the parse keeps as certain; the rest is in `uncertain`.
+@pytest.mark.parametrize(
+    ("text", "direction", "target", "unit", "extra"),
+    [
+        ("Raise $2.5M in donations", Direction.INCREASE, 2_500_000, "USD", {}),
+        ("Reach 1.2 million monthly readers", Direction.INCREASE, 1_200_000, "", {}),
+        ("40k downloads of the app", Direction.INCREASE, 40_000, "", {}),
+        ("EUR 20,000 raised from sponsors", Direction.INCREASE, 20_000, "EUR", {}),
+        ("£300 of merchandise sold", Direction.INCREASE, 300, "GBP", {}),
+        ("100k+ members", Direction.AT_LEAST, 100_000, "people", {}),
+        ("The docs site ranks in the top 3 for 'okr software'", Direction.AT_MOST, 3, "rank", {}),
+        ("No more than 5 % of builds fail", Direction.AT_MOST, 5, "%", {}),
+        ("Security fixes ship in 2 weeks", Direction.AT_MOST, 2, "weeks", {}),
+        ("A delay of 3 days between release and announcement", Direction.AT_MOST, 3, "days", {}),
+        ("CI runs in under 10 minutes", Direction.AT_MOST, 10, "minutes", {"strict": True}),
+        ("A daemon runs for 10 days without a crash", Direction.AT_LEAST, 10, "days", {}),
+        ("p95 latency below 200ms", Direction.AT_MOST, 200, "milliseconds", {"strict": True}),
+        ("At least one new maintainer", Direction.AT_LEAST, 1, "", {}),
+        ("Zero critical incidents", Direction.AT_MOST, 0, "", {}),
+        ("Fix 8 top complaints and reach a CSAT of 4.5", Direction.INCREASE, 4.5, "", {}),
+        ("95% of support tickets are answered within 2 days", Direction.INCREASE, 95, "%", {}),
+        ("Store 5 TB of archives", Direction.INCREASE, 5, "TB", {}),
+        ("3x qualified pipeline coverage", Direction.INCREASE, 3, "x", {}),
+        ("Upgrade Postgres to version 11", Direction.MILESTONE, None, "", {}),
+        ("Complete and document a 12 month roadmap", Direction.MILESTONE, None, "", {}),
+    ],
+)
+def test_issue_classes(
+    text: str, direction: Direction, target: float | None, unit: str, extra: dict[str, object]
+) -> None:
+    kr = parse_kr(text, Q1)
+    assert (kr.direction, kr.target, kr.unit) == (direction, target, unit)
+    assert kr.strict == extra.get("strict", False)
+
+
+def test_up_to_is_a_raise_and_the_start_is_left_for_review() -> None:
+    kr = parse_kr("Test coverage up to 90 % coverage", Q1)
+    assert (kr.direction, kr.target, kr.baseline) == (Direction.INCREASE, 90, None)
+    assert "baseline" in kr.uncertain_fields()
+
+
+def test_multiples_and_relative_changes() -> None:
+    for text, multiple in [
+        ("Community membership triples", 3),
+        ("Twice as many contributors as last quarter", 2),
+        ("Downloads grow 3x", 3),
+    ]:
+        kr = parse_kr(text, Q1)
+        assert (kr.direction, kr.multiple, kr.target) == (Direction.INCREASE, multiple, None)
+        assert "baseline" in kr.uncertain_fields()
+    last_year = parse_kr("Active members grow by 40 % over last year", Q1)
+    assert (last_year.change, last_year.baseline) == (40, None)
+    assert "baseline" in last_year.uncertain_fields()
+    stated = parse_kr("Active members grow by 40% from 1,200", Q1)
+    assert (stated.change, stated.baseline, stated.uncertain) == (40, 1200, ())
+    lift = parse_kr("Deliver a 15-20 % lift in conversion", Q1)
+    assert (lift.direction, lift.change) == (Direction.INCREASE, 15)
+    assert "target" in lift.uncertain_fields()  # the upper end is left for review
+    spend = parse_kr("Reduce cloud spend by €5k", Q1)
+    assert (spend.direction, spend.target, spend.unit) == (Direction.DECREASE, None, "EUR")
+    assert {"target", "baseline"} <= set(spend.uncertain_fields())
+
+
+def test_bands_and_approximate_amounts() -> None:
+    band = parse_kr("Spending stays within ±10 % of plan", Q1)
+    assert (band.direction, band.band, band.unit) == (Direction.RANGE, 10, "%")
+    tens = parse_kr("Reach 10s of thousands of users", Q1)
+    assert (tens.target, tens.unit) == (10_000, "people")
+    assert "target" in tens.uncertain_fields()
+
+
+def test_a_number_in_a_condition_clause_is_not_a_target() -> None:
+    kr = parse_kr("Bundle size is measured and developers alerted if it grows above 1.5MB", Q1)
+    assert (kr.direction, kr.target) == (Direction.MILESTONE, None)
+    kr = parse_kr("Have 35 contributors with at least 5 merged MRs", Q1)
+    assert (kr.direction, kr.target, kr.unit) == (Direction.INCREASE, 35, "people")

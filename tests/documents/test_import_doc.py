@@ -71,7 +71,7 @@ def test_invalid_kr_rolls_everything_back(tmp_path: Path) -> None:
     doc.write_text(
         "Objective 1: Fine\nKR1: 20 Reps trained\n\n"
         "Objective 2: Broken\nKR1: Keep the response time between 2 and 4 days\n"
-        "KR2: 0 open incidents remain\n",
+        "KR2: Grow signups by 200 people\n",  # a change with no level: no target
         encoding="utf-8",
     )
     with pytest.raises(CommandError, match=r"line 6 .*target"):
