@@ -9,11 +9,21 @@ prose around them:
 - Markdown: an objective as a heading ("## Grow the community") or a labelled line, its
   KRs as the bullet ("-", "*", "•") or numbered ("1.", "2)") items that follow it.
 
+- handbook lists: a numbered or bulleted item, often bold, whose nested items are its KRs
+  ("1. **CEO: Grow ARR**" over "1. **CEO KR:** …", "Team KR: …", or plain sentences), with
+  or without headings above;
+- tables: a row per KR under an objective heading, or an "Objective" column beside a "Key
+  Result" column.
+
 A KR line always belongs to the objective above it. Bullets count as KRs only while the
 objective's list is open: a prose paragraph or a heading that is not an objective (e.g.
 "Key activities for OKR 1") closes it, so activity lists are not taken for KRs. A heading
-counts as an objective only when KRs follow it. ``parse_okrs(text, period)`` additionally
-reads each KR sentence with ``okrs.core.krparse.parse_kr``.
+counts as an objective only when KRs follow it. A list item with nested items is an
+objective when those items read as KRs, and a KR when they are details ("October: 55,583
+sessions", a few words); items nested under a KR are its details. What cannot be placed (a KR
+line with no objective above it) is returned in ``Document.unplaced`` for review, never
+dropped silently and never a reason to refuse the rest. ``parse_okrs(text, period)``
+additionally reads each KR sentence with ``okrs.core.krparse.parse_kr``.
 """
 
 from __future__ import annotations
@@ -25,12 +35,14 @@ from dataclasses import dataclass, field
 from okrs.core.krparse import ParsedKR, Period, parse_kr
 
 __all__ = [
+    "Document",
     "DocumentKR",
     "DocumentObjective",
     "ParsedObjective",
     "html_to_text",
     "parse_document",
     "parse_okrs",
+    "read_document",
 ]
 
 
@@ -50,6 +62,12 @@ class DocumentObjective:
     labelled: bool = True
 
 
+@dataclass
+class Document:
+    objectives: list[DocumentObjective]
+    unplaced: list[tuple[int, str]]  # (line, text) of KR-like lines with no objective
+
+
 @dataclass(frozen=True)
 class ParsedObjective:
     code: str
@@ -67,6 +85,12 @@ _KR = re.compile(
     rf"^(?:kr|key\s*result)\s*#?\s*(?P<num>\d+(?:\.\d+)?)?(?(num){_SEP}|\s*[:\-–—.)]\s*)(?P<text>.+)$",
     re.IGNORECASE,
 )
+_TEAM_KR = re.compile(
+    r"^(?P<who>[\w&/.-]+(?:\s+[\w&/.-]+){0,3})\s+(?:kr|key\s*result)\s*#?"
+    r"(?P<num>\d+(?:\.\d+)?)?\s*:\s*(?P<text>.+)$",
+    re.IGNORECASE,
+)
+_DETAIL = re.compile(r"^[\w .&/-]{1,24}:\s*[$€£]?\d|^(?:e\.g\.|note|see|link|issue|epic)\b", re.I)
 _DOTTED = re.compile(r"^(?P<num>\d+\.\d+[a-z]?)\s+(?P<text>.+)$")
 _BULLET = re.compile(r"^(?:[-*•+·▪◦]|\d+[.)])\s+(?P<text>.+)$")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*$")
@@ -105,11 +129,47 @@ def _kr_code(number: str | None, objective: DocumentObjective) -> str:
     return f"KR{number.split('.')[-1]}"
 
 
+def _indent(raw: str) -> int:
+    spaces = len(raw) - len(raw.lstrip(" \t"))
+    return spaces + raw[:spaces].count("\t") * 3
+
+
+def _kr_like(text: str) -> bool:
+    """A nested item that reads as a KR, not as a detail of its parent."""
+    line = _strip_markup(text)
+    bullet = _BULLET.match(line)
+    body = bullet.group("text") if bullet else line
+    if _KR.match(body) or _TEAM_KR.match(body):
+        return True
+    return len(body.split()) >= 5 and not _DETAIL.match(body)
+
+
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
         self.objectives: list[DocumentObjective] = []
         self.current: DocumentObjective | None = None
         self.open = False
+        self.unplaced: list[tuple[int, str]] = []
+        # nested lists: the indent of the list item that is the current objective, and of
+        # the KR whose nested items are details
+        self.list_objective: int | None = None
+        self.list_kr: int | None = None
+        self.table: dict[str, int] | None = None
+
+    def children(self, number: int) -> list[str]:
+        """The list items nested under the list item on line ``number`` (1-based)."""
+        own = _indent(self.lines[number - 1])
+        found = []
+        for raw in self.lines[number:]:
+            if not raw.strip():
+                continue
+            depth = _indent(raw)
+            if depth <= own:
+                break
+            if _BULLET.match(_strip_markup(raw)):
+                found.append(raw)
+        return found
 
     def objective(self, code: str, title: str, line: int, *, labelled: bool) -> None:
         self.current = DocumentObjective(
@@ -120,8 +180,8 @@ class _Reader:
 
     def kr(self, number: str | None, text: str, line: int) -> None:
         if self.current is None:
-            self.objective(f"O{len(self.objectives) + 1}", "", line, labelled=False)
-        assert self.current is not None
+            self.unplaced.append((line, text.strip()))
+            return
         self.current.key_results.append(
             DocumentKR(
                 code=_kr_code(number, self.current),
@@ -132,6 +192,10 @@ class _Reader:
         self.open = True
 
     def read(self, raw: str, number: int) -> None:
+        if raw.strip().startswith("|"):
+            self._table_row(raw, number)
+            return
+        self.table = None
         line = _strip_markup(raw)
         if not line:
             return
@@ -139,10 +203,40 @@ class _Reader:
         body = _strip_markup(heading.group("text")) if heading else line
         bullet = _BULLET.match(body) if not heading else None
         inner = bullet.group("text") if bullet else body
+        depth = _indent(raw)
+        if heading:
+            self.list_objective = self.list_kr = None
+        if bullet and self.list_kr is not None:
+            if depth > self.list_kr:
+                return  # a detail of the KR above ("October: 55,583 sessions")
+            self.list_kr = None
+        if bullet and self.list_objective is not None and depth <= self.list_objective:
+            self.list_objective = None
+            if self.current is not None and not self.current.labelled:
+                self.open = False
+        if bullet and self.list_objective is None:
+            children = self.children(number)
+            nested_krs = [c for c in children if _kr_like(c)]
+            if children and len(nested_krs) * 2 > len(children):
+                # "1. **CEO: Grow ARR**" over its KRs: the parent is the objective
+                label = _OBJECTIVE.match(inner)
+                title = (label.group("title") or label.group("bare")) if label else inner
+                code = f"O{label.group(1)}" if label and label.group(1) else ""
+                self.objective(
+                    code or f"O{len(self.objectives) + 1}", title, number, labelled=bool(code)
+                )
+                self.list_objective = depth
+                return
         if self._labelled(inner, number):
+            if bullet and self.children(number):
+                self.list_kr = depth
             return
-        if bullet and self.open and self.current is not None:
+        if bullet and (self.list_objective is not None or self.open) and self.current is not None:
             self.kr(None, bullet.group("text"), number)
+            if self.children(number):
+                self.list_kr = depth
+        elif bullet and self.current is None and _kr_like(bullet.group("text")):
+            self.unplaced.append((number, bullet.group("text").strip()))
         elif (
             heading
             and not _KR_HEADER.match(body)
@@ -154,7 +248,7 @@ class _Reader:
             return
         elif heading:
             self.current, self.open = None, False
-        else:
+        elif depth == 0 and self.list_objective is None:
             self.open = False
 
     def _labelled(self, text: str, number: int) -> bool:
@@ -163,11 +257,49 @@ class _Reader:
             code = f"O{match.group(1)}" if match.group(1) else f"O{len(self.objectives) + 1}"
             self.objective(code, match.group("title") or match.group("bare"), number, labelled=True)
             return True
-        kr = _KR.match(text) or (_DOTTED.match(text) if self.current is not None else None)
+        kr = (
+            _KR.match(text)
+            or _TEAM_KR.match(text)
+            or (_DOTTED.match(text) if self.current is not None else None)
+        )
         if kr:
             self.kr(kr.group("num"), kr.group("text"), number)
             return True
         return False
+
+    def _table_row(self, raw: str, number: int) -> None:
+        cells = [_strip_markup(c) for c in raw.strip().strip("|").split("|")]
+        if all(re.fullmatch(r":?-{2,}:?", c.strip()) for c in cells if c.strip()):
+            return  # the |---| line
+        if self.table is None:  # the header row names the columns
+            names = [c.lower() for c in cells]
+            kr = next((i for i, n in enumerate(names) if re.search(r"key result|^krs?\b", n)), None)
+            objective = next((i for i, n in enumerate(names) if "objective" in n), None)
+            if kr is not None or objective is not None:
+                self.table = {
+                    "kr": kr if kr is not None else -1,
+                    "objective": objective if objective is not None else -1,
+                }
+                return
+            self.table = {"kr": 0, "objective": -1}
+        if self.table["objective"] >= 0 and self.table["objective"] < len(cells):
+            title = cells[self.table["objective"]].strip()
+            if title:
+                label = _OBJECTIVE.match(title)
+                code = f"O{label.group(1)}" if label and label.group(1) else ""
+                text = (label.group("title") or label.group("bare")) if label else title
+                if self.current is None or self.current.title != text.strip():
+                    self.objective(
+                        code or f"O{len(self.objectives) + 1}", text, number, labelled=bool(code)
+                    )
+        column = self.table["kr"]
+        if 0 <= column < len(cells) and cells[column].strip():
+            sentence = cells[column].strip()
+            label_kr = _KR.match(sentence)
+            if label_kr:
+                self.kr(label_kr.group("num"), label_kr.group("text"), number)
+            else:
+                self.kr(None, sentence, number)
 
 
 _HTML = re.compile(r"<(?:h[1-6]|p|ul|ol|li|div|br|table)\b", re.IGNORECASE)
@@ -184,21 +316,27 @@ def html_to_text(text: str) -> str:
 
 
 def parse_document(text: str) -> list[DocumentObjective]:
-    """The objectives of an OKR document, each with its KR lines (see the module docstring).
+    """The objectives of an OKR document, each with its KR lines (see the module docstring)."""
+    return read_document(text).objectives
+
+
+def read_document(text: str) -> Document:
+    """The objectives of an OKR document and the KR-like lines it could not place.
 
     An HTML document is read as its text, one line per block element.
     """
     if _HTML.search(text):
         text = html_to_text(text)
-    reader = _Reader()
-    for number, raw in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    reader = _Reader(lines)
+    for number, raw in enumerate(lines, start=1):
         reader.read(raw, number)
     kept = [o for o in reader.objectives if o.labelled or o.key_results]
     for index, objective in enumerate(kept, start=1):
         if not objective.labelled:
             objective.code = f"O{index}"
     _dedupe_codes(kept)
-    return kept
+    return Document(objectives=kept, unplaced=reader.unplaced)
 
 
 def _dedupe_codes(objectives: list[DocumentObjective]) -> None:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from okrs.core.docparse import parse_okrs
+from okrs.core.docparse import parse_okrs, read_document
 from okrs.core.krparse import ParsedKR, period_from_slug
 from okrs.core.krparse import Period as PeriodSpan
 from okrs.core.okrlint import CHECKS
@@ -37,6 +37,8 @@ class ImportResult:
     key_results: list[KeyResult] = field(default_factory=list)
     created_team: bool = False
     created_period: bool = False
+    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    """(line, text) of KR-like lines the reader could not place under an objective."""
 
     @property
     def review_note(self) -> str:
@@ -161,6 +163,11 @@ class ObjectiveDraft:
     key_results: list[KRDraft] = field(default_factory=list)
 
 
+def unplaced_lines(text: str) -> list[tuple[int, str]]:
+    """The KR-like lines of a document that belong to no objective (shown for review)."""
+    return read_document(text).unplaced
+
+
 def drafts_from_text(text: str, period: Period) -> list[ObjectiveDraft]:
     """Parse a document into drafts for ``period`` (nothing is saved)."""
     return [
@@ -215,6 +222,7 @@ def document_import(
         author=author,
     )
     result.created_team, result.created_period = created_team, created_period
+    result.unplaced = unplaced_lines(text)
     return result
 
 

@@ -51,6 +51,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"      review {doubt['field']}: {doubt['reason']}")
         if result.review_note:
             self.stdout.write(result.review_note)
+        for line, text in result.unplaced:
+            self.stdout.write(self.style.WARNING(f"not placed (line {line}): {text[:70]}"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"imported {len(result.objectives)} objectives and "
