@@ -122,7 +122,7 @@ def _kr_from_post(data: QueryDict, prefix: str, errors: list[str]) -> KRDraft | 
         name: _number(data.get(f"{prefix}-{name}", ""), label, name, errors)
         for name in NUMBER_FIELDS
     }
-    fields["baseline"] = fields["baseline"] or 0.0
+    # an empty baseline stays empty: the service keeps it for review, never reads it as 0
     fields.update(
         direction=direction,
         unit=data.get(f"{prefix}-unit", "").strip()[:32],

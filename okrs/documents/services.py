@@ -22,6 +22,7 @@ from okrs.org.models import Team
 RELATIVE_UNIT = "% of start"
 """Unit of a KR stated as a relative change ("reduced by 50%", "3x"): the start is 100."""
 PLAN_UNIT = "% of plan"
+BASELINE_UNSTATED = "the post states no baseline: measure the current value and enter it"
 """Unit of a KR stated as a band around a plan ("within ±10 % of plan"): the plan is 100."""
 
 
@@ -126,6 +127,30 @@ def key_result_fields(parsed: ParsedKR) -> dict[str, Any]:
     return fields
 
 
+def next_free_code(taken: set[str], prefix: str = "O") -> str:
+    """The lowest ``O<n>`` (or ``KR<n>``) not in ``taken``: what a clash is offered instead."""
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
+
+
+def taken_codes(team: Team, period: Period) -> set[str]:
+    """The objective codes the team already uses in the period (none for an unsaved one)."""
+    if period.pk is None:
+        return set()
+    return set(Objective.objects.filter(team=team, period=period).values_list("code", flat=True))
+
+
+def _draft_fields(parsed: ParsedKR) -> dict[str, Any]:
+    """``key_result_fields`` for review: a baseline the post does not state stays empty."""
+    fields = key_result_fields(parsed)
+    stated = parsed.baseline is not None or fields.get("unit") in {RELATIVE_UNIT, PLAN_UNIT}
+    if not stated and parsed.direction is not Direction.MILESTONE:
+        fields["baseline"] = None
+    return fields
+
+
 def _clean(instance: Any, where: str, exclude: list[str] | None = None) -> None:
     for model_field in instance._meta.concrete_fields:  # PostgreSQL refuses NUL in text
         value = getattr(instance, model_field.attname, None)
@@ -179,7 +204,7 @@ def drafts_from_text(text: str, period: Period) -> list[ObjectiveDraft]:
                 KRDraft(
                     code=line.code,
                     title=line.text,
-                    fields=key_result_fields(kr),
+                    fields=_draft_fields(kr),
                     line=line.line,
                     text=line.text,
                     strict=kr.strict,
@@ -252,6 +277,7 @@ def drafts_import(
         if draft.code in taken:
             raise DocumentError(
                 f"{where}: {team.slug} already has an objective {draft.code} in {period.slug}"
+                f" (next free code: {next_free_code(taken)})"
             )
         taken.add(draft.code)
         objective = _objective_create(
@@ -286,12 +312,20 @@ def _objective_create(
 def _key_results_create(draft: ObjectiveDraft, *, objective: Objective) -> list[KeyResult]:
     created = []
     for order, kr in enumerate(draft.key_results):
+        fields = dict(kr.fields)
+        uncertain = list(kr.uncertain)
+        if fields.get("baseline") is None:
+            # the goals model needs a number: its default, with the doubt kept for review
+            fields["baseline"] = 0.0
+            needs_start = fields.get("direction") in {"increase", "decrease"}
+            if needs_start and not any(u.get("field") == "baseline" for u in uncertain):
+                uncertain.append({"field": "baseline", "reason": BASELINE_UNSTATED})
         key_result = KeyResult(
             objective=objective,
             code=kr.code,
             title=kr.title.strip()[:500],
             order=order,
-            **kr.fields,
+            **fields,
         )
         where = f"line {kr.line} ({kr.title[:60]!r})" if kr.line else repr(kr.title[:60])
         _clean(key_result, where, exclude=["owner"])
@@ -303,7 +337,7 @@ def _key_results_create(draft: ObjectiveDraft, *, objective: Objective) -> list[
             strict=kr.strict,
             change=kr.change,
             milestones=kr.milestones,
-            uncertain=kr.uncertain,
+            uncertain=uncertain,
         )
         created.append(key_result)
     return created

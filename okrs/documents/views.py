@@ -11,9 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from okrs.core.krparse import period_from_slug
 from okrs.core.okrlint import LintKR, LintObjective, lint
 from okrs.core.scoring import Direction
 from okrs.documents.forms import DIRECTIONS, drafts_from_post, kr_meta
@@ -22,9 +22,12 @@ from okrs.documents.services import (
     ObjectiveDraft,
     drafts_from_text,
     drafts_save,
+    next_free_code,
     span_of,
+    taken_codes,
+    unplaced_lines,
 )
-from okrs.goals.models import Period
+from okrs.goals.models import Objective, Period
 from okrs.goals.selectors import current_period
 from okrs.org.access import get_team_for_user
 
@@ -44,11 +47,13 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
         "team": team,
         "text": text,
         "period_slug": period_slug,
+        "periods": list(Period.objects.order_by("-start").only("slug", "name", "start")[:200]),
         "title": f"Import OKRs · {team.name}",
         "directions": DIRECTIONS,
         "errors": [],
     }
     if request.method == "GET":
+        context["saved"] = _saved(request, team)
         return render(request, "documents/paste.html", context)
     if len(text) > MAX_DOCUMENT:  # refused whole: a cut document would import in part
         context["text"] = ""
@@ -76,44 +81,77 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
                 errors = [str(exc)]
             else:
                 messages.success(request, result.summary())
-                return redirect("documents:paste", slug=team.slug)
-        context.update(_review(text, drafts, period), errors=errors)
+                ids = ",".join(str(o.pk) for o in result.objectives)
+                return redirect(f"{reverse('documents:paste', args=[team.slug])}?saved={ids}")
+        context.update(_review(text, drafts, period, team), errors=errors)
         return render(request, "documents/paste.html", context, status=400)
     drafts = drafts_from_text(text, period)
+    unplaced = unplaced_lines(text)
     if not drafts:
         context["errors"] = ["No objectives found: write 'Objective 1 – …' then its KRs."]
-    context.update(_review(text, drafts, period))
+    context.update(_review(text, drafts, period, team, unplaced))
     return render(request, "documents/paste.html", context)
 
 
+MAX_SAVED_LINKS = 50
+
+
+def _saved(request: HttpRequest, team: Any) -> list[Objective]:
+    """The drafts just saved (their ids in ``?saved=``), this team's only: links to each."""
+    ids = [int(i) for i in request.GET.get("saved", "").split(",") if i.isdigit()]
+    if not ids:
+        return []
+    return list(
+        Objective.objects.filter(team=team, pk__in=ids[:MAX_SAVED_LINKS])
+        .select_related("period")
+        .order_by("order")
+    )
+
+
 def _period(slug: str) -> tuple[Period | None, str]:
-    """An existing period, or the not-yet-saved one its name describes."""
-    if "\x00" in slug:  # PostgreSQL refuses NUL even in a query
-        return None, f"period {slug!r}: expected a name like 2017-Q1, 2017-H2 or 2017"
-    existing = Period.objects.filter(slug=slug).first()
-    if existing is not None:
-        return existing, ""
-    try:
-        span = period_from_slug(slug)
-    except ValueError as exc:
-        return None, str(exc)
-    return Period(slug=slug, name=slug, start=span.start, end=span.end), ""
+    """The period chosen from the list (periods are created on their own page)."""
+    period = Period.objects.filter(slug=slug).first() if "\x00" not in slug else None
+    if period is None:
+        return None, f"period {slug!r}: choose one of the existing periods from the list"
+    return period, ""
 
 
-def _review(text: str, drafts: list[ObjectiveDraft], period: Period) -> dict[str, Any]:
-    """Side by side: the document's lines (recognised / uncertain) and the editable drafts."""
-    marks: dict[int, str] = {}
+def _review(
+    text: str,
+    drafts: list[ObjectiveDraft],
+    period: Period,
+    team: Any,
+    unplaced: list[tuple[int, str]] | None = None,
+) -> dict[str, Any]:
+    """Side by side: the document's lines (recognised / uncertain / not placed) and the
+    editable drafts; a code the team already uses in the period is replaced by the next
+    free one, and said so beside it."""
+    marks: dict[int, str] = {line: "unplaced" for line, _ in unplaced or []}
     rows = []
+    taken = taken_codes(team, period)
+    used = set(taken)
     for i, draft in enumerate(drafts):
+        clash = ""
+        if draft.code in taken and draft.code in used:
+            suggestion = next_free_code(used)
+            clash = (
+                f"{team.slug} already has an objective {draft.code} in {period.slug}: "
+                f"{suggestion} is the next free code"
+            )
+            draft.code = suggestion
+        used.add(draft.code)
         if draft.line:
             marks[draft.line] = "objective"
         krs = []
         for j, kr in enumerate(draft.key_results):
             doubts = {u["field"]: u["reason"] for u in kr.uncertain}
+            needs_start = kr.fields.get("direction") in {"increase", "decrease"}
+            if needs_start and kr.fields.get("baseline") is None and "baseline" not in doubts:
+                doubts["baseline"] = "the post states no baseline: enter the current value"
             if kr.line:
                 marks[kr.line] = "kr uncertain" if doubts else "kr"
             krs.append({"prefix": f"{i}-{j}", "draft": kr, "doubts": doubts, "meta": kr_meta(kr)})
-        rows.append({"index": i, "draft": draft, "krs": krs})
+        rows.append({"index": i, "draft": draft, "krs": krs, "clash": clash})
     lines = [
         {"number": n, "text": line, "mark": marks.get(n, "")}
         for n, line in enumerate(text.splitlines(), start=1)
@@ -122,6 +160,7 @@ def _review(text: str, drafts: list[ObjectiveDraft], period: Period) -> dict[str
         "lines": lines,
         "rows": rows,
         "findings": lint(_lint_inputs(drafts), span_of(period)),
+        "unplaced": unplaced or [],
         "parsed": True,
     }
 
