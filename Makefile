@@ -25,8 +25,9 @@ demo: migrate
 
 run: demo
 	$(BIN)/okrs collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn okrs.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
-	  --timeout 120 --limit-request-line 4094 --limit-request-fields 100 --limit-request-field_size 8190
+	# the web server and the worker together (Procfile); Ctrl-C stops both
+	PATH="$(abspath $(BIN)):$$PATH" OKRS_RUN_BIND=$(HOST):$(PORT) OKRS_RUN_WORKERS=$(WORKERS) \
+	  $(BIN)/honcho start -f Procfile
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

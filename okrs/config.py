@@ -6,7 +6,9 @@ fails at start-up instead of running with a surprising default.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -66,6 +68,81 @@ def env_pair(
         present = first if a else second
         raise ConfigError(f"{missing}: must be set when {present} is")
     return None
+
+
+def env_int(
+    name: str, default: int, environ: Mapping[str, str] = os.environ, *, minimum: int = 0
+) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
+def env_float(
+    name: str, default: float, environ: Mapping[str, str] = os.environ, *, minimum: float = 0.0
+) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+    if not math.isfinite(value) or value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be a finite number of at least {minimum:g}")
+    return value
+
+
+_EVERY = re.compile(r"^every\s+(?P<n>\d+)\s*(?P<unit>s|m|h|d)$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_schedule(
+    name: str, default: str, *, time_zone: str, environ: Mapping[str, str] = os.environ
+) -> Any:
+    """An APScheduler trigger from a crontab line (`0 7 * * *`, in `time_zone`), an interval
+    (`every 30s`, `every 5m`, `every 1h`, `every 1d`), or None for `off`."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    raw = env_str(name, default, environ)
+    if raw.lower() == "off":
+        return None
+    every = _EVERY.match(raw)
+    if every:
+        seconds = int(every.group("n")) * _UNIT_SECONDS[every.group("unit").lower()]
+        if seconds <= 0:
+            raise ConfigError(f"{name}={raw!r}: the interval must be longer than zero")
+        return IntervalTrigger(seconds=seconds, timezone=time_zone)
+    try:
+        return CronTrigger.from_crontab(raw, timezone=time_zone)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{name}={raw!r}: expected a crontab line (e.g. '0 7 * * *'), 'every 5m' or 'off'"
+            f" ({exc})"
+        ) from None
+
+
+def env_tasks(name: str, redis_url_name: str, environ: Mapping[str, str] = os.environ) -> Any:
+    """The TASKS setting of django-tasks: the database backend (`database`, the default: SQLite
+    and PostgreSQL need nothing else) or Redis through RQ (`redis`, with the URL in
+    `redis_url_name`; `pip install okrs[redis]`)."""
+    kind = env_str(name, "database", environ).lower()
+    if kind == "database":
+        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    if kind == "redis":
+        url = env_str(redis_url_name, "", environ)
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(f"{name}=redis needs {redis_url_name}=redis://host:port/db")
+        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    raise ConfigError(f"{name}={kind!r}: expected 'database' or 'redis'")
 
 
 def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:

@@ -3,7 +3,17 @@
 from pathlib import Path
 
 from okrs.accounts.config import signup_mode, social_providers
-from okrs.config import env_bool, env_database, env_list, env_secret_key, env_str
+from okrs.config import (
+    env_bool,
+    env_database,
+    env_float,
+    env_int,
+    env_list,
+    env_schedule,
+    env_secret_key,
+    env_str,
+    env_tasks,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("OKRS_VAR_DIR", str(Path.cwd() / "var"))).resolve()
@@ -42,6 +52,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.openid_connect",
+    "django_tasks",
+    "django_tasks_db",
+    "okrs.worker",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +125,7 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # and links the provider
 SOCIALACCOUNT_QUERY_EMAIL = True
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
-OKRS_INVITATION_DAYS = int(env_str("OKRS_INVITATION_DAYS", "14"))
+OKRS_INVITATION_DAYS = env_int("OKRS_INVITATION_DAYS", 14, minimum=1)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("OKRS_TIME_ZONE", "UTC")
@@ -140,7 +153,7 @@ if OKRS_HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(env_str("OKRS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("OKRS_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("OKRS_HSTS_PRELOAD", default=False)
     if not SECURE_HSTS_PRELOAD:  # preloading cannot be undone quickly: the operator opts in
@@ -155,17 +168,22 @@ LOGGING = {
 }
 
 # API, webhooks and reminders (okrs.api, okrs.hooks, okrs.reminders).
-OKRS_API_RATE_LIMIT = int(env_str("OKRS_API_RATE_LIMIT", "600"))  # requests per token and window
-OKRS_API_RATE_WINDOW = int(env_str("OKRS_API_RATE_WINDOW", "60"))  # seconds
-OKRS_IMPORT_MAX_BYTES = int(env_str("OKRS_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+OKRS_API_RATE_LIMIT = env_int("OKRS_API_RATE_LIMIT", 600, minimum=1)  # per token and window
+OKRS_API_RATE_WINDOW = env_int("OKRS_API_RATE_WINDOW", 60, minimum=1)  # seconds
+# Limits the README names, read by okrs.web.throttle and okrs.talk.services.
+OKRS_LOGIN_FAILURES_PER_USER = env_int("OKRS_LOGIN_FAILURES_PER_USER", 5, minimum=1)
+OKRS_LOGIN_FAILURES_PER_IP = env_int("OKRS_LOGIN_FAILURES_PER_IP", 50, minimum=1)
+OKRS_TALK_EDIT_MINUTES = env_int("OKRS_TALK_EDIT_MINUTES", 15)
+OKRS_TALK_COMMENT_PER_WINDOW = env_int("OKRS_TALK_COMMENT_PER_WINDOW", 10, minimum=1)
+OKRS_TALK_OFFER_PER_WINDOW = env_int("OKRS_TALK_OFFER_PER_WINDOW", 5, minimum=1)
+OKRS_TALK_RATE_WINDOW_SECONDS = env_int("OKRS_TALK_RATE_WINDOW_SECONDS", 600, minimum=1)
+OKRS_IMPORT_MAX_BYTES = env_int("OKRS_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 # The paste page saves up to 50 objectives of 50 key results, about 10 fields each: Django's
 # default of 1,000 fields would refuse a large reviewed document.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 30_000
-OKRS_WEBHOOK_THREAD = env_bool("OKRS_WEBHOOK_THREAD", default=True)
-OKRS_WEBHOOK_TIMEOUT = float(env_str("OKRS_WEBHOOK_TIMEOUT", "10"))
-OKRS_WEBHOOK_MAX_ATTEMPTS = int(env_str("OKRS_WEBHOOK_MAX_ATTEMPTS", "6"))
-OKRS_WEBHOOK_BACKOFF_SECONDS = float(env_str("OKRS_WEBHOOK_BACKOFF_SECONDS", "30"))
-OKRS_WEBHOOK_THREAD_HORIZON = float(env_str("OKRS_WEBHOOK_THREAD_HORIZON", "300"))
+OKRS_WEBHOOK_TIMEOUT = env_float("OKRS_WEBHOOK_TIMEOUT", 10.0, minimum=0.1)
+OKRS_WEBHOOK_MAX_ATTEMPTS = env_int("OKRS_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+OKRS_WEBHOOK_BACKOFF_SECONDS = env_float("OKRS_WEBHOOK_BACKOFF_SECONDS", 30.0)
 # Webhooks go to public addresses only (no loopback, private, link-local or reserved ones), so a
 # lead cannot make the server call its own network; 1 allows them (a receiver on the intranet).
 OKRS_WEBHOOK_ALLOW_PRIVATE = env_bool("OKRS_WEBHOOK_ALLOW_PRIVATE", default=False)
@@ -176,5 +194,21 @@ OKRS_SITE_URL = env_str("OKRS_SITE_URL", "http://127.0.0.1:8000")
 OKRS_GITHUB_API_URL = env_str("OKRS_GITHUB_API_URL", "https://api.github.com")
 OKRS_GITHUB_TOKEN = env_str("OKRS_GITHUB_TOKEN", "")
 OKRS_GITHUB_WEBHOOK_SECRET = env_str("OKRS_GITHUB_WEBHOOK_SECRET", "")
+OKRS_DISCOURSE_URL = env_str("OKRS_DISCOURSE_URL", "")  # the forum comments are mirrored to
 OKRS_DISCOURSE_API_KEY = env_str("OKRS_DISCOURSE_API_KEY", "")
 OKRS_DISCOURSE_API_USERNAME = env_str("OKRS_DISCOURSE_API_USERNAME", "system")
+
+# The worker (okrs.worker, `okrs worker`): django-tasks, its database backend unless
+# OKRS_TASKS_BACKEND=redis (with OKRS_REDIS_URL); the periodic jobs' schedules (crontab lines in
+# TIME_ZONE, `every 5m`, or `off`) and how often each worker's scheduler looks at them.
+TASKS = env_tasks("OKRS_TASKS_BACKEND", "OKRS_REDIS_URL")
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": env_str("OKRS_REDIS_URL", "")}}
+OKRS_SCHEDULER_TICK = env_float("OKRS_SCHEDULER_TICK", 15.0, minimum=0.05)
+OKRS_SCHEDULE_REMINDERS = env_schedule("OKRS_SCHEDULE_REMINDERS", "0 7 * * *", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_GITHUB = env_schedule("OKRS_SCHEDULE_GITHUB", "every 1m", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_DISCOURSE = env_schedule("OKRS_SCHEDULE_DISCOURSE", "0 3 * * *", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_MEASURE = env_schedule("OKRS_SCHEDULE_MEASURE", "30 5 * * *", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_MIRROR = env_schedule("OKRS_SCHEDULE_MIRROR", "every 1m", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_WEBHOOKS = env_schedule("OKRS_SCHEDULE_WEBHOOKS", "every 1m", time_zone=TIME_ZONE)

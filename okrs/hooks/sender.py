@@ -1,23 +1,22 @@
 """Sending deliveries: claimed one at a time (safe with several workers), signed, logged, retried
-with exponential backoff. Runs from `okrs deliver-webhooks` or a background thread started after
-commit, never inside the request that caused the event."""
+with exponential backoff. Each attempt runs as a task of the worker (`okrs.hooks.tasks`), never
+inside the request that caused the event; `okrs deliver-webhooks` sends what is due by hand."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import threading
 import time
 
 import httpx
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
 from okrs.core.webhooks import SIGNATURE_HEADER, backoff, sign
-from okrs.hooks.addresses import AddressRefused, check_url
+from okrs.hooks.addresses import AddressRefused, Target, resolve
 from okrs.hooks.models import Attempt, Delivery, DeliveryState
 
 log = logging.getLogger(__name__)
@@ -46,8 +45,20 @@ def body_of(delivery: Delivery) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
+def post(target: Target, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """POST to the checked address itself; TLS names and verifies the original host."""
+    with httpx.Client(timeout=settings.OKRS_WEBHOOK_TIMEOUT, follow_redirects=False) as client:
+        return client.post(
+            target.url,
+            content=body,
+            headers=headers,
+            extensions={"sni_hostname": target.server_name},
+        )
+
+
 def send(delivery: Delivery, *, now: dt.datetime | None = None) -> Attempt:
-    """Make one HTTP attempt for a claimed delivery and record its outcome."""
+    """Make one HTTP attempt for a claimed delivery and record its outcome. The host is resolved
+    and checked once (`addresses.resolve`) and the request goes to that checked address."""
     subscription = delivery.subscription
     body = body_of(delivery)
     headers = {
@@ -60,14 +71,9 @@ def send(delivery: Delivery, *, now: dt.datetime | None = None) -> Attempt:
     started = time.monotonic()
     status_code, error = None, ""
     try:
-        check_url(subscription.url)  # again: the name may point elsewhere since it was saved
-        response = httpx.post(
-            subscription.url,
-            content=body,
-            headers=headers,
-            timeout=settings.OKRS_WEBHOOK_TIMEOUT,
-            follow_redirects=False,
-        )
+        target = resolve(subscription.url)  # again: the name may point elsewhere since saved
+        headers["Host"] = target.host_header
+        response = post(target, body, headers)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
@@ -110,75 +116,32 @@ def _record(
     return attempt
 
 
-def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> int:
-    """Send up to `limit` deliveries that are due; returns how many attempts were made."""
+def deliver_one(pk: int, *, now: dt.datetime | None = None) -> Delivery | None:
+    """Claim and send one delivery if it is due; None when it is not (done, given up, not yet
+    due, or held by another worker)."""
+    now = now or timezone.now()
+    if not _claim(pk, now):
+        return None
+    delivery = Delivery.objects.select_related("subscription__team").get(pk=pk)
+    send(delivery, now=now)
+    return delivery
+
+
+def deliver_due(
+    *, now: dt.datetime | None = None, limit: int = 100, due_before: dt.datetime | None = None
+) -> int:
+    """Send up to `limit` deliveries that are due (by `due_before`, default now); returns how
+    many attempts were made."""
     now = now or timezone.now()
     due = list(
-        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=due_before or now)
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    made = 0
-    for pk in due:
-        if not _claim(pk, now):
-            continue
-        delivery = Delivery.objects.select_related("subscription__team").get(pk=pk)
-        send(delivery, now=now)
-        made += 1
-    return made
+    return sum(deliver_one(pk, now=now) is not None for pk in due)
 
 
 def next_due() -> dt.datetime | None:
     return Delivery.objects.filter(state=DeliveryState.PENDING).aggregate(
         at=Min("next_attempt_at")
     )["at"]
-
-
-# --- the background thread ---------------------------------------------------------------
-
-_wake = threading.Event()
-_lock = threading.Lock()
-_thread: threading.Thread | None = None
-
-
-def _run() -> None:
-    horizon = settings.OKRS_WEBHOOK_THREAD_HORIZON
-    try:
-        while True:
-            _wake.clear()
-            close_old_connections()
-            if deliver_due():
-                continue
-            upcoming = next_due()
-            wait = None if upcoming is None else (upcoming - timezone.now()).total_seconds()
-            if wait is None or wait > horizon:  # later ones are for `okrs deliver-webhooks`
-                if _may_stop():
-                    return
-                continue
-            _wake.wait(timeout=max(0.05, wait))
-    except Exception:  # a thread must not die silently
-        log.exception("webhook sender stopped")
-    finally:
-        connection.close()
-
-
-def _may_stop() -> bool:
-    """Stop unless a kick arrived meanwhile; decided under the lock that `kick` takes."""
-    global _thread
-    with _lock:
-        if _wake.is_set():
-            return False
-        _thread = None
-        return True
-
-
-def kick() -> None:
-    """Called after commit: wake the sender thread, or start it (when the thread is enabled)."""
-    global _thread
-    if not settings.OKRS_WEBHOOK_THREAD:
-        return
-    with _lock:
-        _wake.set()
-        if _thread is None or not _thread.is_alive():
-            _thread = threading.Thread(target=_run, name="okrs-webhooks", daemon=True)
-            _thread.start()

@@ -52,7 +52,7 @@ def emit(*, subscriptions: QuerySet[Subscription], events: dict[str, Callable[[]
     many deliveries were queued. One query when nobody listens.
 
     The delivery rows are written in the caller's transaction (an outbox): they exist exactly when
-    the change they report was committed. Sending starts only after commit, off the request.
+    the change they report was committed. Sending starts only after commit, as tasks of the worker.
     `events` maps an event name to a function building its payload (None: nothing to report),
     called only when someone listens.
     """
@@ -66,7 +66,13 @@ def emit(*, subscriptions: QuerySet[Subscription], events: dict[str, Callable[[]
     if not deliveries:
         return 0
     Delivery.objects.bulk_create(deliveries)
-    from okrs.hooks.sender import kick
-
-    transaction.on_commit(kick)
+    transaction.on_commit(lambda: enqueue_deliveries([d.pk for d in deliveries]))
     return len(deliveries)
+
+
+def enqueue_deliveries(ids: list[int]) -> None:
+    """One worker task per delivery (after commit: the worker must see the rows)."""
+    from okrs.hooks.tasks import deliver_webhook
+
+    for pk in ids:
+        deliver_webhook.enqueue(pk)

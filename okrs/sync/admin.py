@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from okrs.sync.models import IssueLink, MilestoneLink, SyncRun, SyncState
+from okrs.sync.models import DiscourseSync, IssueLink, MilestoneLink, SyncRun, SyncState
 
 
 @admin.register(SyncState)
 class SyncStateAdmin(admin.ModelAdmin):
-    list_display = ["repo", "team", "push_enabled", "last_synced_at"]
+    list_display = ["repo", "team", "push_enabled", "sync_every_minutes", "last_synced_at"]
 
 
 @admin.register(SyncRun)
@@ -16,3 +16,4 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 admin.site.register(IssueLink)
 admin.site.register(MilestoneLink)
+admin.site.register(DiscourseSync)

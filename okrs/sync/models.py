@@ -30,6 +30,18 @@ class SyncState(models.Model):
     last_synced_at = models.DateTimeField(
         null=True, blank=True, help_text="The `since` of the next incremental run."
     )
+    sync_every_minutes = models.PositiveIntegerField(
+        default=60,
+        help_text="The worker syncs the repository this often (0: only by hand and webhooks).",
+    )
+    next_sync_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker syncs it next (empty: at once)."
+    )
+    etags = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="ETag of the first page of each listing, sent as If-None-Match (304: no cost).",
+    )
 
     def __str__(self) -> str:
         return self.repo
@@ -74,6 +86,20 @@ class MilestoneLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.repo} milestone {self.title}"
+
+
+class DiscourseSync(models.Model):
+    """What `okrs sync discourse` last ran for a cohort; the worker runs it again daily."""
+
+    cohort = models.OneToOneField(
+        "org.Cohort", on_delete=models.CASCADE, related_name="discourse_sync"
+    )
+    url = models.URLField(max_length=300, help_text="Base URL of the Discourse site.")
+    categories = models.JSONField(default=list, help_text="Category slugs, e.g. ['reps/general'].")
+    enabled = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.cohort} on {self.url}"
 
 
 class RunStatus(models.TextChoices):

@@ -54,8 +54,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture(autouse=True)
-def _no_sender_thread(settings: Any) -> None:
-    settings.OKRS_WEBHOOK_THREAD = False
+def _backoff(settings: Any) -> None:
     settings.OKRS_WEBHOOK_BACKOFF_SECONDS = 30
 
 

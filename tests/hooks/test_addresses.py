@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from okrs.hooks import sender
-from okrs.hooks.addresses import AddressRefused, check_url
+from okrs.hooks.addresses import AddressRefused, check_url, resolve
 from okrs.hooks.models import Delivery, Subscription
 from okrs.hooks.services import subscription_create
 from tests import factories as f
@@ -69,7 +69,48 @@ def test_a_name_that_later_points_inside_is_refused_at_delivery(public_only, mon
     )
     _resolving_to(monkeypatch, "10.0.0.7")
     posted = []
-    monkeypatch.setattr(sender.httpx, "post", lambda *a, **k: posted.append(a))
+    monkeypatch.setattr(sender, "post", lambda *a, **k: posted.append(a))
     attempt = sender.send(delivery)
     assert posted == []
     assert "refused" in attempt.error and "10.0.0.7" in attempt.error
+
+
+@pytest.mark.django_db
+def test_the_attempt_connects_to_the_address_it_checked(monkeypatch, receiver) -> None:  # type: ignore[no-untyped-def]
+    """No DNS-rebinding gap: the name is resolved once per attempt, that answer is checked, and
+    the connection goes to it with the original Host header; a second lookup (which a rebinding
+    name would answer with an inside address) never happens."""
+    port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host == "hooks.example.org":
+            lookups.append(host)
+            address = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"  # stays local
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real(host, *args, **kwargs)
+
+    team = f.team()
+    subscription = subscription_create(
+        team=team,
+        url=f"http://hooks.example.org:{port}/hook",
+        events=["checkin.recorded"],
+        created_by=None,
+    )
+    delivery = Delivery.objects.create(
+        subscription=subscription, event="checkin.recorded", payload={}
+    )
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    attempt = sender.send(delivery)
+    assert attempt.status_code == 200, attempt.error
+    assert lookups == ["hooks.example.org"]
+    [got] = receiver.received
+    assert got["headers"]["Host"] == f"hooks.example.org:{port}"
+
+
+def test_resolve_keeps_the_name_for_tls_and_brackets_ipv6(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _resolving_to(monkeypatch, "2606:2800:220:1:248:1893:25c8:1946")
+    target = resolve("https://hooks.example.org/okrs?x=1")
+    assert target.url == "https://[2606:2800:220:1:248:1893:25c8:1946]/okrs?x=1"
+    assert (target.host_header, target.server_name) == ("hooks.example.org", "hooks.example.org")

@@ -33,7 +33,6 @@ def remind(days: float, *extra: str) -> str:
 
 @pytest.fixture
 def cast(settings: Any) -> dict[str, Any]:
-    settings.OKRS_WEBHOOK_THREAD = False
     owner = f.person("ana", email="ana@example.org")
     lead = f.person("lea", email="lea@example.org")
     team = f.team("reps")

@@ -1,6 +1,7 @@
 """`okrs sync github OWNER/REPO --team SLUG` and `okrs sync discourse --url URL --cohort SLUG
---category SLUG...`. Safe to run on a schedule (cron, systemd timer): each run is incremental
-and idempotent; a failed run says what failed and exits non-zero."""
+--category SLUG...`. The worker runs both on a schedule (okrs.sync.tasks): each run is
+incremental and idempotent; a failed run says what failed and exits non-zero. A successful
+Discourse run is remembered for the worker's daily run."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from okrs.org.models import Cohort, Team
 from okrs.sync.discourse import discourse_client, sync_discourse
 from okrs.sync.github import github_client, sync_github, sync_state_for
-from okrs.sync.models import RunStatus, SyncRun
+from okrs.sync.models import DiscourseSync, RunStatus, SyncRun
 
 
 class Command(BaseCommand):
@@ -78,6 +79,11 @@ class Command(BaseCommand):
             api_username=settings.OKRS_DISCOURSE_API_USERNAME,
         )
         try:
-            return sync_discourse(client=client, cohort=cohort, slugs=options["category"])
+            run = sync_discourse(client=client, cohort=cohort, slugs=options["category"])
         finally:
             client.close()
+        if run.status == RunStatus.OK:  # the worker's daily run does the same from now on
+            DiscourseSync.objects.update_or_create(
+                cohort=cohort, defaults={"url": options["url"], "categories": options["category"]}
+            )
+        return run

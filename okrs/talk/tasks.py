@@ -1,0 +1,17 @@
+"""Mirroring comments to the forum as a periodic task (OKRS_SCHEDULE_MIRROR, every minute)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from okrs.talk.services import mirroring_enabled
+
+
+@task()
+def mirror_comments() -> dict[str, int] | str:
+    if not mirroring_enabled():
+        return "mirroring is off (OKRS_DISCOURSE_URL and OKRS_DISCOURSE_API_KEY are not set)"
+    from okrs.talk.forum import mirror_pending
+
+    run = mirror_pending()
+    return {"sent": run.sent, "failed": run.failed}
