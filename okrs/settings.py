@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "okrs.bench",
     "okrs.security",
     "okrs.accounts",
+    "okrs.exports",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",

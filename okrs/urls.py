@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("okrs.measures.urls")),
     path("", include("okrs.talk.urls")),
     path("", include("okrs.accounts.urls")),
+    path("", include("okrs.exports.urls")),
     # after okrs.web's: its log-in page at accounts/login/ serves allauth's `account_login` too
     path("accounts/", include("okrs.accounts.allauth_urls")),
 ]

@@ -182,5 +182,11 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("accounts:leave_team", "GET", a.only_team(a.team), {"pub": "405 405 405 405 405 405", "privteam": "405 405 405 405 405 405"}),
     ("accounts:delete_account", "GET", a.once(a.none), {"pub": "200 200 200 200 200 302L"}),
     ("accounts:delete_account", "POST", a.once(a.none), {"pub": "200 200 200 200 200 302L"}),
+    # --- CSV downloads (okrs.exports) ---
+    ("exports:period", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
+    ("exports:checkins", "GET", a.kr, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),
+    ("exports:checkins", "POST", a.kr, {"pub": "405 405 405 405 405 405", "privteam": "405 405 405 405 405 405", "privobj": "405 405 405 405 405 405"}),
+    ("api GET /periods/{slug}/objectives.csv", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
+    ("api GET /key-results/{kr_id}/check-ins.csv", "GET", a.a_kr, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),
 ]
 # fmt: on
