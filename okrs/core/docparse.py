@@ -91,6 +91,8 @@ _TEAM_KR = re.compile(
     re.IGNORECASE,
 )
 _DETAIL = re.compile(r"^[\w .&/-]{1,24}:\s*[$€£]?\d|^(?:e\.g\.|note|see|link|issue|epic)\b", re.I)
+_RESULT_NOTE = re.compile(r"\s+(?:=+>|-->)\s.*$")
+"""What a handbook writes after a KR once scored: "… => DONE", "… --> 66%"."""
 _DOTTED = re.compile(r"^(?P<num>\d+\.\d+[a-z]?)\s+(?P<text>.+)$")
 _BULLET = re.compile(r"^(?:[-*•+·▪◦]|\d+[.)])\s+(?P<text>.+)$")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*$")
@@ -144,6 +146,13 @@ def _kr_like(text: str) -> bool:
     return len(body.split()) >= 5 and not _DETAIL.match(body)
 
 
+def _labelled_kr(text: str) -> bool:
+    line = _strip_markup(text)
+    bullet = _BULLET.match(line)
+    body = bullet.group("text") if bullet else line
+    return bool(_KR.match(body) or _TEAM_KR.match(body))
+
+
 class _Reader:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -153,9 +162,16 @@ class _Reader:
         self.unplaced: list[tuple[int, str]] = []
         # nested lists: the indent of the list item that is the current objective, and of
         # the KR whose nested items are details
-        self.list_objective: int | None = None
+        self.stack: list[tuple[int, DocumentObjective]] = []  # list items that are objectives
+        self.outer: DocumentObjective | None = None  # the objective around the list
         self.list_kr: int | None = None
         self.table: dict[str, int] | None = None
+
+    def _carries_krs(self, text: str, number: int) -> bool:
+        """A nested item that is more than a detail: labelled, or over labelled KRs."""
+        if _OBJECTIVE.match(text) or _labelled_kr(text):
+            return True
+        return any(_labelled_kr(c) for c in self.children(number))
 
     def children(self, number: int) -> list[str]:
         """The list items nested under the list item on line ``number`` (1-based)."""
@@ -185,7 +201,7 @@ class _Reader:
         self.current.key_results.append(
             DocumentKR(
                 code=_kr_code(number, self.current),
-                text=unescape_markdown(text.strip()),
+                text=unescape_markdown(_RESULT_NOTE.sub("", text).strip()),
                 line=line,
             )
         )
@@ -205,33 +221,44 @@ class _Reader:
         inner = bullet.group("text") if bullet else body
         depth = _indent(raw)
         if heading:
-            self.list_objective = self.list_kr = None
+            self.stack.clear()
+            self.list_kr = None
         if bullet and self.list_kr is not None:
-            if depth > self.list_kr:
+            if depth > self.list_kr and not self._carries_krs(inner, number):
                 return  # a detail of the KR above ("October: 55,583 sessions")
             self.list_kr = None
-        if bullet and self.list_objective is not None and depth <= self.list_objective:
-            self.list_objective = None
-            if self.current is not None and not self.current.labelled:
+        if bullet and self.stack and depth <= self.stack[-1][0]:
+            while self.stack and depth <= self.stack[-1][0]:
+                self.stack.pop()
+            self.current = self.stack[-1][1] if self.stack else self.outer
+            if not self.stack and (self.current is None or not self.current.labelled):
                 self.open = False
-        if bullet and self.list_objective is None:
+        if bullet and not (_KR.match(inner) or _TEAM_KR.match(inner)):
             children = self.children(number)
             nested_krs = [c for c in children if _kr_like(c)]
-            if children and len(nested_krs) * 2 > len(children):
+            labelled_krs = any(_labelled_kr(c) for c in children)
+            if (
+                children
+                and len(nested_krs) * 2 > len(children)
+                and (not self.stack or labelled_krs)
+            ):
                 # "1. **CEO: Grow ARR**" over its KRs: the parent is the objective
                 label = _OBJECTIVE.match(inner)
                 title = (label.group("title") or label.group("bare")) if label else inner
                 code = f"O{label.group(1)}" if label and label.group(1) else ""
+                if not self.stack:
+                    self.outer = self.current
                 self.objective(
                     code or f"O{len(self.objectives) + 1}", title, number, labelled=bool(code)
                 )
-                self.list_objective = depth
+                assert self.current is not None
+                self.stack.append((depth, self.current))
                 return
         if self._labelled(inner, number):
             if bullet and self.children(number):
                 self.list_kr = depth
             return
-        if bullet and (self.list_objective is not None or self.open) and self.current is not None:
+        if bullet and (self.stack or self.open) and self.current is not None:
             self.kr(None, bullet.group("text"), number)
             if self.children(number):
                 self.list_kr = depth
@@ -243,12 +270,13 @@ class _Reader:
             and not _NOT_OBJECTIVE.search(body)
             and not body.endswith("?")
         ):
-            self.objective(f"O{len(self.objectives) + 1}", body, number, labelled=False)
+            title = re.sub(r"^\d+[.)]\s+", "", body)  # "### 1. CEO: IACV"
+            self.objective(f"O{len(self.objectives) + 1}", title, number, labelled=False)
         elif _KR_HEADER.match(body):
             return
         elif heading:
             self.current, self.open = None, False
-        elif depth == 0 and self.list_objective is None:
+        elif depth == 0 and not self.stack:
             self.open = False
 
     def _labelled(self, text: str, number: int) -> bool:

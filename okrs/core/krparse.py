@@ -258,7 +258,7 @@ def _to_float(token: str) -> float | None:
 def numbers_in_text(text: str) -> set[float]:
     """Every number written in ``text``: digits (with their magnitude: "40k", "$2.5M",
     "1.2 million"), number words, fractions ("half" = 50) and multiples ("triples" = 3)."""
-    found: set[float] = set()
+    found = {v for v in map(_to_float, re.findall(_NUMBER, text)) if v is not None}
     for match in _TOKEN.finditer(text):
         value = _to_float(match.group("num"))
         if value is None:
@@ -333,6 +333,7 @@ def _quarter_end(quarter: int, period: Period) -> date | None:
 
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _DEADLINE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?:by|before|until|on)\s+(\d{4})-(\d{2})-(\d{2})\b", re.I)),
     ("quarter", re.compile(r"\bby (?:the )?end of (?:the |this )?(?:quarter|period)\b", re.I)),
     ("q", re.compile(r"\b(?:by|until|before) (?:the )?(?:end (?:of )?)?q([1-4])\b", re.I)),
     ("quarter", re.compile(r"\bby (?:the )?eoq\b", re.I)),
@@ -368,6 +369,14 @@ def _resolve(kind: str, match: re.Match[str], period: Period) -> date | str:
         return _quarter_end(int(match.group(1)), period) or f"{phrase!r} is outside the period"
     if kind == "vague":
         return f"{phrase!r} names no day"
+    if kind == "iso":
+        try:
+            day_of = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return f"{phrase!r} is not a date"
+        if not period.contains(day_of):
+            return f"{phrase!r} does not fall inside the period ({period.start} to {period.end})"
+        return day_of
     if kind == "month_day":
         month, day = _MONTHS[match.group(1).lower()], int(match.group(2))
     elif kind == "day_month":
@@ -432,6 +441,7 @@ def _take_deadline(reading: _Reading, period: Period) -> None:
 _NOISE = [
     re.compile(r"\([^)]*\)"),  # explanations: "(Net Promoter Score)", "(e.g. ...)"
     re.compile(r"\[[^\]]*\]"),  # "[shared with MoFo]"
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),  # ISO dates
     re.compile(r"\b(?:19|20)\d{2}\b(?!\s*%)"),  # years
     re.compile(r"\b\d+\s+(?:years?|months?|weeks?|days?)\s+ago\b", re.I),
     re.compile(r"\bq[1-4]\b", re.I),  # quarter names
@@ -496,7 +506,7 @@ def _numbers(text: str) -> list[_Number]:
         if re.search(r"(?:out of|/)\s*$", text[: match.start()], re.I):
             continue  # the scale of a rating ("4 out of 5"), not a target
         value = _to_float(match.group("num"))
-        if value is None:
+        if value is None or _glued_code(text, match):
             continue
         end = match.end()
         while end > match.start() and text[end - 1] == " ":
@@ -521,6 +531,17 @@ def _numbers(text: str) -> list[_Number]:
         for match in re.finditer(rf"\b{word}\b(?: of)?", text, re.I):
             found.append(_Number(value, match.start(), match.end(), percent=True))
     return sorted(found, key=lambda n: n.start)
+
+
+_GLUED_UNITS = re.compile(
+    r"(?:kb|mb|gb|tb|pb|mbps|gbps|rps|qps|h|hr|hrs|min|mins|ms|s|st|nd|rd|th)\b", re.I
+)
+
+
+def _glued_code(text: str, match: re.Match[str]) -> bool:
+    """ "the 5C model", "3D prints": digits glued to letters that are no unit or suffix."""
+    rest = text[match.end() :]
+    return bool(re.match(r"[A-Za-z]", rest)) and not _GLUED_UNITS.match(rest)
 
 
 def _unit(text: str, number: _Number, whole: str) -> str:
@@ -636,7 +657,13 @@ _RANK_PLACE_BEFORE = re.compile(
     re.I,
 )
 _RANK_PLACE_AFTER = re.compile(r"^\s*(?:posts?|positions?|spots?|places?|rank\w*|results?)\b", re.I)
-_RATIO_NOUN = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:coverage|ratio|roas|return)\b", re.I)
+_RATIO_NOUN = re.compile(
+    r"^\s*(?:(?:[\w-]+\s+){0,3}?(?:coverage|ratio|roas|return)|(?:the\s+|of\s+)?"
+    r"(?:target|plan|quota|goal|budget|baseline))\b",
+    re.I,
+)
+"""After "3x": a ratio to a reference level ("3x pipeline coverage", "1.8X target"), which is
+the level to reach, not a change of the start."""
 _RELATIVE_AFTER = re.compile(
     r"^\s*(?P<kind>reduction|decrease|drop|cut|fewer|less|lower|increase|growth|lift|uplift|"
     r"more|higher|improvement|boost|faster|slower|(?:mom|qoq|yoy|m/m|q/q|y/y|w/w)\b)",
@@ -769,9 +796,14 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
                 unit=_unit(text, upper, whole),
             )
 
+    ratios = [n for n in numbers if n.times and _RATIO_NOUN.match(text[n.end :])]
     times = next((n for n in numbers if n.times and not _RATIO_NOUN.match(text[n.end :])), None)
-    if times is not None:
+    if times is not None and not ratios:  # "1.8X target and total pipeline at 2.2x": ratios
         return _multiple_result(reading, whole, text, times.value)
+    word = _multiple_word(text)
+    if word is not None and all(_is_condition(text, n) for n in numbers):
+        # "Double lead flow to and from top 3 alliance partners": the 3 qualifies
+        return _multiple_result(reading, whole, text, word)
 
     return _absolute(reading, text, numbers, whole)
 

@@ -18,7 +18,7 @@ import yaml
 from okrs.core.krparse import ParsedKR, Period, parse_kr, period_from_slug
 
 HERE = Path(__file__).parent
-FILES = ("corpus.yaml", "corpus_dev.yaml", "corpus_heldout.yaml")
+FILES = ("corpus.yaml", "corpus_dev.yaml", "corpus_heldout.yaml", "corpus_heldout2.yaml")
 WORDS = {
     "zero": 0,
     "one": 1,
@@ -162,7 +162,7 @@ def test_corpus_share_right_per_field() -> None:
     every = _measure(cases)
     print()
     print(_report("KR corpus, all", every))
-    for split in ("dev", "heldout"):
+    for split in ("dev", "heldout", "heldout2"):
         part = [c for c in cases if c[1] == split]
         if part:
             print(_report(f"KR corpus, {split}", _measure(part)))

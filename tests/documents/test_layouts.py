@@ -110,3 +110,23 @@ def test_what_cannot_be_placed_is_reported_not_refused(tmp_path: Path) -> None:
     assert read_document(doc.read_text()).unplaced == [
         (1, "40 new contributors before the objectives start")
     ]
+
+
+def test_a_handbook_cascade_places_every_level_under_its_own_objective() -> None:
+    """GitLab's FY21-Q1 page: CEO KRs under a numbered heading, function objectives in bold
+    nested below them with "<Role> KR:" children, results written after "=>"."""
+    output = _import("handbook-cascade.md", "2020-Q1")
+    assert "imported 5 objectives and 9 key results" in output and "not placed" not in output
+    saved = _saved()
+    assert [title for title, _ in saved] == [
+        "CEO: IACV",
+        "CRO: Build strong FY21 pipeline.",
+        "VP Field Ops: Instrument systems and programs to intended targets.",
+        "CRO: Launch New Channel Program",
+        "Sr Manager Sales Systems: Build and release SFDC Communities Parter Portal.",
+    ]
+    assert saved[0][1][1].startswith("Renewal process satisfaction")  # back at the CEO level
+    assert saved[3][1][2] == "Deliver at least one new PIO in every region through Partner Portal."
+    assert saved[4][1] == ["100% of partner deal registrations received via Partner Portal."]
+    ratio = KeyResult.objects.get(title__startswith="FY21-Q2 stage")
+    assert (ratio.direction, ratio.target, ratio.unit) == ("increase", 1.8, "x")
