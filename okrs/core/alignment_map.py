@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from okrs.core.charts import esc
+from okrs.core.charts import esc, text_width
 from okrs.core.pacing import Status
 
-BAND_WIDTH: Final = 320
-COLUMN_GAP: Final = 90
+BAND_WIDTH: Final = 420
+COLUMN_GAP: Final = 96
 MARGIN: Final = 16
 HEADER: Final = 40
 BAND_HEAD: Final = 30
@@ -33,10 +33,19 @@ BOX_WIDTH: Final = BAND_WIDTH - 2 * BAND_PAD
 BOX_LINE: Final = 16
 BOX_GAP: Final = 8
 KR_ROW: Final = 18
+KR_LINE: Final = 14
+ROW_GAP: Final = 4
+TITLE_FONT: Final = 13
+KR_FONT: Final = 11
+TITLE_LINES: Final = 6
+KR_LINES: Final = 3
 TITLE_CHARS: Final = 38
 KR_CHARS: Final = 34
 MIN_COLUMN_HEIGHT: Final = 2400
-"""A depth whose teams need more height than this may be spread over several columns."""
+"""A depth whose teams need more height than this may be spread over several columns (unless
+the layout is asked to fit a width)."""
+OUTSIDE_SHOWN: Final = 3
+"""Links to objectives outside the view listed per objective and direction; the rest counted."""
 
 STATUS_COLOURS: Final = {
     Status.ON_TRACK: "#1a7f37",
@@ -59,6 +68,8 @@ class MapTeam:
     parent: int | None
     grade: float | None = None
     href: str | None = None
+    view_href: str | None = None
+    """The map opened at this team (its subtree), when the page has such a link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,26 @@ class MapEdge:
 
 
 @dataclass(frozen=True, slots=True)
+class MapOutside:
+    """A link from a drawn objective to one outside the view: ``objective`` (drawn)
+    contributes to ``other`` (``to``), or ``other`` contributes to it (``from``)."""
+
+    objective: int
+    direction: str  # "to" or "from"
+    text: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class MapExpand:
+    """A drawn team to open: its key results are not drawn, nor its subtree, which holds
+    ``teams`` teams with objectives and ``objectives`` objectives below it."""
+
+    teams: int
+    objectives: int
+
+
+@dataclass(frozen=True, slots=True)
 class Box:
     x: float
     y: float
@@ -104,6 +135,14 @@ class Box:
 class PlacedKeyResult:
     key_result: MapKeyResult
     box: Box
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PlacedOutside:
+    outside: MapOutside
+    box: Box
+    line: str
 
 
 @dataclass(slots=True)
@@ -113,6 +152,8 @@ class PlacedObjective:
     column: int
     title_lines: list[str]
     key_results: list[PlacedKeyResult] = field(default_factory=list)
+    outside: list[PlacedOutside] = field(default_factory=list)
+    more_outside: int = 0
 
 
 @dataclass(slots=True)
@@ -122,6 +163,8 @@ class PlacedTeam:
     column: int
     depth: int
     objectives: list[PlacedObjective] = field(default_factory=list)
+    expand: MapExpand | None = None
+    expand_box: Box | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +217,38 @@ def wrap(text: str, limit: int, lines: int) -> list[str]:
     return result or [""]
 
 
+def wrap_width(text: str, width: float, font: float, lines: int) -> list[str]:
+    """``text`` wrapped at word boundaries into lines no wider than ``width`` at font size
+    ``font`` (by `text_width`'s generous estimate), at most ``lines`` of them, the last
+    shortened with an ellipsis if the text does not fit; a word too long for a line is cut."""
+    result: list[str] = []
+    line = ""
+    for word in text.split():
+        while text_width(word, font) > width:  # a word wider than a line: cut it
+            cut = len(word)
+            while cut > 1 and text_width(word[:cut] + "-", font) > width:
+                cut -= 1
+            if line:
+                result.append(line)
+                line = ""
+            result.append(word[:cut] + "-")
+            word = word[cut:]
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, font) <= width:
+            line = candidate
+        else:
+            result.append(line)
+            line = word
+    if line:
+        result.append(line)
+    if len(result) > lines:
+        last = " ".join(result[lines - 1 :])
+        while last and text_width(last + "…", font) > width:
+            last = last[:-1]
+        result = [*result[: lines - 1], last.rstrip(" ,;:-") + "…"]
+    return result or [""]
+
+
 def label(code: str, title: str) -> str:
     return f"{code} {title}".strip()
 
@@ -222,16 +297,25 @@ def _tree_order(teams: Sequence[MapTeam]) -> list[MapTeam]:
     return ordered
 
 
-def _shown_teams(teams: Sequence[MapTeam], with_objectives: set[int]) -> list[MapTeam]:
-    """Teams that have objectives, and their ancestors (so the tree stays connected)."""
+def _collapsed(teams: Sequence[MapTeam], with_objectives: set[int]) -> list[MapTeam]:
+    """The teams that have objectives, each re-parented to its nearest ancestor that has some
+    (or made a root): a level of the tree without objectives takes no room."""
     by_key = {t.key: t for t in teams}
-    keep: set[int] = set()
-    for key in with_objectives:
-        node: int | None = key
-        while node is not None and node in by_key and node not in keep:
-            keep.add(node)
-            node = by_key[node].parent
-    return [t for t in teams if t.key in keep]
+    result = []
+    for team in teams:
+        if team.key not in with_objectives:
+            continue
+        parent, seen = team.parent, {team.key}
+        while parent is not None and parent in by_key and parent not in with_objectives:
+            if parent in seen:  # a cycle in the parents: treat as a root
+                parent = None
+                break
+            seen.add(parent)
+            parent = by_key[parent].parent
+        if parent is not None and parent not in by_key:
+            parent = None
+        result.append(MapTeam(team.key, team.name, parent, team.grade, team.href, team.view_href))
+    return result
 
 
 def layout(
@@ -240,30 +324,43 @@ def layout(
     objectives: Sequence[MapObjective],
     key_results: Sequence[MapKeyResult],
     edges: Iterable[MapEdge],
+    outside: Sequence[MapOutside] = (),
+    expand: dict[int, MapExpand] | None = None,
+    spread: bool = True,
 ) -> MapLayout:
     """Place teams, objectives and key results, and route the links between objectives.
 
     Objectives of teams not in ``teams`` are left out, key results of objectives not placed
     are left out, and an edge is drawn only when both its objectives are placed: what is not
-    given cannot leak through the picture.
+    given cannot leak through the picture. A team without objectives takes no room: its
+    descendants move up a column. ``outside`` adds rows naming objectives outside the view
+    to the boxes they link; ``expand`` adds a row to a team's band for its subtree not drawn.
+    With ``spread`` a crowded depth may take several columns (a big map then is about as
+    wide as it is tall); without, each depth is one column, so the width depends only on
+    the number of depths.
     """
     team_keys = {t.key for t in teams}
     placed_objectives = [o for o in objectives if o.team in team_keys]
-    shown = _tree_order(_shown_teams(teams, {o.team for o in placed_objectives}))
+    shown = _tree_order(_collapsed(teams, {o.team for o in placed_objectives}))
     depths = team_depths(shown)
     krs_of: dict[int, list[MapKeyResult]] = defaultdict(list)
     for kr in key_results:
         krs_of[kr.objective].append(kr)
+    outside_of: dict[int, list[MapOutside]] = defaultdict(list)
+    for link in outside:
+        outside_of[link.objective].append(link)
     objectives_of: dict[int, list[MapObjective]] = defaultdict(list)
     for objective in placed_objectives:
         objectives_of[objective.team].append(objective)
+    expand = expand or {}
+    context = _Context(krs_of, outside_of, expand)
 
     # Each depth gets one column, or several side by side when its teams would make a column
     # taller than the limit (a team's band is never split). The limit keeps a big map about as
     # wide as it is tall: with pitch p, depths d and total band height t, the height h with
     # h = p * (d + t / h) columns' width.
     heights = {
-        t.key: _place_team(t, objectives_of[t.key], krs_of, 0, 0, 0).box.height + BAND_GAP
+        t.key: _place_team(t, objectives_of[t.key], context, 0, 0, 0).box.height + BAND_GAP
         for t in shown
     }
     pitch, depth_count = BAND_WIDTH + COLUMN_GAP, len(set(depths.values()))
@@ -272,6 +369,8 @@ def layout(
         MIN_COLUMN_HEIGHT,
         (pitch * depth_count + math.sqrt((pitch * depth_count) ** 2 + 4 * pitch * total)) / 2,
     )
+    if not spread:
+        limit = math.inf
     slots: list[list[MapTeam]] = []
     for depth in sorted(set(depths.values())):
         height = 0.0
@@ -287,7 +386,7 @@ def layout(
     for column, slot in enumerate(slots):
         x = MARGIN + column * (BAND_WIDTH + COLUMN_GAP)
         for team in slot:
-            placed = _place_team(team, objectives_of[team.key], krs_of, x, bottoms[column], column)
+            placed = _place_team(team, objectives_of[team.key], context, x, bottoms[column], column)
             placed.depth = depths[team.key]
             bottoms[column] = placed.box.y + placed.box.height + BAND_GAP
             placed_by_key[team.key] = placed
@@ -309,15 +408,31 @@ def layout(
         if edge.child in by_key and edge.parent in by_key and edge.child != edge.parent
     ]
     column_count = max(1, len(slots))
-    width = 2 * MARGIN + column_count * BAND_WIDTH + (column_count - 1) * COLUMN_GAP + 40
+    width = 2 * MARGIN + column_count * BAND_WIDTH + (column_count - 1) * COLUMN_GAP
     height = max(bottoms.values(), default=float(HEADER)) + MARGIN
     return MapLayout(teams=placed_teams, edges=placed_edges, width=width, height=height)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    krs_of: dict[int, list[MapKeyResult]]
+    outside_of: dict[int, list[MapOutside]]
+    expand: dict[int, MapExpand]
+
+
+_TITLE_WIDTH: Final = BOX_WIDTH - 14 - 10
+_ROW_WIDTH: Final = BOX_WIDTH - 16 - 20 - 40
+
+
+def _outside_line(link: MapOutside) -> str:
+    arrow = "→ contributes to" if link.direction == "to" else "← contributed to by"
+    return f"{arrow} {link.text}"
 
 
 def _place_team(
     team: MapTeam,
     objectives: Sequence[MapObjective],
-    krs_of: dict[int, list[MapKeyResult]],
+    context: _Context,
     x: float,
     y: float,
     column: int,
@@ -325,21 +440,56 @@ def _place_team(
     cursor = y + BAND_HEAD
     placed: list[PlacedObjective] = []
     for objective in objectives:
-        lines = wrap(label(objective.code, objective.title), TITLE_CHARS, 2)
-        rows = krs_of.get(objective.key, [])
+        lines = wrap_width(  # bold text: a tenth wider than the estimate for regular text
+            label(objective.code, objective.title), _TITLE_WIDTH, TITLE_FONT * 1.1, TITLE_LINES
+        )
         head = BOX_LINE * (len(lines) + 1) + 10
-        height = head + KR_ROW * len(rows) + (6 if rows else 0)
-        box = Box(x + BAND_PAD, cursor, BOX_WIDTH, height)
-        item = PlacedObjective(objective=objective, box=box, column=column, title_lines=lines)
-        for index, kr in enumerate(rows):
-            row = Box(box.x + 8, cursor + head + KR_ROW * index, BOX_WIDTH - 16, KR_ROW)
-            item.key_results.append(PlacedKeyResult(key_result=kr, box=row))
+        item = PlacedObjective(
+            objective=objective, box=Box(0, 0, 0, 0), column=column, title_lines=lines
+        )
+        row_y = cursor + head
+        for kr in context.krs_of.get(objective.key, []):
+            kr_lines = wrap_width(label(kr.code, kr.title), _ROW_WIDTH, KR_FONT, KR_LINES)
+            row_height = KR_ROW + KR_LINE * (len(kr_lines) - 1)
+            row = Box(x + BAND_PAD + 8, row_y, BOX_WIDTH - 16, row_height)
+            item.key_results.append(PlacedKeyResult(key_result=kr, box=row, lines=kr_lines))
+            row_y += row_height + 2
+        links = context.outside_of.get(objective.key, [])
+        for link in links[:OUTSIDE_SHOWN]:
+            line = wrap_width(_outside_line(link), BOX_WIDTH - 32, KR_FONT, 1)[0]
+            item.outside.append(
+                PlacedOutside(
+                    outside=link,
+                    box=Box(x + BAND_PAD + 8, row_y, BOX_WIDTH - 16, KR_ROW),
+                    line=line,
+                )
+            )
+            row_y += KR_ROW
+        item.more_outside = max(0, len(links) - OUTSIDE_SHOWN)
+        if item.more_outside:
+            row_y += KR_ROW
+        rows = row_y - (cursor + head)
+        height = head + rows + (6 if rows else 0)
+        item.box = Box(x + BAND_PAD, cursor, BOX_WIDTH, height)
         placed.append(item)
         cursor += height + BOX_GAP
-    if not objectives:
+    expand = context.expand.get(team.key)
+    expand_box = None
+    if expand is not None and team.view_href:
+        expand_box = Box(x + BAND_PAD, cursor, BOX_WIDTH, BOX_LINE + 8)
+        cursor += BOX_LINE + 8 + BOX_GAP
+    if not objectives and expand_box is None:
         cursor += BOX_LINE + BOX_GAP
     band = Box(x, y, BAND_WIDTH, cursor - y + BAND_PAD - BOX_GAP)
-    return PlacedTeam(team=team, box=band, column=column, depth=0, objectives=placed)
+    return PlacedTeam(
+        team=team,
+        box=band,
+        column=column,
+        depth=0,
+        objectives=placed,
+        expand=expand if expand_box is not None else None,
+        expand_box=expand_box,
+    )
 
 
 def _anchor_y(item: PlacedObjective) -> float:
@@ -362,7 +512,7 @@ def _route(child: PlacedObjective, parent: PlacedObjective) -> str:
     else:
         x1 = x2 = child.box.x + child.box.width
         bulge = min(COLUMN_GAP - 10, 24 + math.sqrt(abs(y2 - y1)) * 1.5)
-        c1 = c2 = x1 + bulge + BAND_PAD
+        c1 = c2 = x1 + min(bulge, MARGIN - 2 + BAND_PAD)
     return f"M{_f(x1)},{_f(y1)} C{_f(c1)},{_f(y1)} {_f(c2)},{_f(y2)} {_f(x2)},{_f(y2)}"
 
 
@@ -370,8 +520,32 @@ def _f(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+def _swap(href: str) -> str:
+    """htmx attributes that open another view in place (the link works without them)."""
+    return (
+        f' hx-get="{esc(href)}" hx-target="#map-view" hx-select="#map-view"'
+        ' hx-swap="outerHTML" hx-push-url="true"'
+    )
+
+
+def expand_text(team: PlacedTeam) -> str:
+    expand = team.expand
+    if expand is None:
+        return ""
+    if not expand.teams:
+        return f"▸ Open {shorten(team.team.name, 40)} with its key results"
+    teams = f"{expand.teams} team{'s' if expand.teams != 1 else ''}"
+    objectives = f"{expand.objectives} objective{'s' if expand.objectives != 1 else ''}"
+    return f"▸ Open {shorten(team.team.name, 28)}: {teams} below, {objectives}"
+
+
 def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: float | None) -> str:
-    """The laid-out map as one accessible SVG document (text escaped, links as ``<a href>``)."""
+    """The laid-out map as one accessible SVG document (text escaped, links as ``<a href>``).
+
+    Each link is named by the text it shows (no ``aria-label`` that could differ from it);
+    the status marks beside that text are hidden from assistive technology, which reads the
+    status in words.
+    """
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="alignment-map" role="group"'
         f' viewBox="0 0 {_f(plan.width)} {_f(plan.height)}" width="{_f(plan.width)}"'
@@ -413,7 +587,7 @@ def _weight(weight: float) -> str:
 
 def _render_team(team: PlacedTeam) -> list[str]:
     box = team.box
-    name = f"{shorten(team.team.name, 30)} · {grade_text(team.team.grade)}"
+    name = f"{shorten(team.team.name, 40)} · {grade_text(team.team.grade)}"
     heading = (
         f'<text class="map-team-name" x="{_f(box.x + 10)}" y="{_f(box.y + 20)}" font-size="14"'
         f' font-weight="700" fill="#1b1f24">{esc(name)}</text>'
@@ -426,10 +600,15 @@ def _render_team(team: PlacedTeam) -> list[str]:
         f' height="{_f(box.height)}" rx="8" fill="#f6f8fa" stroke="#d0d7de"/>',
         heading,
     ]
-    if not team.objectives:
+    if team.expand_box is not None and team.team.view_href:
+        e = team.expand_box
         parts.append(
-            f'<text x="{_f(box.x + 10)}" y="{_f(box.y + BAND_HEAD + 12)}" font-size="12"'
-            f' fill="#57606a">No objectives you may see</text>'
+            f'<a class="map-expand" href="{esc(team.team.view_href)}" data-team="{team.team.key}"'
+            f"{_swap(team.team.view_href)}>"
+            f'<rect x="{_f(e.x)}" y="{_f(e.y)}" width="{_f(e.width)}" height="{_f(e.height)}"'
+            f' rx="5" fill="#ffffff" stroke="#0b5cad" stroke-dasharray="4 3"/>'
+            f'<text x="{_f(e.x + 10)}" y="{_f(e.y + 16)}" font-size="12" font-weight="600"'
+            f' fill="#0b5cad">{esc(expand_text(team))}</text></a>'
         )
     parts.append("</g>")
     return parts
@@ -438,14 +617,10 @@ def _render_team(team: PlacedTeam) -> list[str]:
 def _render_objective(item: PlacedObjective) -> list[str]:
     o, box = item.objective, item.box
     colour = STATUS_COLOURS[o.status]
-    summary = f"Grade {grade_text(o.grade)} · {STATUS_MARKS[o.status]} {o.status.label}"
-    accessible = (
-        f"Objective {label(o.code, o.title)}: grade {grade_text(o.grade)}, {o.status.label}"
-    )
+    grade_y = _f(box.y + BOX_LINE * (len(item.title_lines) + 1) + 2)
     parts = [
-        f'<a class="map-node map-objective status-{o.status.value}" href="{esc(o.href)}"'
-        f' aria-label="{esc(accessible)}" data-objective="{o.key}">',
-        f"<title>{esc(accessible)}</title>",
+        f'<a class="map-node map-objective map-status-{o.status.value}" href="{esc(o.href)}"'
+        f' data-objective="{o.key}">',
         f'<rect x="{_f(box.x)}" y="{_f(box.y)}" width="{_f(box.width)}" height="{_f(box.height)}"'
         f' rx="6" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>',
         f'<rect x="{_f(box.x)}" y="{_f(box.y)}" width="6" height="{_f(box.height)}" rx="3"'
@@ -454,57 +629,84 @@ def _render_objective(item: PlacedObjective) -> list[str]:
     for index, line in enumerate(item.title_lines):
         parts.append(
             f'<text x="{_f(box.x + 14)}" y="{_f(box.y + BOX_LINE * (index + 1))}"'
-            f' font-size="13" font-weight="600" fill="#1b1f24">{esc(line)}</text>'
+            f' font-size="{TITLE_FONT}" font-weight="600" fill="#1b1f24">{esc(line)}</text>'
         )
     parts.append(
-        f'<text class="map-grade" x="{_f(box.x + 14)}"'
-        f' y="{_f(box.y + BOX_LINE * (len(item.title_lines) + 1) + 2)}" font-size="12"'
-        f' fill="{colour}" font-weight="600">{esc(summary)}</text>'
+        f'<text class="map-grade" x="{_f(box.x + 14)}" y="{grade_y}" font-size="12"'
+        f' fill="{colour}" font-weight="600">Grade {esc(grade_text(o.grade))} ·'
+        f' <tspan aria-hidden="true">{esc(STATUS_MARKS[o.status])} </tspan>'
+        f"{esc(o.status.label)}</text>"
     )
     parts.append("</a>")
     for row in item.key_results:
         parts += _render_key_result(row)
+    for link in item.outside:
+        parts += _render_outside(link)
+    if item.more_outside:
+        last = item.outside[-1].box
+        parts.append(
+            f'<text class="map-more" x="{_f(last.x + 6)}" y="{_f(last.y + 2 * KR_ROW - 5)}"'
+            f' font-size="{KR_FONT}" fill="#57606a">and {item.more_outside} more'
+            " outside this view (see the list)</text>"
+        )
     return parts
 
 
 def _render_key_result(row: PlacedKeyResult) -> list[str]:
     kr, box = row.key_result, row.box
     colour = STATUS_COLOURS[kr.status]
-    accessible = (
-        f"Key result {label(kr.code, kr.title)}: grade {grade_text(kr.grade)}, {kr.status.label}"
-    )
     baseline = box.y + KR_ROW - 5
-    return [
-        f'<a class="map-node map-kr status-{kr.status.value}" href="{esc(kr.href)}"'
-        f' aria-label="{esc(accessible)}" data-key-result="{kr.key}">',
-        f"<title>{esc(accessible)}</title>",
-        f'<rect x="{_f(box.x)}" y="{_f(box.y)}" width="{_f(box.width)}" height="{_f(KR_ROW - 2)}"'
-        f' rx="3" fill="{colour}" fill-opacity="0.08"/>',
-        f'<text x="{_f(box.x + 6)}" y="{_f(baseline)}" font-size="11" fill="{colour}"'
-        f' font-weight="700">{esc(STATUS_MARKS[kr.status])}</text>',
-        f'<text x="{_f(box.x + 20)}" y="{_f(baseline)}" font-size="11" fill="#1b1f24">'
-        f"{esc(shorten(label(kr.code, kr.title), KR_CHARS))}</text>",
+    parts = [
+        f'<a class="map-node map-kr map-status-{kr.status.value}" href="{esc(kr.href)}"'
+        f' data-key-result="{kr.key}">',
+        f"<desc>{esc(kr.status.label)}</desc>",
+        f'<rect x="{_f(box.x)}" y="{_f(box.y)}" width="{_f(box.width)}"'
+        f' height="{_f(box.height - 2)}" rx="3" fill="{colour}" fill-opacity="0.08"/>',
+        f'<text x="{_f(box.x + 6)}" y="{_f(baseline)}" font-size="{KR_FONT}" fill="{colour}"'
+        f' font-weight="700" aria-hidden="true">{esc(STATUS_MARKS[kr.status])}</text>',
+    ]
+    for index, line in enumerate(row.lines):
+        parts.append(
+            f'<text x="{_f(box.x + 20)}" y="{_f(baseline + KR_LINE * index)}"'
+            f' font-size="{KR_FONT}" fill="#1b1f24">{esc(line)}</text>'
+        )
+    parts += [
         f'<text class="map-grade" x="{_f(box.x + box.width - 6)}" y="{_f(baseline)}"'
-        f' font-size="11" text-anchor="end" font-weight="600" fill="#1b1f24">'
+        f' font-size="{KR_FONT}" text-anchor="end" font-weight="600" fill="#1b1f24">'
         f"{esc(grade_text(kr.grade))}</text>",
         "</a>",
+    ]
+    return parts
+
+
+def _render_outside(row: PlacedOutside) -> list[str]:
+    box = row.box
+    return [
+        f'<a class="map-outside" href="{esc(row.outside.href)}"'
+        f' data-objective-outside="{row.outside.objective}">'
+        f'<text x="{_f(box.x + 6)}" y="{_f(box.y + KR_ROW - 5)}" font-size="{KR_FONT}"'
+        f' fill="#0b5cad" text-decoration="underline">{esc(row.line)}</text></a>'
     ]
 
 
 def render_list(plan: MapLayout) -> str:
     """The map as nested lists, its text alternative: every team, objective and key result with
-    its grade and status, then the contributes-to links (text escaped)."""
-    parts = ["<ul>"]
+    its grade and status, the links to objectives outside the view, the subtrees not drawn,
+    then the contributes-to links (text escaped)."""
+    parts = ['<ul class="map-tree">']
     for placed in plan.teams:
         team = placed.team
-        parts.append(f"<li><strong>{esc(team.name)}</strong> · grade {grade_text(team.grade)}<ul>")
+        name = esc(team.name)
+        if team.href:
+            name = f'<a href="{esc(team.href)}">{name}</a>'
+        parts.append(f"<li><strong>{name}</strong> · grade {grade_text(team.grade)}<ul>")
         for item in placed.objectives:
             o = item.objective
             parts.append(
                 f'<li><a href="{esc(o.href)}">{esc(label(o.code, o.title))}</a>'
                 f" · grade {grade_text(o.grade)} · {esc(o.status.label)}"
             )
-            if item.key_results:
+            if item.key_results or item.outside:
                 parts.append("<ul>")
                 for row in item.key_results:
                     kr = row.key_result
@@ -512,8 +714,19 @@ def render_list(plan: MapLayout) -> str:
                         f'<li><a href="{esc(kr.href)}">{esc(label(kr.code, kr.title))}</a>'
                         f" · grade {grade_text(kr.grade)} · {esc(kr.status.label)}</li>"
                     )
+                for link in item.outside:
+                    arrow = _outside_line(link.outside).removesuffix(link.outside.text)
+                    parts.append(
+                        f'<li class="outside">{esc(arrow)}<a href="{esc(link.outside.href)}">'
+                        f"{esc(link.outside.text)}</a></li>"
+                    )
                 parts.append("</ul>")
             parts.append("</li>")
+        if placed.expand is not None and team.view_href:
+            parts.append(
+                f'<li class="expand"><a href="{esc(team.view_href)}"{_swap(team.view_href)}>'
+                f"{esc(expand_text(placed).removeprefix('▸ '))}</a></li>"
+            )
         parts.append("</ul></li>")
     parts.append("</ul>")
     if plan.edges:
@@ -523,3 +736,125 @@ def render_list(plan: MapLayout) -> str:
         )
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """What one view of the map draws: the teams with their objectives (key results only for
+    the teams in ``full``), the links both of whose ends are drawn, the links leaving the view,
+    the subtrees not drawn, and the path of teams above the view."""
+
+    teams: list[MapTeam]
+    objectives: list[MapObjective]
+    full: set[int]
+    edges: list[MapEdge]
+    outside: list[MapOutside]
+    expand: dict[int, MapExpand]
+    path: list[MapTeam]
+    anchor: MapTeam | None
+
+
+def select_view(
+    *,
+    teams: Sequence[MapTeam],
+    objectives: Sequence[MapObjective],
+    edges: Iterable[MapEdge],
+    focus: int | None,
+) -> MapView:
+    """One screenful of the organization: the team ``focus`` (None: the top of the
+    organization) with its objectives and key results, and the teams right below it with
+    their objectives; deeper teams are not drawn but counted (`MapExpand`), a link to open
+    each. Levels without objectives collapse: a team without any is skipped and its
+    children take its place (the top of an organization is often such a team). A link to an
+    objective not drawn becomes a `MapOutside` row naming it and its team.
+    """
+    by_key = {t.key: t for t in teams}
+    own = defaultdict(list)
+    for objective in objectives:
+        if objective.team in by_key:
+            own[objective.team].append(objective)
+    children: dict[int | None, list[MapTeam]] = defaultdict(list)
+    for team in _tree_order(teams):
+        parent = team.parent if team.parent in by_key and team.parent != team.key else None
+        children[parent].append(team)
+
+    def below(key: int | None) -> list[MapTeam]:
+        """The nearest teams with objectives under ``key``, skipping levels without any."""
+        found: list[MapTeam] = []
+        stack = list(reversed(children[key]))
+        seen: set[int] = set()
+        while stack:
+            team = stack.pop()
+            if team.key in seen:
+                continue
+            seen.add(team.key)
+            if own[team.key]:
+                found.append(team)
+            else:
+                stack.extend(reversed(children[team.key]))
+        return found
+
+    def subtree(key: int) -> tuple[int, int]:
+        teams_below = objectives_below = 0
+        stack, seen = list(children[key]), {key}
+        while stack:
+            team = stack.pop()
+            if team.key in seen:
+                continue
+            seen.add(team.key)
+            if own[team.key]:
+                teams_below += 1
+                objectives_below += len(own[team.key])
+            stack.extend(children[team.key])
+        return teams_below, objectives_below
+
+    anchor = by_key.get(focus) if focus is not None else None
+    if anchor is None:
+        tops = below(None)
+        if len(tops) == 1:
+            anchor = tops[0]
+    if anchor is not None and own[anchor.key]:
+        level0, level1 = [anchor], below(anchor.key)
+    elif anchor is not None:
+        level0, level1 = [], below(anchor.key)
+    else:
+        level0, level1 = [], below(None)
+    drawn_teams = [*level0, *level1]
+    expand = {}
+    for team in level1:  # each opens to its key results and, if any, its teams below
+        expand[team.key] = MapExpand(*subtree(team.key))
+    drawn = {o.key for t in drawn_teams for o in own[t.key]}
+    objective_of = {o.key: o for o in objectives}
+    team_names = {t.key: t.name for t in teams}
+    inside, outside = [], []
+    for edge in edges:
+        if edge.child == edge.parent:
+            continue
+        if edge.child in drawn and edge.parent in drawn:
+            inside.append(edge)
+            continue
+        for mine, other, direction in (
+            (edge.child, edge.parent, "to"),
+            (edge.parent, edge.child, "from"),
+        ):
+            if mine in drawn and other in objective_of:
+                target = objective_of[other]
+                text = f"{team_names.get(target.team, '')}: {label(target.code, target.title)}"
+                outside.append(MapOutside(mine, direction, text, target.href))
+    path = []
+    node = anchor.parent if anchor is not None else None
+    seen_path: set[int] = set()
+    while node is not None and node in by_key and node not in seen_path:
+        seen_path.add(node)
+        path.append(by_key[node])
+        node = by_key[node].parent
+    return MapView(
+        teams=drawn_teams,
+        objectives=[o for t in drawn_teams for o in own[t.key]],
+        full={t.key for t in level0} or {t.key for t in level1 if not level0 and len(level1) == 1},
+        edges=inside,
+        outside=outside,
+        expand=expand,
+        path=list(reversed(path)),
+        anchor=anchor,
+    )

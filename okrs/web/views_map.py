@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
@@ -15,9 +15,11 @@ from okrs.core.alignment_map import (
     MapLayout,
     MapObjective,
     MapTeam,
+    MapView,
     layout,
     render_list,
     render_svg,
+    select_view,
 )
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import KeyResult, Period
@@ -51,30 +53,44 @@ def team_href(slug: str) -> str | None:
 class AlignmentMap:
     grade: float | None
     plan: MapLayout
+    view: MapView
     svg: str
     text: str
 
 
-def build_map(user: User, period: Period) -> AlignmentMap:
-    """Score the objectives `user` may see and lay them out; six queries whatever the size,
-    plain rows (no model instances).
+def build_map(user: User, period: Period, focus: str | None = None) -> AlignmentMap:
+    """Score the objectives `user` may see and draw one view of them: the team `focus` (a
+    slug; None for the top of the organization) and the teams right below it
+    (`okrs.core.alignment_map.select_view`). Six queries whatever the size, plain rows.
 
-    Three for the grades, one each for the objectives' and key results' titles, one for the
-    readable teams (so the tree keeps the ancestors of teams with objectives); links come with
-    the grades, so a link to an objective the reader may not see is never fetched.
+    Three for the grades, one each for the objectives' and the drawn key results' titles,
+    one for the readable teams; links come with the grades, so a link to an objective the
+    reader may not see is never fetched. Raises Http404 for a team the reader may not see.
     """
     visible = visible_objectives(user).filter(period=period)
     graded = grades(period, visible)
+    map_url = reverse("web:map")
+    rows = list(
+        visible_teams(user)
+        .order_by("order", "name", "id")
+        .values_list("pk", "name", "parent_id", "slug")
+    )
     teams = [
         MapTeam(
-            key=team.pk,
-            name=team.name,
-            parent=team.parent_id,
-            grade=graded.teams.get(team.pk),
-            href=team_href(team.slug),
+            key=pk,
+            name=name,
+            parent=parent_id,
+            grade=graded.teams.get(pk),
+            href=team_href(slug),
+            view_href=f"{map_url}?period={period.slug}&team={slug}",
         )
-        for team in visible_teams(user).order_by("order", "name", "id")
+        for pk, name, parent_id, slug in rows
     ]
+    focus_key = None
+    if focus:
+        focus_key = next((pk for pk, _, _, slug in rows if slug == focus), None)
+        if focus_key is None:
+            raise Http404("No team you may see has this name.")
     objectives = [
         MapObjective(
             key=pk,
@@ -90,6 +106,9 @@ def build_map(user: User, period: Period) -> AlignmentMap:
         ).values_list("pk", "team_id", "code", "title")
         if pk in graded.objectives
     ]
+    edges = [MapEdge(child=c, parent=p, weight=w) for c, p, w in graded.links]
+    view = select_view(teams=teams, objectives=objectives, edges=edges, focus=focus_key)
+    with_krs = [o.key for o in view.objectives if o.team in view.full]
     key_results = [
         MapKeyResult(
             key=pk,
@@ -101,35 +120,47 @@ def build_map(user: User, period: Period) -> AlignmentMap:
             href=key_result_href(pk),
         )
         for pk, objective_id, code, title in KeyResult.objects.filter(
-            objective__in=visible.values("pk"), archived=False
+            objective__in=with_krs, archived=False
         )
         .order_by("order", "id")
         .values_list("pk", "objective_id", "code", "title")
         if pk in graded.key_results
     ]
-    edges = [MapEdge(child=c, parent=p, weight=w) for c, p, w in graded.links]
-    plan = layout(teams=teams, objectives=objectives, key_results=key_results, edges=edges)
+    plan = layout(
+        teams=view.teams,
+        objectives=view.objectives,
+        key_results=key_results,
+        edges=view.edges,
+        outside=view.outside,
+        expand=view.expand,
+        spread=False,
+    )
+    where = view.anchor.name if view.anchor is not None else "the organization"
     description = (
-        f"{len(objectives)} objectives and {len(key_results)} key results of"
-        f" {len(plan.teams)} teams in {period}, with {len(plan.edges)} contributes-to links."
+        f"{where} in {period}: {len(view.objectives)} objectives and {len(key_results)} key"
+        f" results of {len(plan.teams)} teams, with {len(plan.edges)} contributes-to links"
+        f" drawn and {len(view.outside)} to objectives outside this view."
         " Each box is a link to its page and shows its grade and status."
     )
     svg = render_svg(
         plan,
-        title=f"Alignment map {period}",
+        title=f"Alignment map {period}: {where}",
         description=description,
         org_grade=graded.organization,
     )
-    return AlignmentMap(grade=graded.organization, plan=plan, svg=svg, text=render_list(plan))
+    return AlignmentMap(
+        grade=graded.organization, plan=plan, view=view, svg=svg, text=render_list(plan)
+    )
 
 
 def alignment_map(request: HttpRequest) -> HttpResponse:
-    """`/map/?period=`: organization → teams → objectives → key results, and their links."""
+    """`/map/?period=&team=`: one view of organization → teams → objectives → key results and
+    their links, opened at the top of the organization or at a team."""
     slug = request.GET.get("period")
     period = get_object_or_404(Period, slug=slug) if slug else current_period()
     if period is None:
         return render(request, "web/empty.html", {"title": "No period yet"})
-    result = build_map(request.user, period)
+    result = build_map(request.user, period, request.GET.get("team") or None)
     return render(
         request,
         "web/map.html",
@@ -137,6 +168,8 @@ def alignment_map(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": Period.objects.order_by("-start"),
             "plan": result.plan,
+            "view": result.view,
+            "focused": bool(request.GET.get("team")),
             # render_svg and render_list escape every text they write
             "svg": mark_safe(result.svg),
             "text": mark_safe(result.text),

@@ -10,16 +10,20 @@ from hypothesis import strategies as st
 from okrs.core.alignment_map import (
     Box,
     MapEdge,
+    MapExpand,
     MapKeyResult,
     MapObjective,
     MapTeam,
     layout,
     render_list,
     render_svg,
+    select_view,
     shorten,
     team_depths,
     wrap,
+    wrap_width,
 )
+from okrs.core.charts import text_width
 from okrs.core.pacing import Status
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -94,10 +98,12 @@ def test_depths_follow_the_tree_and_orphans_are_roots() -> None:
 def test_teams_are_columns_by_depth_in_tree_order() -> None:
     plan = _plan()
     names = [t.team.name for t in plan.teams]
-    # Mozilla is kept as the ancestor of teams with objectives; "Empty" is left out
-    assert names == ["Mozilla", "Community Development", "Reps", "Open Innovation"]
+    # levels without objectives collapse: Mozilla (above teams with objectives) and "Empty"
+    # take no room, Mozilla's teams are the first column
+    assert names == ["Community Development", "Reps", "Open Innovation"]
     x = {t.team.name: t.box.x for t in plan.teams}
-    assert x["Mozilla"] < x["Community Development"] == x["Open Innovation"] < x["Reps"]
+    assert x["Community Development"] == x["Open Innovation"] < x["Reps"]
+    assert {t.team.name: t.depth for t in plan.teams}["Reps"] == 1
 
 
 def test_nothing_overlaps_and_everything_nests() -> None:
@@ -145,9 +151,11 @@ def test_svg_links_every_node_and_says_grade_and_status_in_text() -> None:
     objective = root.find(".//svg:a[@data-objective='10']", NS)
     assert objective is not None
     assert "Grade 0.50 · ✓ On track" in "".join(objective.itertext())
+    # a link is named by the text it shows: no aria-label that could say something else
+    assert all("aria-label" not in a.attrib for a in root.iter("{http://www.w3.org/2000/svg}a"))
     kr = root.find(".//svg:a[@data-key-result='100']", NS)
-    assert kr is not None and "No check-in yet" in kr.attrib["aria-label"]
-    assert "grade —" in kr.attrib["aria-label"]
+    assert kr is not None and kr.findtext("svg:desc", namespaces=NS) == "No check-in yet"
+    assert "KR1 Result 100" in "".join(kr.itertext()) and "—" in "".join(kr.itertext())
 
 
 def test_svg_escapes_text_and_links() -> None:
@@ -221,7 +229,8 @@ def test_random_organizations_lay_out_without_overlap(
 def test_a_crowded_level_is_spread_over_columns_of_similar_height() -> None:
     teams = [MapTeam(key=0, name="Root", parent=None)]
     teams += [MapTeam(key=t, name=f"Program {t}", parent=0) for t in range(1, 21)]
-    objectives = [_objective(t * 100 + i, t) for t in range(1, 21) for i in range(10)]
+    objectives = [_objective(1, 0)]
+    objectives += [_objective(t * 100 + i, t) for t in range(1, 21) for i in range(10)]
     krs = [_kr(o.key * 10 + n, o.key) for o in objectives for n in range(3)]
     plan = layout(teams=teams, objectives=objectives, key_results=krs, edges=[])
     programs = [t for t in plan.teams if t.depth == 1]
@@ -233,3 +242,61 @@ def test_a_crowded_level_is_spread_over_columns_of_similar_height() -> None:
     ordered = sorted(programs, key=lambda t: (t.column, t.box.y))
     assert [t.team.key for t in ordered] == list(range(1, 21))
     assert min(t.column for t in programs) > max(t.column for t in plan.teams if t.depth == 0)
+
+
+def test_the_top_view_skips_empty_levels_and_counts_the_subtrees_below() -> None:
+    view = select_view(teams=TEAMS, objectives=OBJECTIVES, edges=EDGES, focus=None)
+    # Mozilla has no objectives: its teams with objectives are the view, Reps one level down
+    assert [t.name for t in view.teams] == ["Community Development", "Open Innovation"]
+    assert view.anchor is None and view.full == set()
+    assert view.expand == {2: MapExpand(teams=1, objectives=1), 4: MapExpand(0, 0)}
+    assert [(e.child, e.parent) for e in view.edges] == [(30, 11)]
+    # Reps' objective 20 contributes to 10 from outside the view: 10 says where it comes from
+    assert [(o.objective, o.direction, o.text) for o in view.outside] == [
+        (10, "from", "Reps: O20 Objective 20")
+    ]
+
+
+def test_a_focused_team_shows_its_key_results_its_teams_below_and_the_way_up() -> None:
+    view = select_view(teams=TEAMS, objectives=OBJECTIVES, edges=EDGES, focus=2)
+    assert [t.name for t in view.teams] == ["Community Development", "Reps"]
+    assert view.full == {2} and [t.name for t in view.path] == ["Mozilla"]
+    assert [(e.child, e.parent) for e in view.edges] == [(20, 10)]
+    assert [(o.objective, o.direction) for o in view.outside] == [(11, "from")]
+    plan = layout(
+        teams=view.teams,
+        objectives=view.objectives,
+        key_results=[k for k in KRS if k.objective in {o.key for o in view.objectives}],
+        edges=view.edges,
+        outside=view.outside,
+        expand=view.expand,
+        spread=False,
+    )
+    assert len({t.column for t in plan.teams}) == 2
+    # the link leaving the view is a row of the box it belongs to, inside it
+    box = next(o for o in plan.objectives if o.objective.key == 11)
+    assert [r.outside.text for r in box.outside] == ["Open Innovation: O30 Objective 30"]
+    assert _inside(box.outside[0].box, box.box)
+
+
+def test_a_view_fits_a_desktop_page_whatever_the_number_of_teams() -> None:
+    teams = [MapTeam(key=0, name="Root", parent=None)]
+    teams += [MapTeam(key=t, name=f"Department {t}", parent=0) for t in range(1, 51)]
+    teams += [MapTeam(key=100 + t, name=f"Team {t}", parent=1 + t % 50) for t in range(400)]
+    objectives = [_objective(t * 10, t) for t in range(1, 51)] + [_objective(1, 0)]
+    objectives += [_objective(100_000 + t, 100 + t) for t in range(400)]
+    view = select_view(teams=teams, objectives=objectives, edges=[], focus=None)
+    assert len(view.teams) == 51 and view.anchor is not None and view.anchor.key == 0
+    plan = layout(
+        teams=view.teams, objectives=view.objectives, key_results=[], edges=[], spread=False
+    )
+    assert plan.width <= 1100  # a 1366 px screen's page holds it without scrolling sideways
+
+
+def test_titles_wrap_to_the_box_instead_of_being_cut() -> None:
+    title = "A unified approach to onboarding mobilizers across every region of the program"
+    lines = wrap_width(title, 200, 13, 6)
+    assert " ".join(lines) == title and all(text_width(line, 13) <= 200 for line in lines)
+    long = wrap_width("word " * 100, 200, 13, 3)
+    assert len(long) == 3 and long[-1].endswith("…")
+    assert all(text_width(line, 13) <= 200 for line in wrap_width("x" * 80, 200, 13, 6))

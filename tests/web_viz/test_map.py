@@ -49,8 +49,8 @@ def test_map_shows_teams_objectives_krs_with_links_grades_and_status(client, wor
     krs = _nodes(root, "kr")
     assert krs[world.kr_parent.pk].attrib["href"] == f"/key-results/{world.kr_parent.pk}/"
     # the grade and the status are text, not colour only
-    label = objectives[world.parent.pk].attrib["aria-label"]
-    assert "grade 1.00" in label and "On track" in label
+    # named by the text it shows (no aria-label to differ from it)
+    assert "aria-label" not in objectives[world.parent.pk].attrib
     texts = "".join(objectives[world.parent.pk].itertext())
     assert "Grade 1.00" in texts and "On track" in texts
     assert "status-on_track" in objectives[world.parent.pk].attrib["class"]
@@ -100,7 +100,7 @@ def test_superuser_sees_every_link(client, world: World) -> None:  # type: ignor
 
 def test_text_alternative_lists_the_same_goals(client, world: World) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/map/").content.decode()
-    details = html[html.index('<details class="map-list">') :]
+    details = html[html.index('<section class="map-list"') :]
     assert (
         "Grow the core community" in details and f'href="/objectives/{world.child.pk}/"' in details
     )
@@ -133,5 +133,35 @@ def test_map_query_count_does_not_grow_with_objectives(client, world: World) -> 
     with CaptureQueriesContext(connection) as large:
         response = client.get("/map/")
     assert response.status_code == 200
-    assert len(_nodes(_svg(response.content.decode()), "objective")) >= 46
+    # the three top teams (cdt and the two bulk teams) are drawn with all their objectives;
+    # the program below cdt is one "Open" away
+    assert len(_nodes(_svg(response.content.decode()), "objective")) >= 42
     assert len(large) == len(small)
+
+
+def test_map_opens_a_team_below_with_its_key_results_and_the_way_back(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    top = client.get("/map/", {"period": "2017-Q1"}).content.decode()
+    expand = f'href="/map/?period=2017-Q1&amp;team={world.reps.slug}"'
+    assert (
+        expand in top
+        and "▸ Open Mozilla Reps with its key results" in top
+        and 'hx-target="#map-view"' in top
+    )
+    # the default view draws the top team's key results, not those of the teams below
+    root = _svg(top)
+    assert world.kr_parent.pk in _nodes(root, "kr") and world.kr_child.pk not in _nodes(root, "kr")
+    response = client.get("/map/", {"period": "2017-Q1", "team": world.reps.slug})
+    assert response.status_code == 200
+    html = response.content.decode()
+    root = _svg(html)
+    assert world.kr_child.pk in _nodes(root, "kr") and world.parent.pk not in _nodes(
+        root, "objective"
+    )
+    # the link to the parent team's objective, now outside the view, says where it leads
+    assert f'href="/objectives/{world.parent.pk}/"' in html and "→ contributes to" in html
+    assert "Top of the organization" in html
+
+
+def test_a_team_the_reader_may_not_see_is_404_on_the_map(client, world: World) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/map/", {"team": world.secret_team.slug}).status_code == 404
+    assert client.get("/map/", {"team": "no-such-team"}).status_code == 404
