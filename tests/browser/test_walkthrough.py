@@ -154,8 +154,14 @@ def test_lead_drafts_member_checks_in_everyone_sees_progress(page: Any) -> None:
         f"path.map-edge[data-child='{objective.pk}'][data-parent='{org['parent'].pk}']"
     )
     assert edge.count() == 1
+    # the program's key results are one "Open" away (swapped in place by htmx)
+    page.locator(f"svg.alignment-map a.map-expand[data-team='{objective.team_id}']").click()
+    page.wait_for_url("**/map/?period=now&team=*")
     kr_node = page.locator(f"svg.alignment-map a[data-key-result='{kr.pk}']")
     assert "0.90" in (kr_node.text_content() or "")
-    page.locator(f"svg.alignment-map a[data-objective='{objective.pk}']").click()
+    # on its title: the middle of the box may be one of its key results' links
+    page.locator(f"svg.alignment-map a[data-objective='{objective.pk}']").click(
+        position={"x": 40, "y": 12}
+    )
     page.wait_for_url(f"**/objectives/{objective.pk}/")
     assert "A unified approach to onboarding mobilizers" in page.locator("h1").inner_text()
