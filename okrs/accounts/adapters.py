@@ -68,6 +68,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return None
         return found
 
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Signing in by a provider's verified email (`may_link_by_email` allowed it) confirms
+        that address here too: the provider checked it."""
+        email = getattr(sociallogin, "_did_authenticate_by_email", None)
+        user = sociallogin.user
+        if email and user is not None and user.pk is not None:
+            primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+            address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+            if address is None:
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=primary)
+            elif not address.verified:
+                address.verified = True
+                address.save(update_fields=["verified"])
+
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         user = super().save_user(request, sociallogin, form)
         fill_profile(sociallogin)
