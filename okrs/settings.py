@@ -195,6 +195,8 @@ OKRS_SITE_URL = env_str("OKRS_SITE_URL", "http://127.0.0.1:8000")
 OKRS_GITHUB_API_URL = env_str("OKRS_GITHUB_API_URL", "https://api.github.com")
 OKRS_GITHUB_TOKEN = env_str("OKRS_GITHUB_TOKEN", "")
 OKRS_GITHUB_WEBHOOK_SECRET = env_str("OKRS_GITHUB_WEBHOOK_SECRET", "")
+# The longest wait for a rate limit within one sync task; a longer one reschedules the task.
+OKRS_GITHUB_SYNC_MAX_WAIT = env_float("OKRS_GITHUB_SYNC_MAX_WAIT", 300.0, minimum=1.0)
 OKRS_DISCOURSE_URL = env_str("OKRS_DISCOURSE_URL", "")  # the forum comments are mirrored to
 OKRS_DISCOURSE_API_KEY = env_str("OKRS_DISCOURSE_API_KEY", "")
 OKRS_DISCOURSE_API_USERNAME = env_str("OKRS_DISCOURSE_API_USERNAME", "system")

@@ -1,9 +1,11 @@
 """Task-list lines of an issue body: `- [ ] task (owner, Due: date)` → checklist items.
 
-The owner and due date in the trailing parentheses are both optional and may come in either
-order: `- [x] Draft the guidelines (@alice, Due: 2017-02-10)`, `- [ ] Ask Reps (Due: Feb 3)`.
-Dates are ISO (`2017-02-10`), `Feb 10, 2017`, `10 February 2017`, or without a year
-(`Feb 10`), which then takes `default_year`.
+Items are bulleted (`-`, `*`, `+`) or numbered (`1.`, `2)`), as GitHub renders both as task
+lists. The owner and due date in the trailing parentheses are both optional and may come in
+either order: `- [x] Draft the guidelines (@alice, Due: 2017-02-10)`, `- [ ] Ask Reps (Due: Feb
+3)`, `1. [ ] Book the room (@bob, Due: Feb 10, 2018)`. Dates are ISO (`2017-02-10`), `Feb 10,
+2017`, `10 February 2017`, or without a year (`Feb 10`), which then takes `default_year`; the
+comma before a year belongs to the date, not between an owner and a date.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_LINE = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<rest>.+?)\s*$")
+_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\[(?P<mark>[ xX])\]\s+(?P<rest>.+?)\s*$")
+_YEAR = re.compile(r"^\d{4}$")
 _TRAILER = re.compile(r"^(?P<text>.*?)\s*\((?P<inner>[^()]*)\)\s*$")
 _DUE = re.compile(r"^\s*due\s*:?\s*(?P<date>.+?)\s*$", re.IGNORECASE)
 _FORMATS_WITH_YEAR = (
@@ -58,7 +61,13 @@ def _trailer(inner: str, default_year: int) -> tuple[str, dt.date | None] | None
     An owner is a login (`@alice`, `alice`) or, next to a due date, a name with spaces.
     """
     due, others = None, []
-    for part in (p.strip() for p in inner.split(",")):
+    parts: list[str] = []
+    for piece in (p.strip() for p in inner.split(",")):
+        if parts and _YEAR.match(piece) and _DUE.match(parts[-1]):
+            parts[-1] = f"{parts[-1]}, {piece}"  # `Due: Feb 10, 2018`: the year is the date's
+        else:
+            parts.append(piece)
+    for part in parts:
         match = _DUE.match(part)
         if match:
             due = parse_date(match.group("date"), default_year)

@@ -12,25 +12,36 @@ Rules (documented in README, "Syncing with GitHub"):
   objective with code `O2` of the team in the heartbeat's period (or the period containing the
   issue's creation date). Labels `P1` / `P2` set the priority. An issue in a milestone is
   committed to that heartbeat with its priority.
-- State: `closed` + `not_planned` → dropped, other `closed` → done, reopened → to do. A status
-  set in okrs (in progress, blocked) stays while GitHub's state does not change.
+- State: `closed` + `not_planned` or `duplicate` → dropped (the reason is in the packet's
+  history), other `closed` → done, reopened → to do; an issue transferred to another repository
+  (webhook `transferred`) → dropped, saying where it went. A status set in okrs (in progress,
+  blocked) stays while GitHub's state does not change.
 - A packet moves to its milestone's heartbeat when the issue is new or its milestone changed on
   GitHub; a carry-over made in okrs stands while the milestone stays the same.
 - Assignees are the Responsible people, matched by `Profile.github_login`.
 - Task-list lines `- [ ] task (owner, Due: date)` are the checklist.
-- Incremental: only issues updated since the last successful run (`since` = the latest
-  `updated_at` that run saw, in GitHub's clock); an issue whose `updated_at` was already seen
-  is left alone, so runs are idempotent.
+- Incremental: only issues updated since the last run (`since` = the latest `updated_at` seen
+  before any failure, in GitHub's clock); an issue is left alone when its `updated_at` is older
+  than the one seen, or the same and its content (title, body, state, labels, assignees,
+  milestone) too: `updated_at` has whole seconds, and the events of one second (opened, labeled,
+  assigned, edited) are applied in the order they arrive. Runs are idempotent. The first page of
+  each listing is asked for with `If-None-Match` (its last ETag): a 304 costs no rate limit and
+  means nothing changed.
 - The other way, when the team opts in (`--push`): a packet created in okrs (after opting in)
   without an issue gets one; a packet done or dropped in okrs closes its open issue.
-- A failure keeps everything synced before it, records the run as failed with what failed, and
-  does not move `since`, so the next run picks up the rest.
+- A failure keeps everything synced before it and records the run as failed with what failed.
+  One bad issue is named and skipped (the others are synced; the counts are those committed) and
+  `since` stops before it, so the next run tries it again. A rate limit longer than the run may
+  wait ends it with `retry_after_seconds` in its counts (the worker runs it again then).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +51,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 
 from okrs.core.tasklist import parse_tasks
 from okrs.goals.models import KeyResult, Period
@@ -56,7 +68,7 @@ from okrs.heartbeats.models import (
 )
 from okrs.heartbeats.selectors import calendar_team
 from okrs.org.models import Team
-from okrs.sync.http import Client, SyncError
+from okrs.sync.http import Client, RateLimited, SyncError
 from okrs.sync.models import IssueLink, MilestoneLink, RunStatus, SyncRun, SyncState
 
 HEARTBEAT_TITLE = re.compile(r"^Q[1-4]\s*HB\s*\d+$", re.IGNORECASE)
@@ -84,10 +96,19 @@ class Counts:
     heartbeats_created: int = 0
     pushed_created: int = 0
     pushed_closed: int = 0
+    dropped_transferred: int = 0
+    not_modified: int = 0
+    failed: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def add(self, other: Counts) -> None:
+        """Add the counts of one issue's transaction, once it committed."""
+        for name, value in other.__dict__.items():
+            current = getattr(self, name)
+            setattr(self, name, current + value)
 
 
 def _date(raw: str | None) -> dt.date | None:
@@ -154,13 +175,32 @@ def heartbeat_for_milestone(
 # Issues → packets -------------------------------------------------------------------------------
 
 
+DROPPING_REASONS = ("not_planned", "duplicate")
+
+
+def fingerprint(issue: dict[str, Any]) -> str:
+    """What okrs mirrors of an issue, hashed: two payloads of one `updated_at` second differ
+    exactly when a later event of that second changed something okrs shows."""
+    milestone = issue.get("milestone") or {}
+    content = [
+        issue.get("title"),
+        issue.get("body"),
+        issue.get("state"),
+        issue.get("state_reason"),
+        sorted(str((label or {}).get("name")) for label in issue.get("labels") or []),
+        sorted(str((a or {}).get("login")) for a in issue.get("assignees") or []),
+        [milestone.get("number"), milestone.get("title"), milestone.get("due_on")],
+    ]
+    return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
+
+
 def _status(issue: dict[str, Any], link: IssueLink | None, current: str | None) -> str:
     seen = (link.state, link.state_reason) if link else None
     now = (issue["state"], issue.get("state_reason") or "")
     if current is not None and seen == now:
         return current  # GitHub's state did not change: keep what okrs says
     if issue["state"] == "closed":
-        return PacketStatus.DROPPED if now[1] == "not_planned" else PacketStatus.DONE
+        return PacketStatus.DROPPED if now[1] in DROPPING_REASONS else PacketStatus.DONE
     if current in (PacketStatus.IN_PROGRESS, PacketStatus.BLOCKED):
         return current
     return PacketStatus.TODO
@@ -253,8 +293,15 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
         .first()
     )
     updated = _time(issue.get("updated_at"))
-    if link and link.updated_at and updated and updated <= link.updated_at:
-        counts.unchanged += 1
+    content = fingerprint(issue)
+    seen = link.updated_at if link else None
+    if (
+        link
+        and seen
+        and updated
+        and (updated < seen or (updated == seen and link.content_hash == content))
+    ):
+        counts.unchanged += 1  # older than what was applied, or the same
         return link.packet
     heartbeat = heartbeat_for_milestone(state, issue.get("milestone"), counts)
     labels = [label["name"] for label in issue.get("labels") or []]
@@ -265,6 +312,8 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
     body = issue.get("body") or ""
     packet = link.packet if link else None
     status = _status(issue, link, packet.status if packet else None)
+    reason = issue.get("state_reason") or ""
+    note = f"GitHub: closed as {reason}" if issue["state"] == "closed" and reason else "GitHub"
     title = (issue.get("title") or f"Issue #{issue['number']}")[:500]
     if packet is None:
         packet = services.packet_create(
@@ -288,7 +337,7 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
             key_results=key_results,
             external_url=issue["html_url"],
         )
-        services.packet_set_status(packet=packet, status=status, actor=None, note="GitHub")
+        services.packet_set_status(packet=packet, status=status, actor=None, note=note)
         counts.updated += 1
     milestone = (issue.get("milestone") or {}).get("number")
     moved = link is None or link.milestone_number != milestone  # okrs' carry-overs stand otherwise
@@ -315,6 +364,7 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
             "state": issue["state"],
             "state_reason": issue.get("state_reason") or "",
             "updated_at": updated,
+            "content_hash": content,
             "milestone_number": milestone,
         },
     )
@@ -322,6 +372,35 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
         packet=packet, kind=EventKind.SYNCED, note=f"{state.repo}#{issue['number']}"
     )
     return packet
+
+
+@transaction.atomic
+def drop_transferred(
+    state: SyncState, issue: dict[str, Any], changes: dict[str, Any], counts: Counts
+) -> WorkPacket | None:
+    """The issue moved to another repository (webhook `transferred`): its packet is dropped
+    here, with where it went; the other repository, if synced, gets a packet of its own."""
+    link = (
+        IssueLink.objects.select_for_update()
+        .select_related("packet")
+        .filter(repo=state, number=issue["number"])
+        .first()
+    )
+    if link is None:
+        return None
+    new_issue = changes.get("new_issue") or {}
+    new_repo = (changes.get("new_repository") or {}).get("full_name") or "another repository"
+    where = f"{new_repo}#{new_issue.get('number')}" if new_issue.get("number") else new_repo
+    services.packet_set_status(
+        packet=link.packet,
+        status=PacketStatus.DROPPED,
+        actor=None,
+        note=f"GitHub: transferred to {where}",
+    )
+    link.state, link.state_reason = "transferred", where[:32]
+    link.save(update_fields=["state", "state_reason"])
+    counts.dropped_transferred += 1
+    return link.packet
 
 
 # okrs → GitHub ----------------------------------------------------------------------------------
@@ -415,15 +494,48 @@ def sync_state_for(
     return state
 
 
+def _listing(
+    client: Client,
+    state: SyncState,
+    name: str,
+    path: str,
+    params: dict[str, Any],
+    etags: dict[str, Any],
+    counts: Counts,
+) -> Iterator[list[Any]]:
+    """The pages of a listing; none when its first page is unchanged since the last run (a
+    conditional request: `If-None-Match` with the ETag kept for the same URL, answered 304)."""
+    key = f"{path}?{urlencode(sorted(params.items()))}"
+    known = state.etags.get(name) if isinstance(state.etags, dict) else None
+    headers = {}
+    if isinstance(known, dict) and known.get("key") == key and known.get("etag"):
+        headers["If-None-Match"] = str(known["etag"])
+    response = client.request("GET", path, params=params, headers=headers)
+    if response.status_code == 304:
+        counts.not_modified += 1
+        etags[name] = known
+        return
+    if response.headers.get("etag"):
+        etags[name] = {"key": key, "etag": response.headers["etag"]}
+    yield from client.pages_from(response)
+
+
 def sync_github(*, state: SyncState, client: Client) -> SyncRun:
     """Pull milestones and issues changed since the last run, then push (when opted in)."""
     run = SyncRun.objects.start(kind="github", target=state.repo)
     counts = Counts()
     cursor = state.last_synced_at  # GitHub's own clock: the latest `updated_at` seen
+    etags: dict[str, Any] = {}
     step = "milestones"
     try:
-        for page in client.pages(
-            f"/repos/{state.repo}/milestones", {"state": "all", "per_page": 100}
+        for page in _listing(
+            client,
+            state,
+            "milestones",
+            f"/repos/{state.repo}/milestones",
+            {"state": "all", "per_page": 100},
+            etags,
+            counts,
         ):
             for milestone in page:
                 with transaction.atomic():
@@ -438,16 +550,21 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
         if state.last_synced_at:
             params["since"] = state.last_synced_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         failed: list[str] = []
-        for page in client.pages(f"/repos/{state.repo}/issues", params):
+        issues = _listing(
+            client, state, "issues", f"/repos/{state.repo}/issues", params, etags, counts
+        )
+        for page in issues:
             for index, issue in enumerate(page):
                 where = f"#{issue.get('number')}" if isinstance(issue, dict) else f"item {index}"
+                one = Counts()
                 try:
                     if not isinstance(issue, dict):
                         raise TypeError(f"expected an issue object, got {issue!r:.80}")
                     seen = _time(issue.get("updated_at"))
-                    if seen and (cursor is None or seen > cursor):
-                        cursor = seen
-                    upsert_issue(state, issue, counts)
+                    upsert_issue(state, issue, one)
+                    counts.add(one)  # committed: only now does it count
+                    if not failed and seen and (cursor is None or seen > cursor):
+                        cursor = seen  # `since` stops before the first failure
                 except ValidationError as exc:
                     failed.append(f"{where}: {' '.join(exc.messages)}")
                 except (
@@ -459,6 +576,7 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
                     OverflowError,  # a number the database's integer cannot hold
                 ) as exc:
                     failed.append(f"{where}: {type(exc).__name__}: {exc}")
+        counts.failed = len(failed)
         if failed:
             raise ValidationError(f"issues not synced: {'; '.join(failed)}")
         step = "push"
@@ -480,11 +598,17 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
         if not isinstance(exc, (SyncError, ValidationError)):
             message = [f"{type(exc).__name__}: {exc}"]
         run.status, run.error = RunStatus.FAILED, f"{step}: {' '.join(message)}"
+        if isinstance(exc, RateLimited):
+            run.counts["retry_after_seconds"] = exc.retry_after
+        if step == "push" or (step == "issues" and counts.failed):
+            # every issue was looked at: keep what was learnt (the bad ones come again)
+            state.last_synced_at, state.etags = cursor, {}
+            state.save(update_fields=["last_synced_at", "etags"])
     else:
-        state.last_synced_at = cursor
-        state.save(update_fields=["last_synced_at"])
+        state.last_synced_at, state.etags = cursor, etags
+        state.save(update_fields=["last_synced_at", "etags"])
         run.status = RunStatus.OK
-    run.finished_at, run.counts = timezone.now(), counts.as_dict()
+    run.finished_at, run.counts = timezone.now(), {**run.counts, **counts.as_dict()}
     run.counts["requests"] = client.requests
     run.save()
     return run

@@ -57,6 +57,9 @@ class IssueLink(models.Model):
     state = models.CharField(max_length=16, default="open")
     state_reason = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True, help_text="As GitHub last said.")
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="Hash of what was applied at `updated_at`."
+    )
     milestone_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

@@ -55,7 +55,11 @@ def sync_repository(state_id: int) -> dict[str, object]:
     state = SyncState.objects.select_related("team").filter(pk=state_id).first()
     if state is None:
         return {"skipped": "the repository is no longer followed"}
-    client = github_client(base_url=settings.OKRS_GITHUB_API_URL, token=settings.OKRS_GITHUB_TOKEN)
+    client = github_client(
+        base_url=settings.OKRS_GITHUB_API_URL,
+        token=settings.OKRS_GITHUB_TOKEN,
+        max_wait=settings.OKRS_GITHUB_SYNC_MAX_WAIT,
+    )
     try:
         run = sync_github(state=state, client=client)
     finally:

@@ -1,7 +1,10 @@
 """GitHub webhook: `issues` events update the mirrored packet at once (no network call).
 
 The body is authenticated with `X-Hub-Signature-256` (HMAC-SHA256 with
-OKRS_GITHUB_WEBHOOK_SECRET); a missing or wrong signature gets 403 and changes nothing.
+OKRS_GITHUB_WEBHOOK_SECRET, over the raw body as sent); a missing or wrong signature gets 403 and
+changes nothing. Both content types GitHub offers are accepted: `application/json` and
+`application/x-www-form-urlencoded` (the JSON in the `payload` field). Events of one second are
+applied in the order they arrive (see `github.upsert_issue`); `transferred` drops the packet.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from typing import Any
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from okrs.heartbeats.models import PacketStatus
 from okrs.heartbeats.services import packet_set_status
-from okrs.sync.github import Counts, upsert_issue
+from okrs.sync.github import Counts, drop_transferred, upsert_issue
 from okrs.sync.models import IssueLink, RunStatus, SyncRun, SyncState
 
 
@@ -42,7 +47,7 @@ def github_webhook(request: HttpRequest) -> HttpResponse:
     if event != "issues":
         return JsonResponse({"ignored": f"event {event!r}"}, status=202)
     try:
-        payload = json.loads(request.body)
+        payload = _payload(request)
         repo, issue = payload["repository"]["full_name"], payload["issue"]
         action = payload.get("action", "")
     except (ValueError, KeyError, TypeError):
@@ -50,10 +55,20 @@ def github_webhook(request: HttpRequest) -> HttpResponse:
     state = SyncState.objects.select_related("team").filter(repo__iexact=repo).first()
     if state is None:
         return JsonResponse({"ignored": f"{repo} is not synced here"}, status=202)
-    return _apply(state, action, issue)
+    return _apply(state, action, issue, payload.get("changes") or {})
 
 
-def _apply(state: SyncState, action: str, issue: dict) -> HttpResponse:  # type: ignore[type-arg]
+def _payload(request: HttpRequest) -> Any:
+    """The event's JSON, from a JSON body or from the `payload` field of a form-encoded one."""
+    kind = request.content_type or ""
+    if kind == "application/x-www-form-urlencoded":
+        fields = parse_qs(request.body.decode("utf-8"), strict_parsing=True)
+        [raw] = fields["payload"]
+        return json.loads(raw)
+    return json.loads(request.body)
+
+
+def _apply(state: SyncState, action: str, issue: dict, changes: dict) -> HttpResponse:  # type: ignore[type-arg]
     run = SyncRun(kind="github-webhook", target=f"{state.repo}#{issue.get('number')} {action}")
     counts = Counts()
     try:
@@ -69,6 +84,8 @@ def _apply(state: SyncState, action: str, issue: dict) -> HttpResponse:  # type:
                     actor=None,
                     note="issue deleted on GitHub",
                 )
+        elif action == "transferred":
+            packet = drop_transferred(state, issue, changes, counts)
         else:
             packet = upsert_issue(state, issue, counts)
     except (ValidationError, KeyError, TypeError) as exc:

@@ -1,6 +1,10 @@
 """Mirror new comments to the linked Discourse topic as replies (`POST /posts.json` with
 `topic_id` and `raw`). Each comment waits in the outbox (`MirrorPost`) until the forum accepts
-it; a failure is recorded with its reason and tried again on the next run, never dropped."""
+it; a failure is recorded with its reason and tried again on the next run, never dropped.
+
+Replies keep the order of the comments in each topic: after a failure, the later comments of
+that topic wait for the next run (the worker's, every minute), and a rate limit (429) ends the
+run at once, so a comment never overtakes one that the forum has not taken yet."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ def topic_id_from_url(url: str) -> int | None:
 class MirrorRun:
     sent: int = 0
     failed: int = 0
+    waiting: int = 0  # held back behind a failed comment of their topic, or by a rate limit
 
 
 def _raw(post: MirrorPost) -> str:
@@ -59,8 +64,13 @@ def mirror_pending(*, transport: httpx.BaseTransport | None = None, limit: int =
         )
         .order_by("created_at", "id")[:limit]
     )
+    held: set[int] = set()  # topics with a comment that failed in this run
+    limited = False
     with httpx.Client(headers=headers, timeout=TIMEOUT, transport=transport) as client:
         for post in posts:
+            if limited or post.topic_id in held:
+                run.waiting += 1  # sent after the one before it, in a later run
+                continue
             if post.comment.removed:
                 _record(post, ok=False, error="The comment was deleted or hidden; not sent.")
                 post.state = MirrorState.SENT  # nothing left to send
@@ -73,10 +83,13 @@ def mirror_pending(*, transport: httpx.BaseTransport | None = None, limit: int =
             except httpx.HTTPError as exc:
                 _record(post, ok=False, error=f"{type(exc).__name__}: {exc}")
                 run.failed += 1
+                held.add(post.topic_id)
                 continue
             if response.status_code >= 300:
                 _record(post, ok=False, error=f"HTTP {response.status_code}: {response.text[:500]}")
                 run.failed += 1
+                held.add(post.topic_id)
+                limited = response.status_code == 429
                 continue
             try:
                 post_id = int(response.json().get("id"))

@@ -3,16 +3,24 @@ documented REST responses, scripted faults (rate limits, 5xx)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 Reply = tuple[int, dict[str, str], Any]
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def fixture(name: str) -> Any:
+    """A payload example copied from the service's own documentation (see fixtures/README.md)."""
+    return json.loads((FIXTURES / name).read_text())
 
 
 @dataclass
@@ -53,6 +61,12 @@ class FakeServer:
                 status, out_headers, payload = fake.app(
                     self.command, parts.path, query, headers, body
                 )
+                if status == 304:  # Not Modified: headers only, never a body
+                    self.send_response(304)
+                    for key, value in out_headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    return
                 if isinstance(payload, Raw):
                     data, kind = payload.body, payload.content_type
                     length = payload.length or len(data)
@@ -203,6 +217,7 @@ class FakeGitHub:
         self.milestones: list[dict] = []
         self.issues: list[dict] = []
         self.faults: list[tuple[str, int, Reply]] = []  # (path, page, reply), used once each
+        self.remaining = 5000  # the primary rate limit; a 304 does not count against it
         self.server = FakeServer(self.handle)
 
     def fault(
@@ -216,7 +231,9 @@ class FakeGitHub:
         reply = payload if payload is not None else {"message": "x"}
         self.faults.append((path, page, (status, headers or {}, reply)))
 
-    def _page(self, path: str, items: list[dict], query: dict[str, str]) -> Reply:
+    def _page(
+        self, path: str, items: list[dict], query: dict[str, str], asked: dict[str, str]
+    ) -> Reply:
         page = int(query.get("page", "1"))
         size = min(int(query.get("per_page", "30")), self.PAGE)
         chunk = items[(page - 1) * size : page * size]
@@ -229,12 +246,16 @@ class FakeGitHub:
         if page > 1:
             links.append(f'<{self.server.url}{path}?{rest}&page=1>; rel="first"')
         headers = {"Link": ", ".join(links)} if links else {}
+        etag = '"' + hashlib.sha1(json.dumps([chunk, links]).encode()).hexdigest() + '"'
         headers |= {
+            "ETag": etag,
             "X-RateLimit-Limit": "5000",
-            "X-RateLimit-Remaining": "4999",
             "X-RateLimit-Reset": str(int(CLOCK) + 3600),
         }
-        return 200, headers, chunk
+        if asked.get("if-none-match") == etag:  # GitHub: a 304 costs no rate limit
+            return 304, headers | {"X-RateLimit-Remaining": str(self.remaining)}, None
+        self.remaining -= 1
+        return 200, headers | {"X-RateLimit-Remaining": str(self.remaining)}, chunk
 
     def handle(self, method: str, path: str, query: dict, headers: dict, body: Any) -> Reply:
         page = int(query.get("page", "1"))
@@ -243,13 +264,13 @@ class FakeGitHub:
                 del self.faults[i]
                 return reply
         if method == "GET" and path == f"/repos/{REPO}/milestones":
-            return self._page(path, self.milestones, query)
+            return self._page(path, self.milestones, query, headers)
         if method == "GET" and path in (f"/repos/{REPO}/issues", f"/repositories/{REPO_ID}/issues"):
             since = query.get("since", "")
             items = sorted(
                 (i for i in self.issues if i["updated_at"] >= since), key=lambda i: i["updated_at"]
             )
-            return self._page(path, items, query)
+            return self._page(path, items, query, headers)
         if method == "POST" and path == f"/repos/{REPO}/issues":
             number = max([i["number"] for i in self.issues] + [0]) + 1
             milestone = next(
@@ -334,6 +355,8 @@ class FakeDiscourse:
         ]
         self.throttle_once = True
         self.faults: list[tuple[str, Reply]] = []  # (path, reply), used once each
+        self.listing: dict | None = None  # a whole /categories.json answer (a fixture)
+        self.as_others_see_it = False  # users as a non-staff key sees them (Discourse's example)
         self.server = FakeServer(self.handle)
 
     def handle(self, method: str, path: str, query: dict, headers: dict, body: Any) -> Reply:
@@ -343,6 +366,8 @@ class FakeDiscourse:
                 return reply
         if headers.get("api-key") != "dc-key" or headers.get("api-username") != "system":
             return 403, {}, {"errors": ["You are not permitted to view the requested resource."]}
+        if path == "/categories.json" and self.listing is not None:
+            return 200, {}, self.listing
         if path == "/categories.json":
             return (
                 200,
@@ -377,5 +402,9 @@ class FakeDiscourse:
                         "error_type": "not_found",
                     },
                 )
+            if self.as_others_see_it:
+                shown = fixture("discourse_user_as_others_see_it.json")
+                shown["user"] |= {"username": username, "name": username.title()}
+                return 200, {}, shown
             return 200, {}, dc_user(username, self.users[username])
         return 404, {}, {"errors": ["not found"]}

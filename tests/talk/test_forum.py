@@ -21,6 +21,7 @@ class FakeForum:
         self.posts: list[dict] = []
         self.headers: list[dict] = []
         self.fail_next = 0
+        self.fail_status = 502
         forum = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -29,9 +30,9 @@ class FakeForum:
                 forum.headers.append(dict(self.headers))
                 if forum.fail_next:
                     forum.fail_next -= 1
-                    self.send_response(502)
+                    self.send_response(forum.fail_status)
                     self.end_headers()
-                    self.wfile.write(b"bad gateway")
+                    self.wfile.write(b"bad gateway" if forum.fail_status == 502 else b"slow down")
                     return
                 forum.posts.append({"path": self.path, **body})
                 self.send_response(200)
@@ -175,3 +176,31 @@ def test_lead_opts_the_team_in(world):
     assert TeamTalkSettings.objects.get(team=world.team).mirror_to_forum is True
     world.client("lead").post(url, {})
     assert TeamTalkSettings.objects.get(team=world.team).mirror_to_forum is False
+
+
+def test_replies_keep_their_order_across_a_rate_limit(world, forum):
+    """A 429 on the first of three comments of one topic: nothing overtakes it; the next run
+    sends all three in the order they were written."""
+    _opt_in(world)
+    for body in ("first", "second", "third"):
+        services.comment_post(target=world.kr, author=world.member, body=body)
+    forum.fail_next, forum.fail_status = 1, 429
+    run = mirror_pending()
+    assert (run.sent, run.failed, run.waiting) == (0, 1, 2)
+    assert forum.posts == []
+    run = mirror_pending()
+    assert (run.sent, run.failed, run.waiting) == (3, 0, 0)
+    assert [p["raw"].split("\n")[0] for p in forum.posts] == ["first", "second", "third"]
+
+
+def test_a_failure_holds_back_only_its_own_topic(world, forum):
+    _opt_in(world)
+    services.comment_post(target=world.kr, author=world.member, body="kr 1")
+    services.comment_post(target=world.packet, author=world.member, body="packet 1")
+    services.comment_post(target=world.kr, author=world.member, body="kr 2")
+    forum.fail_next = 1  # 502 for "kr 1"
+    run = mirror_pending()
+    assert (run.sent, run.failed, run.waiting) == (1, 1, 1)
+    assert [p["raw"].split("\n")[0] for p in forum.posts] == ["packet 1"]
+    mirror_pending()
+    assert [p["raw"].split("\n")[0] for p in forum.posts] == ["packet 1", "kr 1", "kr 2"]

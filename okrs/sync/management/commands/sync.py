@@ -60,7 +60,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if options["full"]:
-            state.last_synced_at = None
+            state.last_synced_at, state.etags = None, {}
         client = github_client(
             base_url=settings.OKRS_GITHUB_API_URL, token=settings.OKRS_GITHUB_TOKEN
         )
