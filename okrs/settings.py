@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "okrs.security",
     "okrs.accounts",
     "okrs.exports",
+    "okrs.chat",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -215,3 +216,7 @@ OKRS_SCHEDULE_DISCOURSE = env_schedule("OKRS_SCHEDULE_DISCOURSE", "0 3 * * *", t
 OKRS_SCHEDULE_MEASURE = env_schedule("OKRS_SCHEDULE_MEASURE", "30 5 * * *", time_zone=TIME_ZONE)
 OKRS_SCHEDULE_MIRROR = env_schedule("OKRS_SCHEDULE_MIRROR", "every 1m", time_zone=TIME_ZONE)
 OKRS_SCHEDULE_WEBHOOKS = env_schedule("OKRS_SCHEDULE_WEBHOOKS", "every 1m", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_CHAT = env_schedule("OKRS_SCHEDULE_CHAT", "every 1m", time_zone=TIME_ZONE)
+OKRS_SCHEDULE_CHAT_DIGEST = env_schedule(
+    "OKRS_SCHEDULE_CHAT_DIGEST", "0 8 * * mon", time_zone=TIME_ZONE
+)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("okrs.talk.urls")),
     path("", include("okrs.accounts.urls")),
     path("", include("okrs.exports.urls")),
+    path("", include("okrs.chat.urls")),
     # after okrs.web's: its log-in page at accounts/login/ serves allauth's `account_login` too
     path("accounts/", include("okrs.accounts.allauth_urls")),
 ]

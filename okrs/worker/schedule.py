@@ -40,6 +40,8 @@ JOBS = (
     Job("measure", "okrs.measures.tasks.measure_everything", "OKRS_SCHEDULE_MEASURE"),
     Job("mirror", "okrs.talk.tasks.mirror_comments", "OKRS_SCHEDULE_MIRROR"),
     Job("webhooks", "okrs.hooks.tasks.retry_stale_deliveries", "OKRS_SCHEDULE_WEBHOOKS"),
+    Job("chat", "okrs.chat.tasks.retry_stale_chat_messages", "OKRS_SCHEDULE_CHAT"),
+    Job("chat-digest", "okrs.chat.tasks.chat_weekly_digest", "OKRS_SCHEDULE_CHAT_DIGEST"),
 )
 
 

@@ -171,3 +171,13 @@ def bad_confirmation_key(s: Scope, w: World) -> dict[str, Any] | None:
 
 def oidc_provider(s: Scope, w: World) -> dict[str, Any] | None:
     return {"provider_id": "oidc"}  # not configured: nothing to sign in with
+
+
+def chat_channel(s: Scope, w: World) -> dict[str, Any] | None:
+    """A chat channel of the scope's team (made here: the world has none)."""
+    from okrs.chat.models import Channel
+
+    made = Channel.objects.create(
+        team=s.team, name="#c", kind="slack", url="https://hooks.example.org/x", topics=["status"]
+    )
+    return {"slug": s.team.slug, "pk": made.pk}

@@ -188,5 +188,9 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("exports:checkins", "POST", a.kr, {"pub": "405 405 405 405 405 405", "privteam": "405 405 405 405 405 405", "privobj": "405 405 405 405 405 405"}),
     ("api GET /periods/{slug}/objectives.csv", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
     ("api GET /key-results/{kr_id}/check-ins.csv", "GET", a.a_kr, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),
+    # --- chat channels (okrs.chat) ---
+    ("chat:channels", "GET", a.only_team(a.team), {"pub": "200 200 403 403 403 403", "privteam": "200 200 403 403 404 404"}),
+    ("chat:channels", "POST", a.only_team(a.team), {"pub": "200 200 403 403 403 403", "privteam": "200 200 403 403 404 404"}),
+    ("chat:channel_remove", "POST", a.only_team(a.chat_channel), {"pub": "302 302 403 403 403 403", "privteam": "302 302 403 403 404 404"}),
 ]
 # fmt: on

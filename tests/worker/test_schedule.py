@@ -19,11 +19,11 @@ def test_first_seen_jobs_wait_for_their_next_time() -> None:
     assert tick(NOW) == []
     assert set(ScheduleRun.objects.values_list("name", flat=True)) == {j.name for j in JOBS}
     assert not DBTaskResult.objects.exists()
-    assert set(tick(NOW + dt.timedelta(minutes=1))) == {"github", "mirror", "webhooks"}
+    assert set(tick(NOW + dt.timedelta(minutes=1))) == {"github", "mirror", "webhooks", "chat"}
 
 
 def test_a_due_job_is_enqueued_once_and_missed_firings_coalesce(settings) -> None:  # type: ignore[no-untyped-def]
-    for name in ("GITHUB", "MIRROR", "WEBHOOKS", "DISCOURSE", "MEASURE"):
+    for name in ("GITHUB", "MIRROR", "WEBHOOKS", "DISCOURSE", "MEASURE", "CHAT", "CHAT_DIGEST"):
         setattr(settings, f"OKRS_SCHEDULE_{name}", None)  # off: only the reminders here
     tick(NOW)
     ScheduleRun.objects.filter(name="reminders").update(last_at=NOW - dt.timedelta(days=3))

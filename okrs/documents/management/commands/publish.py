@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--team", help="Only this team (slug).")
         parser.add_argument("--on", type=dt.date.fromisoformat, help="Grades as of this day.")
         parser.add_argument("--output", "-o", help="Write to this file instead of stdout.")
+        parser.add_argument(
+            "--chat",
+            action="store_true",
+            help="Also post it to the chat channels that chose the published post.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         period = Period.objects.filter(slug=options["period"]).first()
@@ -41,3 +46,8 @@ class Command(BaseCommand):
                 handle.write(text)
         else:
             self.stdout.write(text, ending="")
+        if options["chat"]:
+            from okrs.chat.digest import send_post
+
+            queued = send_post(period, team, options["on"])
+            self.stderr.write(f"queued for {queued} chat channel(s)")
