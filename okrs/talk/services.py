@@ -150,12 +150,18 @@ def notify(
         for pk, p in people.items()
         if getattr(p, "email", "") and chosen.get(pk, default)
     ]
-    if emails:
-        transaction.on_commit(lambda: _send(emails))
+    if emails:  # sent by the worker, never in the request (okrs.talk.tasks)
+        transaction.on_commit(lambda: _enqueue_emails(emails))
     return rows
 
 
-def _send(emails: list[tuple[str, str, str]]) -> None:
+def _enqueue_emails(emails: list[tuple[str, str, str]]) -> None:
+    from okrs.talk.tasks import send_notification_emails
+
+    send_notification_emails.enqueue([list(e) for e in emails])
+
+
+def send_emails(emails: list[tuple[str, str, str]] | list[list[str]]) -> None:
     base = getattr(settings, "OKRS_SITE_URL", "").rstrip("/")
     for address, summary, url in emails:
         send_mail(

@@ -1,10 +1,18 @@
-"""Mirroring comments to the forum as a periodic task (OKRS_SCHEDULE_MIRROR, every minute)."""
+"""The talk app's background work: notification emails (queued after the commit that created
+the notifications) and mirroring comments to the forum (OKRS_SCHEDULE_MIRROR, every minute)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from okrs.talk.services import mirroring_enabled
+from okrs.talk.services import mirroring_enabled, send_emails
+
+
+@task()
+def send_notification_emails(emails: list[list[str]]) -> int:
+    """`emails`: [address, summary, url] per message."""
+    send_emails(emails)
+    return len(emails)
 
 
 @task()

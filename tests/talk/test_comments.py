@@ -9,6 +9,7 @@ from okrs.goals.models import ObjectiveVisibility
 from okrs.talk import services
 from okrs.talk.models import Comment, CommentRevision, Notification, NotificationSettings
 from tests import factories as f
+from tests.worker.queue import run_queued
 
 
 def test_member_comments_and_the_text_is_kept(world):
@@ -113,6 +114,8 @@ def test_followers_hear_of_comments_and_email_respects_settings(
         services.comment_post(target=world.kr, author=world.member, body="news")
     kinds = {(n.recipient.username, n.kind) for n in Notification.objects.all()}
     assert kinds == {("viewer", "comment"), ("visitor", "comment")}
+    assert mail.outbox == []  # the email is the worker's task, not the request's
+    run_queued()
     assert [m.to for m in mail.outbox] == [["viewer@example.org"]]
 
 
@@ -122,6 +125,7 @@ def test_mention_email_is_sent_by_default_and_can_be_turned_off(
     services.notification_settings_update(person=world.visitor, email_mentions=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_post(target=world.objective, author=world.member, body="@lead @visitor")
+    run_queued()
     assert [m.to for m in mail.outbox] == [["lead@example.org"]]
     assert Notification.objects.filter(recipient=world.visitor).count() == 1
 

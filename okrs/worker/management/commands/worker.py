@@ -14,13 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from okrs.worker.schedule import SchedulerThread
+from okrs.worker.schedule import SchedulerThread, tick
 
 
 class Command(BaseCommand):
@@ -44,12 +44,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-tasks", type=int, default=None, help="Stop after this many tasks."
         )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Enqueue what the schedule says is due, run every task that is ready, then stop.",
+        )
         parser.add_argument("--worker-id", default=None, help="Unique id (default: random).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("django_tasks").setLevel(logging.INFO)
         logging.getLogger("django_tasks_db").setLevel(logging.INFO)
         logging.getLogger("okrs.worker").setLevel(logging.INFO)
+        if options["batch"]:
+            self._batch(options)
+            return
         scheduler = None
         if not options["no_scheduler"]:
             scheduler = SchedulerThread(every=settings.OKRS_SCHEDULER_TICK)
@@ -59,16 +67,7 @@ class Command(BaseCommand):
             if not isinstance(backend, DatabaseBackend):
                 call_command("rqworker", "default", "--with-scheduler")
                 return
-            worker = Worker(
-                queue_names=options["queue_name"].split(","),
-                interval=options["interval"],
-                batch=False,
-                backend_name=DEFAULT_TASK_BACKEND_ALIAS,
-                startup_delay=False,
-                max_tasks=options["max_tasks"],
-                worker_id=options["worker_id"] or get_random_string(32),
-                excluded_queue_names=[],
-            )
+            worker = _worker(options, batch=False)
             self.stdout.write(
                 f"okrs worker {worker.worker_id}: tasks"
                 + (f", scheduler every {settings.OKRS_SCHEDULER_TICK:g}s" if scheduler else "")
@@ -78,3 +77,23 @@ class Command(BaseCommand):
         finally:
             if scheduler is not None:
                 scheduler.stop()
+
+    def _batch(self, options: dict[str, Any]) -> None:
+        if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+            raise CommandError("--batch works with the database backend only")
+        if not options["no_scheduler"]:
+            tick()
+        _worker(options, batch=True).run()
+
+
+def _worker(options: dict[str, Any], *, batch: bool) -> Worker:
+    return Worker(
+        queue_names=options["queue_name"].split(","),
+        interval=options["interval"],
+        batch=batch,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=options["max_tasks"],
+        worker_id=options["worker_id"] or get_random_string(32),
+        excluded_queue_names=[],
+    )
