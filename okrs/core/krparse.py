@@ -503,7 +503,7 @@ def _numbers(text: str) -> list[_Number]:
     for match in _TOKEN.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        if re.search(r"(?:out of|/)\s*$", text[: match.start()], re.I):
+        if re.search(r"(?:out of|/)\s*$", _before(text, match.start()), re.I):
             continue  # the scale of a rating ("4 out of 5"), not a target
         value = _to_float(match.group("num"))
         if value is None or _glued_code(text, match):
@@ -524,7 +524,7 @@ def _numbers(text: str) -> list[_Number]:
         )
     for word, value in _WORD_NUMBERS.items():
         for match in re.finditer(rf"\b{word}\b(?!-)", text, re.I):
-            if word == "one" and re.match(r"\s+(?:of|another)\b", text[match.end() :], re.I):
+            if word == "one" and re.match(r"\s+(?:of|another)\b", _after(text, match.end()), re.I):
                 continue  # "one of the ...": a pick, not a count
             found.append(_Number(value, match.start(), match.end()))
     for word, value in _FRACTION_WORDS.items():
@@ -538,9 +538,22 @@ _GLUED_UNITS = re.compile(
 )
 
 
+CONTEXT = 160
+"""How far before a number its verb or comparison is looked for (characters): a KR clause is
+shorter, and a bounded window keeps a pasted wall of text from taking quadratic time."""
+
+
+def _before(text: str, start: int) -> str:
+    return text[max(0, start - CONTEXT) : start]
+
+
+def _after(text: str, end: int) -> str:
+    return text[end : end + CONTEXT]
+
+
 def _glued_code(text: str, match: re.Match[str]) -> bool:
     """ "the 5C model", "3D prints": digits glued to letters that are no unit or suffix."""
-    rest = text[match.end() :]
+    rest = _after(text, match.end())
     return bool(re.match(r"[A-Za-z]", rest)) and not _GLUED_UNITS.match(rest)
 
 
@@ -551,7 +564,7 @@ def _unit(text: str, number: _Number, whole: str) -> str:
         return "%"
     if number.currency:
         return number.currency
-    word_before = re.search(r"\b([a-z]{3})\s*$", text[: number.start], re.I)
+    word_before = re.search(r"\b([a-z]{3})\s*$", _before(text, number.start), re.I)
     if word_before and word_before.group(1).lower() in _CURRENCY_WORDS:
         return _CURRENCY_WORDS[word_before.group(1).lower()]
     if number.times:
@@ -560,7 +573,7 @@ def _unit(text: str, number: _Number, whole: str) -> str:
     for symbol, code in _CURRENCY_SYMBOLS.items():
         if symbol in before:
             return code
-    attached = re.match(r"([A-Za-z]+)\b", text[number.end :])
+    attached = re.match(r"([A-Za-z]+)\b", _after(text, number.end))
     if attached:
         letters = attached.group(1).lower()
         for table in (_SIZE_UNITS, _RATE_UNITS):
@@ -568,7 +581,7 @@ def _unit(text: str, number: _Number, whole: str) -> str:
                 return table[letters]
         if letters in {"h", "hr", "hrs", "min", "mins", "ms"}:
             return _TIME_UNITS[letters]
-    after = text[number.end :].lower().split()
+    after = _after(text, number.end).lower().split()
     words = [w.strip(".,;:") for w in after[:4]]
     while words and words[0] in _FILLER:
         words.pop(0)
@@ -586,7 +599,7 @@ def _unit(text: str, number: _Number, whole: str) -> str:
             return f"/{words[2]}"
         if _people_head(words[:4], number.value):
             return "people"
-    of_scale = re.match(r"\s*/\s*(\d+)", text[number.end :])
+    of_scale = re.match(r"\s*/\s*(\d+)", _after(text, number.end))
     if of_scale:
         return f"/{of_scale.group(1)}"
     if re.search(rf"\bnumber\W+(?:\w+\W+){{0,3}}?(?:of )?(?:\w+ )?(?:{_PEOPLE})\b", text, re.I):
@@ -684,8 +697,8 @@ _DURATION_UNITS = {
 
 
 def _direction_of(text: str, number: _Number) -> tuple[Direction, bool] | None:
-    before = text[: number.start]
-    after = text[number.end :]
+    before = _before(text, number.start)[-40:]  # a comparison sits right before its number
+    after = _after(text, number.end)
     if _AT_MOST.search(before) or _OR_LESS.match(after):  # before "more than": "no more than"
         return Direction.AT_MOST, bool(_STRICT_AT_MOST.search(before))
     if _MORE_THAN.search(before):
@@ -698,18 +711,23 @@ def _direction_of(text: str, number: _Number) -> tuple[Direction, bool] | None:
 def _is_condition(text: str, number: _Number) -> bool:
     """A number that qualifies the measure ("resolved within 5 mins", "with at least 5
     merged MRs", "top 5"), not the amount to reach."""
-    return bool(_CONDITION.search(text[: number.start]))
+    return bool(_CONDITION.search(_before(text, number.start)[-64:]))
 
 
 def _governed(text: str, number: _Number) -> bool:
     """The number the verb aims at: "reach a CSAT of 4.5", "increase authors to 10"."""
-    before = text[: number.start]
+    before = _before(text, number.start)
+    near = before[-48:]  # cheap test first: only a "to"/"of"/"at" or a reach verb close by
+    if not re.search(
+        r"\b(?:to|of|at|reach\w*|achiev\w*|hits?|attain\w*|scor\w*|rat\w*)\b", near, re.I
+    ):
+        return False
     return bool(_CHANGE_TO.search(before) or _REACH.search(before))
 
 
 def _share(text: str, number: _Number) -> bool:
     """ "95% of all issues ...": the share is what the KR counts."""
-    return number.percent and bool(re.match(r"\s*of\b", text[number.end :], re.I))
+    return number.percent and bool(re.match(r"\s*of\b", _after(text, number.end), re.I))
 
 
 def _relative_direction(
@@ -796,8 +814,10 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
                 unit=_unit(text, upper, whole),
             )
 
-    ratios = [n for n in numbers if n.times and _RATIO_NOUN.match(text[n.end :])]
-    times = next((n for n in numbers if n.times and not _RATIO_NOUN.match(text[n.end :])), None)
+    ratios = [n for n in numbers if n.times and _RATIO_NOUN.match(_after(text, n.end))]
+    times = next(
+        (n for n in numbers if n.times and not _RATIO_NOUN.match(_after(text, n.end))), None
+    )
     if times is not None and not ratios:  # "1.8X target and total pipeline at 2.2x": ratios
         return _multiple_result(reading, whole, text, times.value)
     word = _multiple_word(text)
@@ -842,7 +862,7 @@ def _relative(reading: _Reading, text: str, numbers: list[_Number], whole: str) 
     if by:
         amount = _to_float(by.group(1))
         label = f"by {by.group(1)}%"
-        before = text[: by.start()]
+        before = _before(text, by.start())
         down = (
             True
             if _DECREASE_VERB.search(before)
@@ -852,7 +872,7 @@ def _relative(reading: _Reading, text: str, numbers: list[_Number], whole: str) 
         for number in numbers:
             if not number.percent:
                 continue
-            after = _RELATIVE_AFTER.match(text[number.end :])
+            after = _RELATIVE_AFTER.match(_after(text, number.end))
             if after is None or _is_condition(text, number):
                 continue
             kind = after.group("kind").lower()
@@ -870,7 +890,7 @@ def _relative(reading: _Reading, text: str, numbers: list[_Number], whole: str) 
                     "boost",
                     "faster",
                 }
-                and bool(_DECREASE_VERB.search(text[: number.start]))
+                and bool(_DECREASE_VERB.search(_before(text, number.start)))
             )
             written = re.escape(text[number.start : number.end].rstrip("% "))
             span = re.search(rf"({_NUMBER})\s*(?:-|–|to)\s*{written}\s*%?\s*$", text[: number.end])
@@ -912,7 +932,7 @@ def _absolute(reading: _Reading, text: str, numbers: list[_Number], whole: str) 
     main_clause = [n for n in outside if not _is_condition(text, n)]
     if rank and in_rank and not main_clause:
         place = _RANK_PLACE_BEFORE.search(text[: rank.start()]) or _RANK_PLACE_AFTER.match(
-            text[rank.end() :]
+            _after(text, rank.end())
         )
         if place or not outside:
             if place:
@@ -942,17 +962,23 @@ def _absolute(reading: _Reading, text: str, numbers: list[_Number], whole: str) 
             "target", f"'{text[main.start : main.end]}' names no exact number: took {main.value:g}"
         )
     unit = _unit(text, main, whole)
-    changed = _DECREASE_VERB.search(text[: main.start]) or _INCREASE_VERB.search(text[: main.start])
-    if changed and re.search(r"\bby\s+[$€£]?$", text[: main.start], re.I) and not main.percent:
+    changed = _DECREASE_VERB.search(_before(text, main.start)) or _INCREASE_VERB.search(
+        _before(text, main.start)
+    )
+    if (
+        changed
+        and re.search(r"\bby\s+[$€£]?$", _before(text, main.start), re.I)
+        and not main.percent
+    ):
         # "reduce cloud spend by €5k": the change is stated, the level it leads to is not
-        down = bool(_DECREASE_VERB.search(text[: main.start]))
+        down = bool(_DECREASE_VERB.search(_before(text, main.start)))
         reading.doubt("target", f"'by {text[main.start : main.end]}' is a change, not a level")
         reading.doubt("baseline", "a change needs the current value as baseline")
         return _result(
             reading, whole, Direction.DECREASE if down else Direction.INCREASE, unit=unit
         )
     found = _direction_of(text, main)
-    before = text[: main.start]
+    before = _before(text, main.start)
     strict = False
     if found is not None:
         direction, strict = found
@@ -1009,10 +1035,18 @@ def _result(
     )
 
 
+MAX_SENTENCE = 2_000
+"""Characters of a KR sentence that are read (the longest in the corpus has under 300)."""
+
+
 def parse_kr(text: str, period: Period) -> ParsedKR:
     """Read one key result sentence; see the module docstring for the rules."""
     whole = re.sub(r"\s+", " ", text).strip()
-    reading = _Reading(text=whole)
+    reading = _Reading(text=whole[:MAX_SENTENCE])
+    if len(whole) > MAX_SENTENCE:  # a KR is a sentence: a wall of text is read in part, said so
+        reading.doubt(
+            "title", f"{len(whole):,} characters: only the first {MAX_SENTENCE:,} were read"
+        )
     _take_milestones(reading, period)
     _take_deadline(reading, period)
     return _parse_numbers(reading, whole)

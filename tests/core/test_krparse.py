@@ -146,6 +146,7 @@ def test_several_numbers_take_the_governed_one_and_say_so_when_unsure() -> None:
 @example("b0,1")  # a code glued to a decimal comma once left a stray "1" behind
 @example(".0,1")
 @example("0.0.0 (1.2.3 by jan 5) from 1.2.3 to 4")  # version-like numbers
+@example(",0-1")  # a range right after a comma
 def test_never_invents_a_number(text: str) -> None:
     kr = parse_kr(text, Q1)
     written = numbers_in_text(text)
@@ -230,3 +231,9 @@ def test_a_number_in_a_condition_clause_is_not_a_target() -> None:
     assert (kr.direction, kr.target) == (Direction.MILESTONE, None)
     kr = parse_kr("Have 35 contributors with at least 5 merged MRs", Q1)
     assert (kr.direction, kr.target, kr.unit) == (Direction.INCREASE, 35, "people")
+
+
+def test_a_wall_of_text_is_read_in_part_and_says_so() -> None:
+    kr = parse_kr("Reach 40 users " + "and 10 more " * 5000, Q1)
+    assert (kr.direction, kr.target) == (Direction.INCREASE, 40)
+    assert "title" in kr.uncertain_fields() and len(kr.text) > 50_000
