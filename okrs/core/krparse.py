@@ -269,6 +269,10 @@ def numbers_in_text(text: str) -> set[float]:
             found.add(value * scale)
     for match in _TENS_OF.finditer(text):
         found.add(float(match.group(1)) * _MAGNITUDE_WORDS[match.group(2).lower().rstrip("s")])
+    for match in re.finditer(rf"[$€£]({_NUMBER})(MM|[kKmM]|bn|B)", text):  # "$1m" anywhere
+        value = _to_float(match.group(1))
+        if value is not None:
+            found.add(value * {"k": 1e3, "K": 1e3, "bn": 1e9, "B": 1e9}.get(match.group(2), 1e6))
     lowered = text.lower()
     for word, value in {**_WORD_NUMBERS, **_FRACTION_WORDS}.items():
         if re.search(rf"\b{word}\b", lowered):
@@ -300,9 +304,10 @@ def _magnitude(match: re.Match[str]) -> float:
         return 1e3
     if suffix in {"M", "MM"}:
         return 1e6
-    if suffix == "m" and match.group("cur"):  # "$5m"; a bare "5m" may be minutes
+    glued = bool(re.match(r"[$€£]\d", match.group(0)))  # "$5m", not "$ (…) 5m"
+    if suffix == "m" and glued:  # "$5m"; a bare "5m" may be minutes
         return 1e6
-    if suffix in {"bn", "B"} and (match.group("cur") or suffix == "bn"):
+    if suffix == "bn" or (suffix == "B" and glued):
         return 1e9
     return 1.0
 
@@ -795,7 +800,7 @@ def _parse_numbers(reading: _Reading, whole: str) -> ParsedKR:
         return relative
 
     between = re.search(
-        rf"(?:\bbetween\s+({_NUMBER})\s*%?\s+and\s+({_NUMBER})|(?<![\w.])({_NUMBER})\s*(?:-|–|to)\s*({_NUMBER})(?![\w.]))",
+        rf"(?:\bbetween\s+({_NUMBER})\s*%?\s+and\s+({_NUMBER})|(?<![\w.,])({_NUMBER})\s*(?:-|–|to)\s*({_NUMBER})(?![\w.]|,\d))",
         text,
         re.I,
     )

@@ -147,6 +147,8 @@ def test_several_numbers_take_the_governed_one_and_say_so_when_unsure() -> None:
 @example(".0,1")
 @example("0.0.0 (1.2.3 by jan 5) from 1.2.3 to 4")  # version-like numbers
 @example(",0-1")  # a range right after a comma
+@example("$(1)1m")  # a currency sign whose number was in brackets: no million
+@example("b0$1m")  # "$1m" written inside a code-like word
 def test_never_invents_a_number(text: str) -> None:
     kr = parse_kr(text, Q1)
     written = numbers_in_text(text)
