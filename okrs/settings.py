@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "okrs.security.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "okrs.accounts.context.signup",
+                "django.template.context_processors.i18n",
+                "okrs.web.context.languages",
             ],
         },
     },
@@ -129,7 +132,20 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 OKRS_INVITATION_DAYS = env_int("OKRS_INVITATION_DAYS", 14, minimum=1)
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The reader's language: the switcher's choice (a cookie), else the browser's Accept-Language,
+# else English. Dates and numbers follow it (USE_I18N, Django's formats per language).
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt-br", "Português (Brasil)"),
+    # a pseudo-locale, right to left with longer words: checks the layout, never a reader's
+    ("qps-rtl", "Pseudo RTL"),
+]
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "fa", "ur", "qps"]  # "qps": the pseudo-locale qps-rtl
+LOCALE_PATHS = [BASE_DIR / "locale"]
+OKRS_PSEUDO_LOCALE = env_bool("OKRS_PSEUDO_LOCALE", default=False)  # offered by the switcher
 TIME_ZONE = env_str("OKRS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("okrs.accounts.urls")),
     path("", include("okrs.exports.urls")),
     path("", include("okrs.chat.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher
     # after okrs.web's: its log-in page at accounts/login/ serves allauth's `account_login` too
     path("accounts/", include("okrs.accounts.allauth_urls")),
 ]

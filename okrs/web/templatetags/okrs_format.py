@@ -6,8 +6,9 @@ from typing import Any
 
 import nh3
 from django import template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from markdown_it import MarkdownIt
 
 from okrs.accounts.services import FORMER_MEMBER
@@ -22,13 +23,30 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
 @register.filter
 def grade(value: float | None) -> str:
     """A grade on Google's scale with two decimals, or an em dash when there is none."""
-    return "—" if value is None or value == "" else f"{value:.2f}"
+    if value is None or value == "":
+        return "—"
+    return number_format(value, 2)  # the reader's decimal separator: 0.50, 0,50
 
 
 @register.filter
 def percent(value: float | None) -> str:
     """A fraction as a whole percentage (progress may exceed 100% or be negative)."""
-    return "—" if value is None or value == "" else f"{value * 100:.0f}%"
+    if value is None or value == "":
+        return "—"
+    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value * 100, 0)}
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    """A status (`okrs.core.pacing.Status` or its value) in the reader's language."""
+    value = getattr(status, "value", status)
+    labels = {
+        "on_track": pgettext("status", "On track"),
+        "at_risk": pgettext("status", "At risk"),
+        "off_track": pgettext("status", "Off track"),
+        "no_data": pgettext("status", "No check-in yet"),
+    }
+    return labels.get(str(value), str(value))
 
 
 @register.filter

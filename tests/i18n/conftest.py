@@ -1,0 +1,1 @@
+from tests.web.conftest import World, world  # noqa: F401  (the page tests' organization)
