@@ -192,5 +192,7 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("chat:channels", "GET", a.only_team(a.team), {"pub": "200 200 403 403 403 403", "privteam": "200 200 403 403 404 404"}),
     ("chat:channels", "POST", a.only_team(a.team), {"pub": "200 200 403 403 403 403", "privteam": "200 200 403 403 404 404"}),
     ("chat:channel_remove", "POST", a.only_team(a.chat_channel), {"pub": "302 302 403 403 403 403", "privteam": "302 302 403 403 404 404"}),
+    # --- languages (Django's set_language) ---
+    ("set_language", "POST", a.once(a.none), {"pub": "302 302 302 302 302 302"}),
 ]
 # fmt: on
