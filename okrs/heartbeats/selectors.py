@@ -61,7 +61,7 @@ def packets_with_details(packets: QuerySet[WorkPacket], user: User) -> QuerySet[
     readable = visible_key_results(user).select_related("objective")
     return packets.select_related("team", "heartbeat").prefetch_related(
         Prefetch("key_results", queryset=readable),
-        Prefetch("roles", queryset=PacketRole.objects.select_related("person")),
+        Prefetch("roles", queryset=PacketRole.objects.select_related("person__profile")),
         Prefetch("checklist", queryset=ChecklistItem.objects.select_related("owner")),
     )
 
@@ -131,7 +131,7 @@ def commitments_for_review(heartbeat: Heartbeat, team: Team) -> QuerySet[Commitm
         Commitment.objects.filter(heartbeat=heartbeat, packet__team=team)
         .select_related("packet", "packet__heartbeat")
         .prefetch_related(
-            Prefetch("packet__roles", queryset=PacketRole.objects.select_related("person"))
+            Prefetch("packet__roles", queryset=PacketRole.objects.select_related("person__profile"))
         )
         .order_by(_no_priority_last(), "priority", "packet__order", "packet_id")
     )
@@ -148,7 +148,7 @@ def packets_for_key_result(
     packets = packets.select_related("team", "heartbeat").prefetch_related(
         Prefetch(
             "roles",
-            queryset=PacketRole.objects.filter(role="R").select_related("person"),
+            queryset=PacketRole.objects.filter(role="R").select_related("person__profile"),
             to_attr="responsible",
         )
     )

@@ -154,3 +154,19 @@ def test_every_page_fits_reads_and_passes_axe(reader: Any, demo: dict[str, Any],
     for name, path in pages.items():
         problems += _check(reader, who, name, path, shots)
     assert not problems, "\n".join(problems)
+
+
+def test_an_open_inline_check_in_stays_inside_its_card(reader: Any, demo: dict[str, Any]) -> None:
+    log_in_as(reader, demo["member"])
+    for width, size in WIDTHS.items():
+        reader.set_viewport_size(size)
+        reader.goto(f"{reader.base}{demo['pages']['team']}")
+        row = reader.locator("tr.kr-row:has(td.checkin-cell details)").first
+        row.locator("summary").click()
+        row.locator("form.checkin-form input[name=value]").wait_for()
+        wide = reader.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= size["width"], (width, wide)
+        # the card holds its table: nothing sticks out of it, not even inside its own scroll
+        card = row.locator("xpath=ancestor::*[contains(@class, 'objective')][1]")
+        inner, outer = card.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert inner <= outer, (width, inner, outer)

@@ -7,6 +7,7 @@ from typing import Any
 import nh3
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 from markdown_it import MarkdownIt
@@ -134,3 +135,35 @@ def field_label(name: str) -> str:
 def make_list_words(text: str) -> list[str]:
     """Split words, for small loops in templates: ``"up down"|make_list_words``."""
     return str(text).split()
+
+
+AVATAR_COLOURS = 8
+"""Initials avatars come in this many colours (classes avatar-0 … avatar-7 in site.css)."""
+
+
+def initials(name: str) -> str:
+    """Up to two initials of a name: "Kestrel Example" -> "KE", "juniper" -> "J"."""
+    words = [w for w in name.replace("_", " ").replace(".", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@register.filter
+def avatar(user: object) -> SafeString:
+    """A person's initials in a coloured circle (decorative: the name is beside it), the
+    colour fixed by the username so a person keeps theirs on every page."""
+    if user is None:
+        return mark_safe("")
+    name = person(user)
+    username = str(getattr(user, "username", name))
+    colour = sum(username.encode()) % AVATAR_COLOURS
+    return format_html(
+        '<span class="avatar avatar-{}" aria-hidden="true">{}</span>', colour, initials(name)
+    )
+
+
+@register.filter
+def named(user: object) -> SafeString:
+    """A person shown by name with their initials avatar."""
+    if user is None:
+        return mark_safe("—")
+    return format_html('<span class="who">{}{}</span>', avatar(user), person(user))
