@@ -78,3 +78,20 @@ def test_worker_batch_runs_what_is_ready_and_stops() -> None:
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == [
         TaskResultStatus.SUCCESSFUL
     ]
+
+
+def test_each_due_repository_is_enqueued_once_per_interval() -> None:
+    from okrs.sync.models import SyncState
+    from okrs.sync.tasks import sync_due_repositories
+
+    team = f.team("reps")
+    hourly = SyncState.objects.create(repo="mozilla/reps", team=team)
+    SyncState.objects.create(repo="mozilla/manual", team=team, sync_every_minutes=0)
+    assert sync_due_repositories.call() == ["mozilla/reps"]
+    assert sync_due_repositories.call() == []  # a second worker's tick finds it taken
+    hourly.refresh_from_db()
+    assert dt.timedelta(minutes=59) < hourly.next_sync_at - timezone.now() <= dt.timedelta(hours=1)
+    [queued] = DBTaskResult.objects.filter(task_path="okrs.sync.tasks.sync_repository")
+    assert queued.args_kwargs["args"] == [hourly.pk]
+    SyncState.objects.filter(pk=hourly.pk).update(next_sync_at=timezone.now())
+    assert sync_due_repositories.call() == ["mozilla/reps"]  # an hour later

@@ -65,7 +65,10 @@ class Command(BaseCommand):
         try:
             backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
             if not isinstance(backend, DatabaseBackend):
-                call_command("rqworker", "default", "--with-scheduler")
+                # django-tasks-rq's Job runs the task and records its result
+                call_command(
+                    "rqworker", "default", "--with-scheduler", "--job-class", "django_tasks_rq.Job"
+                )
                 return
             worker = _worker(options, batch=False)
             self.stdout.write(
