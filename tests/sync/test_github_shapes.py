@@ -137,3 +137,17 @@ def test_the_task_retries_a_rate_limited_sync_later(github, settings) -> None:  
     assert retry.task_path == "okrs.sync.tasks.sync_repository"
     assert retry.args_kwargs["args"] == [state.pk]
     assert retry.status == "READY" and retry.run_after > timezone.now()  # after the wait
+
+
+def test_the_command_sets_how_often_the_worker_syncs(github, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    f.period()
+    f.team("reps")
+    settings.OKRS_GITHUB_API_URL = github.server.url
+    call_command("sync", "github", REPO, "--team", "reps", "--every", "15")
+    assert SyncState.objects.get().sync_every_minutes == 15
+    call_command("sync", "github", REPO, "--team", "reps")
+    assert SyncState.objects.get().sync_every_minutes == 15  # kept when not given
+    with pytest.raises(Exception, match="--every -1"):
+        call_command("sync", "github", REPO, "--team", "reps", "--every", "-1")

@@ -35,6 +35,12 @@ class Command(BaseCommand):
         )
         gh.add_argument("--no-push", dest="push", action="store_false")
         gh.add_argument("--full", action="store_true", help="ignore `since`: fetch every issue")
+        gh.add_argument(
+            "--every",
+            type=int,
+            metavar="MINUTES",
+            help="how often the worker syncs it from now on (default 60; 0: only by hand)",
+        )
         dc = sub.add_parser("discourse", help="category watching → person facts")
         dc.add_argument("--url", required=True, help="base URL of the Discourse site")
         dc.add_argument("--cohort", required=True, help="slug of the cohort")
@@ -59,6 +65,11 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        if options["every"] is not None:
+            if options["every"] < 0:
+                raise CommandError(f"--every {options['every']}: must be 0 or more minutes")
+            state.sync_every_minutes = options["every"]
+            state.save(update_fields=["sync_every_minutes"])
         if options["full"]:
             state.last_synced_at, state.etags = None, {}
         client = github_client(
