@@ -62,3 +62,15 @@ def social_providers(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
             "SCOPE": ["openid", "profile", "email"],
         }
     return providers
+
+
+def provider_origins(providers: Mapping[str, Any]) -> list[str]:
+    """The origins the log-in page's buttons send the browser to (its Content-Security-Policy's
+    form-action must allow them: browsers check a form's redirects against it)."""
+    origins = []
+    if "github" in providers:
+        origins.append(providers["github"].get("GITHUB_URL", "https://github.com"))
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parts = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins

@@ -34,10 +34,29 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
         self.policy: str = getattr(settings, "OKRS_CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
 
+        self._providers: object = None
+        self._with_providers = self.policy
+
+    def _policy(self) -> str:
+        """The policy, its form-action widened to the sign-in providers configured (the log-in
+        buttons post to okrs, which redirects to the provider: browsers check that redirect
+        against form-action). Worked out again only when the providers setting changes."""
+        providers = getattr(settings, "SOCIALACCOUNT_PROVIDERS", None)
+        if providers is not self._providers:
+            from okrs.accounts.config import provider_origins
+
+            self._providers = providers
+            origins = " ".join(provider_origins(providers or {}))
+            policy = self.policy
+            if origins and "form-action 'self'" in policy:
+                policy = policy.replace("form-action 'self'", f"form-action 'self' {origins}")
+            self._with_providers = policy
+        return self._with_providers
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+            response["Content-Security-Policy"] = self._policy()
         return response
 
 

@@ -141,3 +141,13 @@ def test_new_people_need_sign_up_to_be_open(world, standin, settings, mode) -> N
     response = sign_in(client, GITHUB)
     assert _signed_in(client) is None and not User.objects.filter(username="newcomer").exists()
     assert response.status_code == 200 and "Sign-up is closed" in html(response)
+
+
+def test_log_in_page_may_send_the_browser_to_the_providers(world, standin) -> None:  # type: ignore[no-untyped-def]
+    policy = Client().get("/accounts/login/")["Content-Security-Policy"]
+    assert f"form-action 'self' {standin.url} {standin.url}" in policy
+
+
+def test_without_providers_forms_post_to_okrs_only(world) -> None:  # type: ignore[no-untyped-def]
+    assert "form-action 'self'" in Client().get("/accounts/login/")["Content-Security-Policy"]
+    assert "form-action 'self';" in Client().get("/")["Content-Security-Policy"] + ";"

@@ -1,0 +1,164 @@
+"""Joining, signing in with an account people have, reading in one's language, and hearing
+about it in chat, in real Chromium (issue #24's done-when)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.core.management import call_command
+
+from okrs.accounts.config import social_providers
+from okrs.chat.services import channel_create
+from okrs.goals.models import CheckIn
+from okrs.org.models import Membership, Profile
+from tests import factories as f
+from tests.browser.conftest import DESKTOP, PHONE, log_in_as
+from tests.hooks.conftest import receiver  # noqa: F401  (the stand-in Slack webhook)
+from tests.standin_oauth import Person, Provider, point_github_at, serve
+
+pytestmark = pytest.mark.browser
+
+
+def _reps() -> dict[str, Any]:
+    period = f.period()
+    team = f.team("reps", name="Mozilla Reps")
+    lead = f.person("rosa", email="rosa@example.org")
+    f.membership(lead, team, "lead")
+    objective = f.objective(team=team, period=period, code="O1", title="Grow the community")
+    kr = f.key_result(objective=objective, code="KR1", title="Active Reps", target=50, unit="Reps")
+    return {"team": team, "lead": lead, "objective": objective, "kr": kr}
+
+
+def _mailed_link(pattern: str) -> str:
+    return re.search(pattern, mail.outbox[-1].body).group(0)
+
+
+def test_visitor_signs_up_confirms_is_invited_and_checks_in(
+    page: Any, settings: Any, browser: Any
+) -> None:
+    settings.OKRS_SIGNUP = "open"
+    settings.OKRS_SITE_URL = page.base
+    reps = _reps()
+    page.goto(page.base + "/")
+    page.get_by_role("link", name="Sign up").click()
+    page.fill("#id_username", "nadia")
+    page.fill("#id_email", "nadia@example.org")
+    page.fill("#id_password1", "volunteer for life 2017")
+    page.fill("#id_password2", "volunteer for life 2017")
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("heading", name="Confirm your email address").wait_for()
+
+    page.goto(_mailed_link(r"http://[^/\s]+/accounts/confirm-email/\S+/"))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Log out").wait_for()  # confirmed and signed in
+
+    lead = browser.new_context(viewport=DESKTOP, locale="en-US")
+    lead_page = lead.new_page()
+    lead_page.base = page.base
+    log_in_as(lead_page, reps["lead"])
+    lead_page.goto(page.base + "/teams/reps/invitations/")
+    lead_page.fill("#id_email", "nadia@example.org")
+    lead_page.select_option("#id_role", "member")
+    lead_page.get_by_role("button", name="Send the invitation").click()
+    lead_page.get_by_text("Invitation sent to nadia@example.org.").wait_for()
+    lead.close()
+
+    page.goto(_mailed_link(r"http://[^/\s]+/invitations/\S+/"))
+    page.get_by_role("button", name="Join Mozilla Reps").click()
+    page.get_by_text("You joined Mozilla Reps.").wait_for()
+    nadia = User.objects.get(username="nadia")
+    assert Membership.objects.get(person=nadia, team=reps["team"]).role == "member"
+
+    page.goto(f"{page.base}/key-results/{reps['kr'].pk}/")
+    form = page.locator("#kr-live form.checkin-form")
+    form.locator("input[name=value]").fill("12")
+    form.get_by_role("button", name="Check in").click()
+    page.get_by_text("Check-in saved.").wait_for()
+    assert CheckIn.objects.get(key_result=reps["kr"]).author == nadia
+
+
+@pytest.fixture
+def standin(settings: Any, monkeypatch: Any) -> Iterator[Provider]:
+    with serve() as provider:
+        settings.SOCIALACCOUNT_PROVIDERS = social_providers(provider.environ())
+        point_github_at(provider, monkeypatch)
+        yield provider
+
+
+def test_signing_in_through_github_and_openid_connect(
+    page: Any, settings: Any, standin: Provider, browser: Any
+) -> None:
+    settings.OKRS_SIGNUP = "open"
+    _reps()
+    standin.person = Person("4242", "octo-rep", "octo@example.org", name="Octo Rep")
+    page.goto(page.base + "/accounts/login/")
+    page.get_by_role("button", name="Sign in with GitHub").click()
+    page.get_by_role("button", name="Log out").wait_for()
+    octo = User.objects.get(email="octo@example.org")
+    assert Profile.objects.get(person=octo).github_login == "octo-rep"
+
+    other = browser.new_context(viewport=DESKTOP, locale="en-US")
+    tab = other.new_page()
+    standin.person = Person("sub-7", "maria", "maria@example.org")
+    tab.goto(page.base + "/accounts/login/")
+    tab.get_by_role("button", name="Sign in with Community SSO").click()
+    tab.get_by_role("button", name="Log out").wait_for()
+    other.close()
+    assert User.objects.filter(email="maria@example.org").exists()
+    assert "GET /oidc/userinfo" in standin.requests and "GET /api/v3/user" in standin.requests
+
+
+@pytest.mark.parametrize(("header", "lang", "direction", "word"), [
+    ("es-ES,es;q=0.9", "es", "ltr", "Resultado clave"),
+    ("qps-rtl", "qps-rtl", "rtl", "Kéý réšúlt"),
+])  # fmt: skip
+def test_overview_in_spanish_and_right_to_left_fits(
+    browser: Any, live_server: Any, header: str, lang: str, direction: str, word: str
+) -> None:
+    reps = _reps()
+    f.checkin(reps["kr"], 20, "2017-02-10T12:00Z")
+    context = browser.new_context(viewport=DESKTOP, extra_http_headers={"Accept-Language": header})
+    tab = context.new_page()
+    try:
+        for size in (DESKTOP, PHONE):
+            tab.set_viewport_size(size)
+            tab.goto(live_server.url + "/?period=2017-Q1&on=2017-02-15")
+            assert tab.get_attribute("html", "lang") == lang
+            assert tab.get_attribute("html", "dir") == direction
+            assert tab.evaluate("getComputedStyle(document.body).direction") == direction
+            assert tab.get_by_text(word).count() > 0  # the page is translated
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"{lang} at {size['width']} px is {width} px wide"
+    finally:
+        context.close()
+
+
+def test_a_status_change_reaches_slack(page: Any, receiver: Any) -> None:  # noqa: F811
+    reps = _reps()
+    channel_create(
+        lead=reps["lead"],
+        team=reps["team"],
+        name="#reps",
+        kind="slack",
+        url=receiver.url + "/services/T0/B0/x",
+        topics=["status"],
+    )
+    member = f.person("mo")
+    f.membership(member, reps["team"], "member")
+    log_in_as(page, member)
+    page.goto(f"{page.base}/key-results/{reps['kr'].pk}/")
+    form = page.locator("#kr-live form.checkin-form")
+    form.locator("input[name=value]").fill("50")
+    form.locator("input[name=confidence]").fill("90")
+    form.get_by_role("button", name="Check in").click()
+    page.get_by_text("Check-in saved.").wait_for()
+    assert receiver.received == []  # the page did not wait for Slack
+    call_command("worker", "--batch", "--no-scheduler")
+    [got] = receiver.wait_for(1)
+    assert got["headers"]["Content-Type"] == "application/json"
+    assert b"KR1 Active Reps" in got["body"] and b"is now" in got["body"]
