@@ -173,3 +173,18 @@ def test_channels_page_is_for_leads_and_hides_the_secret(cast, receiver) -> None
     assert member.post(f"/teams/reps/chat/{channel.pk}/remove/").status_code == 403
     assert lead.post(f"/teams/reps/chat/{channel.pk}/remove/").status_code == 302
     assert not Channel.objects.exists()
+
+
+def test_published_post_goes_to_the_channels_that_chose_it(cast, receiver) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import call_command
+
+    _connect(cast, receiver.url, "matrix", topics=("post",))
+    checkin_create(key_result=cast.kr, value=25, author=cast.member)
+    err = io.StringIO()
+    call_command("publish", "--period", "2017-Q1", "--chat", stdout=io.StringIO(), stderr=err)
+    assert "queued for 1 chat channel(s)" in err.getvalue()
+    [message] = Message.objects.filter(topic="post")
+    assert "The OKRs of Reps for 2017-Q1 are published" in message.body["text"]
+    assert "<li>Grow: " in message.body["html"]
