@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Swagger
 
 from okrs.api.auth import ApiAuth
 from okrs.api.errors import install_error_handlers
+from okrs.api.parser import StrictJsonParser
 from okrs.api.renderer import Renderer
 from okrs.api.routers import goals, heartbeats, org, tokens
 from okrs.hooks.api import router as hooks_router
@@ -36,6 +37,7 @@ api = OkrsApi(
     auth=ApiAuth(),
     docs=Swagger(settings={"persistAuthorization": False}),
     renderer=Renderer(),
+    parser=StrictJsonParser(),
 )
 install_error_handlers(api)
 api.add_router("", org.router)

@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, field_validator
 
+from okrs.core.values import check_day, check_moment, check_value
 from okrs.goals.models import (
     Cadence,
     CommitmentChoices,
@@ -38,21 +39,31 @@ Order = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 def _sane_moment(value: dt.datetime) -> dt.datetime:
-    if not dt.datetime(1900, 1, 2) <= value.replace(tzinfo=None) <= dt.datetime(2200, 1, 1):
-        raise ValueError("must lie between 1900 and 2200")
+    check_moment(value)  # the range of `okrs.core.values`, in UTC too
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC)
 
 
 def _sane_day(value: dt.date) -> dt.date:
-    if not dt.date(1900, 1, 1) <= value <= dt.date(2200, 1, 1):
-        raise ValueError("must lie between 1900 and 2200")
-    return value
+    return check_day(value)
 
 
 Moment = Annotated[dt.datetime, AfterValidator(_sane_moment)]
 Day = Annotated[dt.date, AfterValidator(_sane_day)]
+
+
+class In(Schema):
+    """Base of every request body: unknown keys are refused, numbers are finite, a boolean is
+    `true` or `false` (not `0`), and every value is one both databases store alike
+    (`okrs.core.values`: no NUL, integers within 64 bits, days and times in range)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return check_value(value)
 
 
 class Page(Schema):
@@ -144,7 +155,7 @@ class ObjectivePage(OutPage):
     items: list[ObjectiveOut]
 
 
-class ObjectiveIn(Schema):
+class ObjectiveIn(In):
     team: Slug
     period: Slug
     title: Title
@@ -156,7 +167,7 @@ class ObjectiveIn(Schema):
     visibility: ObjectiveVisibility = ObjectiveVisibility.TEAM
 
 
-class ObjectivePatch(Schema):
+class ObjectivePatch(In):
     title: Title | None = None
     code: Code | None = None
     description: Text | None = None
@@ -197,7 +208,7 @@ class KeyResultPage(OutPage):
     items: list[KeyResultOut]
 
 
-class KeyResultIn(Schema):
+class KeyResultIn(In):
     objective: Id
     title: Title
     code: Code = ""
@@ -213,7 +224,7 @@ class KeyResultIn(Schema):
     cadence: Cadence = Cadence.WEEKLY
 
 
-class KeyResultPatch(Schema):
+class KeyResultPatch(In):
     title: Title | None = None
     code: Code | None = None
     direction: DirectionChoices | None = None
@@ -244,7 +255,7 @@ class CheckInPage(OutPage):
     items: list[CheckInOut]
 
 
-class CheckInIn(Schema):
+class CheckInIn(In):
     value: Number
     confidence: Confidence | None = None
     note: Text = ""
@@ -262,7 +273,7 @@ class AlignmentPage(OutPage):
     items: list[AlignmentOut]
 
 
-class AlignmentIn(Schema):
+class AlignmentIn(In):
     child: Id
     parent: Id
     weight: Weight = 1.0
@@ -307,7 +318,7 @@ class PacketPage(OutPage):
 Url = Annotated[str, Field(max_length=200, pattern=r"^(https?://[^\s\x00]+)?$")]
 
 
-class PacketIn(Schema):
+class PacketIn(In):
     team: Slug
     title: Title
     heartbeat: Id | None = None
@@ -319,7 +330,7 @@ class PacketIn(Schema):
     external_url: Url = ""
 
 
-class PacketPatch(Schema):
+class PacketPatch(In):
     title: Title | None = None
     description: Text | None = None
     status: PacketStatus | None = None
@@ -346,9 +357,9 @@ class TokenCreated(TokenOut):
     token: str = Field(description="The token itself. It is shown only this once.")
 
 
-class TokenIn(Schema):
+class TokenIn(In):
     name: Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
-    read_only: bool = False
+    read_only: StrictBool = False
 
 
 class TokenPage(OutPage):

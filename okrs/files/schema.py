@@ -16,8 +16,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models import TextChoices
 from django.utils import timezone
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    field_validator,
+    model_validator,
+)
 
+from okrs.core.values import INT32, check_value
 from okrs.goals.models import (
     Cadence,
     CheckInSource,
@@ -122,7 +132,7 @@ Code = Annotated[
 Title = Annotated[str, Field(min_length=1, max_length=500)]
 Url = Annotated[str, Field(max_length=200), AfterValidator(_url)]
 Weight = Annotated[float, Field(gt=0)]
-Order = Annotated[int, Field(ge=0)]
+Order = Annotated[int, Field(ge=0, le=INT32[1])]  # a PositiveIntegerField
 Confidence = Annotated[float, Field(ge=0, le=1)]
 Moment = Annotated[dt.datetime, BeforeValidator(_day_to_datetime), AfterValidator(_aware)]
 KeyResultRef = Annotated[str, AfterValidator(_key_result_ref)]
@@ -132,6 +142,12 @@ class Item(BaseModel):
     """Base of every mapping in the file: unknown keys are errors, numbers are finite."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, coerce_numbers_to_str=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        """Every value as `okrs.core.values` admits it: what both databases store alike."""
+        return check_value(value)
 
 
 class TeamIn(Item):
@@ -195,6 +211,11 @@ class MeasureIn(Item):
 
     model_config = ConfigDict(extra="allow", allow_inf_nan=False)
     __pydantic_extra__: dict[str, JsonValue] = Field(init=False)
+
+    @model_validator(mode="after")
+    def _storable_extra(self) -> MeasureIn:
+        check_value(self.__pydantic_extra__)  # the parameters are stored as JSON
+        return self
 
     kind: Annotated[str, _one_of(MeasureKind)] = MeasureKind.MANUAL.value
 

@@ -10,7 +10,7 @@ from okrs.api.auth import require_write
 from okrs.api.common import page, paginate
 from okrs.api.errors import ERRORS
 from okrs.api.routers.org import ListFilters
-from okrs.api.schemas import Id, Page, Slug
+from okrs.api.schemas import Id, In, Page, Slug
 from okrs.hooks import services
 from okrs.hooks.access import get_subscription_for_user, get_team_for_webhooks
 from okrs.hooks.models import Attempt, Delivery, Event, Subscription
@@ -36,7 +36,7 @@ class SubscriptionPage(Page):
     items: list[SubscriptionOut]
 
 
-class SubscriptionIn(Schema):
+class SubscriptionIn(In):
     url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s\x00]+$")]
     events: Annotated[list[Event], Field(min_length=1, max_length=10)]
 

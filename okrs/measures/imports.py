@@ -47,6 +47,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from okrs.core.measures import normalize_tag, parse_date, parse_datetime
+from okrs.core.values import MAX_YEAR, MIN_YEAR, check_day, check_moment, strict_decoder
 from okrs.measures.models import Activity, ParticipationEvent, PersonFact, Survey, SurveyResponse
 
 MAX_PROBLEMS = 100
@@ -216,7 +217,7 @@ _MAX_OBJECT = 1 << 20
 
 def _json_rows(text: IO[str], problems: list[Problem]) -> Iterator[Row]:
     """Objects of a top-level JSON list, decoded one at a time with their starting line."""
-    decoder = json.JSONDecoder()
+    decoder = strict_decoder()  # NaN, Infinity and 1e999 are refused, as everywhere
     buf, pos, line, eof = "", 0, 1, False
 
     def more() -> bool:
@@ -265,6 +266,12 @@ def _json_rows(text: IO[str], problems: list[Problem]) -> Iterator[Row]:
             if len(buf) - pos < _MAX_OBJECT and more():
                 continue
             problems.append(Problem(line + buf.count("\n", pos, exc.pos), None, exc.msg))
+            return
+        except ValueError as exc:  # a constant or a number `strict_decoder` refuses
+            problems.append(Problem(line, None, str(exc)))
+            return
+        except RecursionError:  # nested deeper than the decoder goes (an item is flat)
+            problems.append(Problem(line, None, "nested too deep: each item is a flat object"))
             return
         start_line = line
         line += buf.count("\n", pos, end)
@@ -382,8 +389,8 @@ class _Validator:
 
     def _fast_when(self, text: str) -> Any:
         value = _datetime(text)  # no blanks around, or it raises (and ``row`` strips them)
-        if value.year in (1, 9999):
-            raise ValueError  # perhaps beyond the calendar in UTC: ``row`` says
+        if not MIN_YEAR < value.year < MAX_YEAR:
+            raise ValueError  # perhaps outside the range (in UTC): ``row`` says
         if not self.sqlite:
             return value if value.tzinfo is not None else value.replace(tzinfo=self.tz)
         if (
@@ -420,7 +427,7 @@ class _Validator:
             raise ValueError
         when = self.days.get(day)
         if when is None:
-            date = _date(day)
+            date = check_day(_date(day))
             if date.isoformat() != day:  # only YYYY-MM-DD, as ``parse_date`` accepts
                 raise ValueError
             when = day if self.sqlite else date
@@ -514,10 +521,8 @@ class _Validator:
             value = parse_datetime(text, default_tz=self.tz)  # a clear message, or a date
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.tz)
-        try:
-            utc = value.astimezone(dt.UTC)
-        except OverflowError:  # 0001-01-01T00:00:00+05:00 is before the year 1 in UTC
-            raise ValueError(f"out of range (years 1 to 9999 in UTC): {text!r}") from None
+        check_moment(value)  # 0001-01-01T00:00:00+05:00 is before the year 1 in UTC
+        utc = value.astimezone(dt.UTC)
         if self.sqlite:  # what Django stores on SQLite: naive UTC text
             return utc.replace(tzinfo=None).isoformat(" ")
         return value
@@ -527,7 +532,7 @@ class _Validator:
     _parse_at = _when
 
     def _parse_date(self, text: str) -> Any:
-        day = parse_date(text)
+        day = check_day(parse_date(text))
         return day.isoformat() if self.sqlite else day
 
     def _parse_link(self, text: str) -> str:

@@ -150,6 +150,57 @@ CASES = [
         "this key is given twice",
     ),
     (
+        "check-in before the year 1 in UTC",
+        "        unit: people\n",
+        "        unit: people\n        checkins:\n"
+        "          - {at: '0001-01-01T00:00:00+05:00', value: 3}\n",
+        "at: '0001-01-01",
+        "objectives[0].key_results[0].checkins[0].at",
+        "out of range (years 1900 to 9999",
+    ),
+    (
+        "check-in past the year 9999 in UTC",
+        "        unit: people\n",
+        "        unit: people\n        checkins:\n"
+        "          - {at: '9999-12-31T23:00:00-05:00', value: 3}\n",
+        "at: '9999-12-31",
+        "objectives[0].key_results[0].checkins[0].at",
+        "out of range (years 1900 to 9999 in UTC)",
+    ),
+    (
+        "a day before 1900",
+        "    end: 2017-03-31\n",
+        "    end: 0001-03-31\n",
+        "end: 0001-03-31",
+        "periods[0].end",
+        "out of range (years 1900 to 9999)",
+    ),
+    (
+        "order past the column",
+        "    title: A strong base\n",
+        "    title: A strong base\n    order: 1180591620717411303424\n",
+        "order: 1180591620717411303424",
+        "objectives[0].order",
+        "less than or equal to 2147483647",
+    ),
+    (
+        "NUL in a title",
+        "    title: A strong base\n",
+        '    title: "A strong\\0 base"\n',
+        'title: "A strong',
+        "objectives[0].title",
+        "must not contain a NUL character",
+    ),
+    (
+        "infinite value",
+        "        unit: people\n",
+        "        unit: people\n        checkins:\n"
+        "          - {at: '2017-02-01T10:00:00Z', value: .inf}\n",
+        "value: .inf",
+        "objectives[0].key_results[0].checkins[0].value",
+        "finite number",
+    ),
+    (
         "wrong version",
         "version: 1\n",
         "version: 2\n",

@@ -19,7 +19,7 @@ from okrs.api.auth import require_write
 from okrs.api.common import check_if_match, page, paginate, set_etag
 from okrs.api.errors import ERRORS, ApiError, ErrorOut
 from okrs.api.routers.org import ListFilters
-from okrs.api.schemas import Id, Page, Slug
+from okrs.api.schemas import Id, In, Page, Slug
 from okrs.goals.access import get_key_result_for_user
 from okrs.measures import access, selectors, services
 from okrs.measures.models import Survey
@@ -117,7 +117,7 @@ class MeasureOut(Schema):
     error: str
 
 
-class MeasureIn(Schema):
+class MeasureIn(In):
     kind: str = Field(..., max_length=64, description="manual, nps, activity_share, …")
     params: dict[str, Any] = Field(default_factory=dict)
 
