@@ -1,5 +1,6 @@
 """Settings for okrs. Every deployment choice comes from the environment (see okrs.config)."""
 
+import datetime as dt
 from pathlib import Path
 
 from okrs.accounts.config import signup_mode, social_providers
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "heroicons",
+    "django_ratelimit",
     "okrs.org",
     "okrs.goals",
     "okrs.heartbeats",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "okrs.worker",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +79,47 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "okrs.security.middleware.ContentSecurityPolicyMiddleware",
     "okrs.security.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Log-in lockout by django-axes, at the authentication backend (AUTHENTICATION_BACKENDS below), so
+# it holds for any log-in view (okrs.web's page, allauth's):
+# after OKRS_LOGIN_FAILURES failures for one username from one client address (read behind
+# OKRS_TRUSTED_PROXIES by okrs.security.clientip) that pair is refused for 15 minutes. Keyed on
+# both, one visitor's guesses never lock a user out for everyone.
+AXES_FAILURE_LIMIT = int(env_str("OKRS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "okrs.security.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_VERBOSE = False
+
+# The addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
+OKRS_TRUSTED_PROXIES = env_list("OKRS_TRUSTED_PROXIES", default=[])
+
+# One store that every worker shares for the rate limits (django-ratelimit): the database cache
+# by default, Redis when OKRS_CACHE_URL=redis://… is set.
+OKRS_CACHE_URL = env_str("OKRS_CACHE_URL", "")
+if OKRS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": OKRS_CACHE_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "okrs.security.cache.AtomicDatabaseCache",
+            "LOCATION": "okrs_cache",
+        }
+    }
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "okrs.security.clientip.client_ip"
+# django-ratelimit names the backends it has tested; the two above increment atomically too
+# (okrs.security.cache, Redis's INCR).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 ROOT_URLCONF = "okrs.urls"
 WSGI_APPLICATION = "okrs.wsgi.application"
@@ -110,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # social sign-in. Logging in stays on okrs.web's page (/accounts/login/), which allauth's
 # `account_login` resolves to as well.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out pair is refused unchecked
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -177,7 +221,7 @@ if OKRS_HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("OKRS_HSTS_PRELOAD", default=False)
     if not SECURE_HSTS_PRELOAD:  # preloading cannot be undone quickly: the operator opts in
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]
 EMAIL_BACKEND = env_str("OKRS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

@@ -1,21 +1,19 @@
 """Who is calling: a personal access token (`Authorization: Bearer okrs_…`), else the browser
 session (CSRF checked on unsafe methods), else an anonymous reader.
 
-Tokens are rate limited per token in fixed windows; the limit answers 429 with `Retry-After`.
+Tokens are rate limited per token in fixed windows counted in the shared cache
+(okrs.security.limits); the limit answers 429 with `Retry-After`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
-import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,6 +23,7 @@ from ninja.utils import check_csrf
 from okrs.api.errors import ApiError
 from okrs.api.models import AccessToken
 from okrs.api.tokens import hash_token, looks_like_token
+from okrs.security.limits import over_limit
 from okrs.sqlread import converters_of, from_row
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -107,24 +106,13 @@ def _find(raw: str) -> AccessToken | None:
 def _check_rate(token: AccessToken) -> None:
     limit: int = settings.OKRS_API_RATE_LIMIT
     window: int = settings.OKRS_API_RATE_WINDOW
-    if limit <= 0:
-        return
-    now = time.time()
-    bucket = int(now // window)
-    key = f"okrs:api-rate:{token.pk}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
-        retry_after = max(1, math.ceil((bucket + 1) * window - now))
+    wait = over_limit(group="api-token", key=str(token.pk), limit=limit, window=window)
+    if wait is not None:
         raise ApiError(
             429,
             "rate_limited",
             f"More than {limit} requests in {window} seconds with this token; retry later.",
-            headers={"Retry-After": str(retry_after)},
+            headers={"Retry-After": str(wait)},
         )
 
 

@@ -46,7 +46,8 @@ def check_moment(value: dt.datetime) -> dt.datetime:
     """A time within the range as written and in UTC. A naive time is read in the site's time
     zone, at most a day from UTC: on the range's first or last day it is refused, as it may be
     outside the range in UTC."""
-    check_day(value.date())
+    if not _FIRST_DAY <= value.date() <= _LAST_DAY:
+        raise ValueError(f"out of range ({_RANGE}): {value.isoformat()}")
     if value.tzinfo is not None and value.utcoffset() is not None:
         try:
             utc = value.astimezone(dt.UTC)

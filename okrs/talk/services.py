@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -22,6 +21,7 @@ from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
 from okrs.heartbeats.services import packet_set_role
 from okrs.org.access import can_lead_team, is_site_admin
 from okrs.org.models import Cohort, Team
+from okrs.security.limits import over_limit
 from okrs.talk.access import Target, can_lead_target, can_read_target, kind_of, target_team
 from okrs.talk.markdown import mentioned_usernames
 from okrs.talk.models import (
@@ -56,17 +56,11 @@ def edit_window() -> dt.timedelta:
 
 
 def check_rate(*, person: AbstractBaseUser, action: str) -> None:
-    """Count `action` for `person` in a fixed window kept in the cache; refuse past the limit."""
+    """Count `action` for `person` in the shared limiter (okrs.security.limits); refuse past the
+    limit."""
     limit = _setting(f"OKRS_TALK_{action.upper()}_PER_WINDOW", 10 if action == "comment" else 5)
     window = _setting("OKRS_TALK_RATE_WINDOW_SECONDS", 600)
-    key = f"talk-rate:{action}:{person.pk}:{int(timezone.now().timestamp()) // window}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    if count > limit:
+    if over_limit(group=f"talk-{action}", key=str(person.pk), limit=limit, window=window):
         minutes = max(1, window // 60)
         raise RateLimited(
             f"Too many {action}s: at most {limit} every {minutes} minutes. Please wait a little."

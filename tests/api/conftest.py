@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from okrs.api.services import token_create
 from tests import factories as f
+from tests.limits import clear_rate_limits
 
 
 @dataclass
@@ -68,9 +68,9 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(settings: Any) -> None:
+def _fresh_rate_limits(settings: Any, request: pytest.FixtureRequest) -> None:
     settings.OKRS_WEBHOOK_THREAD = False
-    cache.clear()
+    clear_rate_limits(request)
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from okrs.goals.models import KeyResult, Objective, Period
 from okrs.heartbeats.models import Heartbeat, WorkPacket
 from okrs.org.models import Team
 from tests import factories as f
+from tests.limits import clear_rate_limits
 
 
 @dataclass
@@ -39,10 +39,10 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Any:
-    cache.clear()
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> Any:
+    clear_rate_limits(request)
     yield
-    cache.clear()
+    clear_rate_limits(request)
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
-"""Log in and out, throttling, password change and reset, personal settings."""
+"""Log in and out, lockout (django-axes), password change and reset, personal settings."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
 from okrs.org.models import Profile
-from okrs.web.models import LoginFailure
 from tests.web.helpers import html
 
 
@@ -42,28 +43,74 @@ def test_wrong_password_is_refused_with_a_message(world) -> None:  # type: ignor
     assert "Please enter a correct username and password" in html(response)
 
 
-def test_log_in_is_throttled_after_repeated_failures(world, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.OKRS_LOGIN_FAILURES_PER_USER = 3
+@pytest.fixture(autouse=True)
+def _axes_on_the_fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-axes imported `now` before the tests fixed the clock (tests/web/conftest.py)."""
+    from django.utils import timezone
+
+    for where in ("axes.attempts.now", "axes.handlers.proxy.now"):
+        monkeypatch.setattr(where, lambda: timezone.now())
+
+
+def _fail(client: Client, username: str = "member", **headers: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/accounts/login/", {"username": username, "password": "guess"}, headers=headers
+    )
+
+
+def test_log_in_is_locked_out_after_repeated_failures(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_FAILURE_LIMIT = 3
     _person(world)
     client = Client()
     for _ in range(3):
-        client.post("/accounts/login/", {"username": "member", "password": "guess"})
-    assert LoginFailure.objects.filter(username="member").count() == 3
+        _fail(client)
+    assert AccessAttempt.objects.get(username="member").failures_since_start == 3
     response = client.post(
         "/accounts/login/", {"username": "member", "password": "correct horse battery"}
     )
-    assert response.status_code == 200 and "Too many failed attempts" in html(response)
+    assert response.status_code == 429 and "Too many failed attempts" in html(response)
     assert "_auth_user_id" not in client.session
-    other = client.post("/accounts/login/", {"username": "lead", "password": "x"})  # another user
-    assert "Too many failed attempts" not in html(other)
+    other = _fail(client, "lead")  # another user from the same address is not locked out
+    assert other.status_code == 200 and "Too many failed attempts" not in html(other)
 
 
 def test_success_clears_earlier_failures(world) -> None:  # type: ignore[no-untyped-def]
     _person(world)
     client = Client()
-    client.post("/accounts/login/", {"username": "member", "password": "guess"})
+    _fail(client)
     client.post("/accounts/login/", {"username": "member", "password": "correct horse battery"})
-    assert not LoginFailure.objects.exists()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_behind_a_trusted_proxy_the_lockout_is_per_client(world, settings) -> None:  # type: ignore[no-untyped-def]
+    """Every request comes from the proxy's address; the client is read from X-Forwarded-For
+    (OKRS_TRUSTED_PROXIES), so one visitor's guesses lock out that visitor only."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.OKRS_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    _person(world)
+    attacker = Client(REMOTE_ADDR="10.0.0.2")
+    for _ in range(5):  # a forged left-most entry does not change who is counted
+        _fail(attacker, X_FORWARDED_FOR=f"198.51.100.{_}, 203.0.113.5")
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+    locked = _fail(attacker, X_FORWARDED_FOR="203.0.113.5")
+    assert locked.status_code == 429
+    member = Client(REMOTE_ADDR="10.0.0.2")
+    response = member.post(
+        "/accounts/login/",
+        {"username": "member", "password": "correct horse battery"},
+        headers={"X-Forwarded-For": "192.0.2.44"},
+    )
+    assert response.status_code == 302 and "_auth_user_id" in member.session
+
+
+def test_an_untrusted_address_cannot_forge_its_client_address(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.OKRS_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    _person(world)
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for number in range(3):  # a new X-Forwarded-For each time: still one client
+        _fail(client, X_FORWARDED_FOR=f"192.0.2.{number}")
+    assert _fail(client, X_FORWARDED_FOR="192.0.2.99").status_code == 429
 
 
 def test_login_needs_csrf(world) -> None:  # type: ignore[no-untyped-def]

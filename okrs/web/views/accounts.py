@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -16,30 +13,11 @@ from django.urls import reverse_lazy
 from okrs.accounts.selectors import email_confirmed
 from okrs.accounts.services import change_email
 from okrs.org.models import Membership, Profile
-from okrs.web import throttle
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses to check a password after too many recent failures for the username."""
-
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-        wait = throttle.wait_seconds(username=username, ip=ip)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            raise forms.ValidationError(
-                f"Too many failed attempts. Try again in about {minutes} minute"
-                f"{'s' if minutes != 1 else ''}, or reset your password.",
-                code="throttled",
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.record_failure(username=username, ip=ip)
-            raise
-        throttle.clear(username=username, ip=ip)
-        return cleaned
+class ConfirmedAuthenticationForm(AuthenticationForm):
+    """Django's log-in form; repeated failures are locked out by django-axes at the
+    authentication backend (settings.AXES_*), which answers 429 (security/locked_out.html)."""
 
     def confirm_login_allowed(self, user: Any) -> None:
         """An account made by signing up logs in the first time once its address is confirmed
@@ -54,7 +32,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class LoginView(auth.LoginView):
     template_name = "registration/login.html"
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = ConfirmedAuthenticationForm
     next_page = reverse_lazy("web:home")
     extra_context = {"title": "Log in"}
 
