@@ -220,7 +220,7 @@ def test_log_in_throttled_by_default_limits_and_per_address() -> None:
     for _ in range(5):  # the default: 5 failures per username and address in 15 minutes
         client.post("/accounts/login/", {"username": "member", "password": "guess"})
     right = client.post("/accounts/login/", {"username": "member", "password": PASSWORD})
-    assert right.status_code == 200 and "Too many failed attempts" in right.content.decode()
+    assert right.status_code == 429 and "Too many failed attempts" in right.content.decode()
     assert "_auth_user_id" not in client.session
     other_address = Client(REMOTE_ADDR="10.9.8.7")
     ok = other_address.post("/accounts/login/", {"username": "member", "password": PASSWORD})
