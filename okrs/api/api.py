@@ -16,7 +16,9 @@ Read and write a community's OKRs.
 
 Authenticate with a personal access token (`Authorization: Bearer okrs_…`, made on
 /settings/tokens/ or with `okrs create-token`) or the browser session (send `X-CSRFToken` on
-writes). Anonymous callers read what is public.
+writes). Anonymous callers read what is public: reads list the token as optional; writes need
+it. Request bodies are strict: unknown keys, `0` for a boolean, NaN, NUL characters and days
+outside the years 1900 to 9999 are refused with 422 naming the field.
 
 Errors always look like `{"code": "…", "message": "…", "field": "…"}`. Lists are paginated with
 an opaque `cursor` (`next_cursor` in each page). Resources that can be changed carry an `ETag`;
@@ -24,9 +26,26 @@ send it back in `If-Match` with a `PATCH` to get 412 instead of overwriting some
 """
 
 
+SIGNED_IN_READS = frozenset({"list_tokens", "list_webhooks", "list_deliveries", "team_offers"})
+"""The reads that answer nobody anonymously (401 or 403): a caller's tokens, a team's webhooks and
+their deliveries, a team's offers of help. Every other read is open to anonymous callers, who
+read what is public."""
+
+
 class OkrsApi(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:  # type: ignore[no-untyped-def]
         return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[no-untyped-def]
+        """The document as the API is: the reads open to anonymous callers say that the token is
+        optional (an empty security requirement beside the token's), the writes and
+        SIGNED_IN_READS that it is needed."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                if method == "get" and operation["operationId"] not in SIGNED_IN_READS:
+                    operation["security"] = [{}, *operation.get("security", [])]
+        return schema
 
 
 api = OkrsApi(

@@ -19,6 +19,14 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
+_GROUP = r"(?:[MN][DTjz]|O[DT])[AEIMQUYcgk][w-z0-5]"  # three digits
+_TWO, _ONE = r"(?:[MN][DTjz]|O[DT])[AEIMQUYcgk]", r"(?:[MN][AQgw]|O[AQ])"
+CURSOR_PATTERN = rf"^(?:aWQ6(?:{_GROUP}){{0,5}}(?:{_GROUP}|{_TWO}|{_ONE}))?$"
+"""Exactly the cursors `_encode` writes (unpadded URL-safe base64 of `id:` and 1 to 18 digits:
+`aWQ6` is `id:`, then each digit's bits), so the OpenAPI document says which cursors are valid
+and any other is refused by validation, not read and found wrong."""
+
+
 def _encode(pk: int) -> str:
     return base64.urlsafe_b64encode(f"id:{pk}".encode()).decode().rstrip("=")
 

@@ -9,10 +9,18 @@ call per field) buys nothing, and validating a page of 50 objectives costs a ten
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    StrictBool,
+    field_validator,
+)
 
 from okrs.core.values import check_day, check_moment, check_value
 from okrs.goals.models import (
@@ -26,15 +34,17 @@ from okrs.heartbeats.models import PacketStatus, Priority
 MAX_ID = 2**53
 NO_NUL = r"^[^\x00]*$"
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # in a path: the text of a whole number
+RefId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]  # in a body: a JSON integer only
 Title = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
 Text = Annotated[str, Field(max_length=20000, pattern=NO_NUL)]
 Code = Annotated[str, Field(max_length=16, pattern=NO_NUL)]
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
 Username = Annotated[str, Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
-Weight = Annotated[float, Field(gt=0, le=1_000_000)]
-Number = Annotated[float, Field(ge=-1e15, le=1e15)]
-Confidence = Annotated[float, Field(ge=0, le=1)]
+# numbers of a body are JSON numbers only: "1.5" (a string) is refused, as the document says
+Weight = Annotated[float, Strict(), Field(gt=0, le=1_000_000)]
+Number = Annotated[float, Strict(), Field(ge=-1e15, le=1e15)]
+Confidence = Annotated[float, Strict(), Field(ge=0, le=1)]
 Order = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
@@ -49,8 +59,22 @@ def _sane_day(value: dt.date) -> dt.date:
     return check_day(value)
 
 
-Moment = Annotated[dt.datetime, AfterValidator(_sane_moment)]
-Day = Annotated[dt.date, AfterValidator(_sane_day)]
+def _text_only(what: str) -> BeforeValidator:
+    """A day or a time in a body is ISO 8601 text, as the document says (`format: date-time`):
+    pydantic would read the number 0 as 1970-01-01."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str | dt.date):
+            raise ValueError(f"must be {what}")
+        return value
+
+    return BeforeValidator(check)
+
+
+Moment = Annotated[
+    dt.datetime, _text_only("a time such as 2017-01-16T12:00:00Z"), AfterValidator(_sane_moment)
+]
+Day = Annotated[dt.date, _text_only("a day such as 2017-01-16"), AfterValidator(_sane_day)]
 
 
 class In(Schema):
@@ -64,6 +88,30 @@ class In(Schema):
     @classmethod
     def _storable(cls, value: Any) -> Any:
         return check_value(value)
+
+
+def _null_only_where_allowed(schema: dict[str, Any], model: type) -> None:
+    """A PATCH body's schema: each field optional, but `null` only for the fields in the model's
+    `nullable` (those that may be emptied); the others are documented as their type alone."""
+    allowed = getattr(model, "nullable", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        if name in allowed or "anyOf" not in prop:
+            continue
+        kept = [v for v in prop["anyOf"] if v.get("type") != "null"]
+        if len(kept) == 1:
+            del prop["anyOf"]
+            prop.update(kept[0])
+            prop.pop("default", None)
+
+
+class Patch(In):
+    """Base of a PATCH body: the fields sent are changed, absent ones stay; `null` empties a
+    field in `nullable` and is refused for the others (`patch_changes`)."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, json_schema_extra=_null_only_where_allowed
+    )
 
 
 class Page(Schema):
@@ -167,7 +215,9 @@ class ObjectiveIn(In):
     visibility: ObjectiveVisibility = ObjectiveVisibility.TEAM
 
 
-class ObjectivePatch(In):
+class ObjectivePatch(Patch):
+    nullable: ClassVar[frozenset[str]] = frozenset({"owner"})
+
     title: Title | None = None
     code: Code | None = None
     description: Text | None = None
@@ -209,7 +259,7 @@ class KeyResultPage(OutPage):
 
 
 class KeyResultIn(In):
-    objective: Id
+    objective: RefId
     title: Title
     code: Code = ""
     direction: DirectionChoices = DirectionChoices.INCREASE
@@ -224,7 +274,11 @@ class KeyResultIn(In):
     cadence: Cadence = Cadence.WEEKLY
 
 
-class KeyResultPatch(In):
+class KeyResultPatch(Patch):
+    nullable: ClassVar[frozenset[str]] = frozenset(
+        {"target", "target_high", "stretch", "deadline", "owner"}
+    )
+
     title: Title | None = None
     code: Code | None = None
     direction: DirectionChoices | None = None
@@ -274,8 +328,8 @@ class AlignmentPage(OutPage):
 
 
 class AlignmentIn(In):
-    child: Id
-    parent: Id
+    child: RefId
+    parent: RefId
     weight: Weight = 1.0
 
 
@@ -321,21 +375,21 @@ Url = Annotated[str, Field(max_length=200, pattern=r"^(https?://[^\s\x00]+)?$")]
 class PacketIn(In):
     team: Slug
     title: Title
-    heartbeat: Id | None = None
+    heartbeat: RefId | None = None
     description: Text = ""
     status: PacketStatus = PacketStatus.TODO
     priority: Priority = Priority.NONE
-    key_results: Annotated[list[Id], Field(max_length=50)] = []
+    key_results: Annotated[list[RefId], Field(max_length=50)] = []
     due: Day | None = None
     external_url: Url = ""
 
 
-class PacketPatch(In):
+class PacketPatch(Patch):
     title: Title | None = None
     description: Text | None = None
     status: PacketStatus | None = None
     priority: Priority | None = None
-    key_results: Annotated[list[Id], Field(max_length=50)] | None = None
+    key_results: Annotated[list[RefId], Field(max_length=50)] | None = None
     due: Day | None = None
     external_url: Url | None = None
 
@@ -418,20 +472,13 @@ class ScoreOut(Out):
     teams: list[ScoreTeam]
 
 
-NULLABLE_IN_PATCH = {
-    "ObjectivePatch": {"owner"},
-    "KeyResultPatch": {"target", "target_high", "stretch", "deadline", "owner"},
-    "PacketPatch": set(),
-}
-
-
 def patch_changes(patch: Schema) -> dict[str, Any]:
     """The fields a PATCH body actually sent (absent fields stay as they are); null only where
     the field may be empty."""
     from okrs.api.errors import ApiError
 
     changes = patch.model_dump(exclude_unset=True)
-    nullable = NULLABLE_IN_PATCH.get(type(patch).__name__, set())
+    nullable = getattr(patch, "nullable", frozenset())
     for name, value in changes.items():
         if value is None and name not in nullable:
             raise ApiError(422, "invalid", f"{name}: may not be null.", name)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from okrs.api.common import (
+    CURSOR_PATTERN,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     after_cursor,
@@ -35,7 +36,7 @@ router = Router(tags=["organization"])
 
 
 class ListFilters(Schema):
-    cursor: str | None = Field(None, max_length=200, pattern=r"^[A-Za-z0-9_-]*$")
+    cursor: str | None = Field(None, max_length=200, pattern=CURSOR_PATTERN)
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
