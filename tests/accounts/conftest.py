@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from okrs.org.models import Team
 from tests import factories as f
+from tests.limits import clear_rate_limits
 from tests.web.conftest import World, world  # noqa: F401  (the fixture, shared)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()  # allauth counts sign-ups and confirmations per address in the cache
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    # allauth counts sign-ups and confirmations per address in the cache (the database's)
+    clear_rate_limits(request)
 
 
 @pytest.fixture
