@@ -24,3 +24,8 @@ def test_signed_in_pages_and_token_calls_are_not_compressed(world) -> None:  # t
         "/api/v1/objectives", HTTP_ACCEPT_ENCODING="gzip", HTTP_AUTHORIZATION="Bearer x"
     )
     assert not token_call.has_header("Content-Encoding")
+
+
+def test_api_responses_are_not_compressed(world) -> None:  # type: ignore[no-untyped-def]
+    response = Client().get("/api/v1/objectives", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and not response.has_header("Content-Encoding")
