@@ -162,3 +162,21 @@ def test_a_status_change_reaches_slack(page: Any, receiver: Any) -> None:  # noq
     [got] = receiver.wait_for(1)
     assert got["headers"]["Content-Type"] == "application/json"
     assert b"KR1 Active Reps" in got["body"] and b"is now" in got["body"]
+
+
+def test_overview_and_review_print_without_the_screen_parts(page: Any) -> None:
+    reps = _reps()
+    f.checkin(reps["kr"], 20, "2017-02-10T12:00Z")
+    page.emulate_media(media="print")
+    for path in ("/?period=2017-Q1&on=2017-02-15", "/periods/2017-Q1/review/"):
+        page.goto(page.base + path)
+        hidden = page.evaluate(
+            """() => ['.site-header', '.site-footer', 'form']
+                .flatMap(s => [...document.querySelectorAll(s)])
+                .every(e => getComputedStyle(e).display === 'none')"""
+        )
+        assert hidden, f"{path}: the top bar, footer or a form would print"
+        assert page.get_by_text("Grow the community").first.is_visible()
+    page.emulate_media(media="screen")
+    page.goto(page.base + "/")
+    assert page.locator(".site-header").is_visible()
