@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from okrs.goals import scores
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState, Period
 from okrs.heartbeats.models import Heartbeat, PacketRole, WorkPacket
 from okrs.org.models import Membership, Profile, Team
@@ -50,17 +51,23 @@ def key_result(**fields: Any) -> KeyResult:
     fields.setdefault("baseline", 0.0)
     if fields["direction"] != "milestone":
         fields.setdefault("target", 100.0)
-    return KeyResult.objects.create(**fields)
+    kr = KeyResult.objects.create(**fields)
+    scores.roll_up([kr.objective_id])  # as the services keep it
+    return kr
 
 
 def checkin(key_result: KeyResult, value: float, at: dt.datetime | str, **fields: Any) -> CheckIn:
     if isinstance(at, str):
         at = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
-    return CheckIn.objects.create(key_result=key_result, value=value, at=at, **fields)
+    checkin = CheckIn.objects.create(key_result=key_result, value=value, at=at, **fields)
+    scores.refresh([key_result.objective_id])  # the kept scores, as the services keep them
+    return checkin
 
 
 def align(child: Objective, parent: Objective, weight: float = 1.0) -> Alignment:
-    return Alignment.objects.create(child=child, parent=parent, weight=weight)
+    alignment = Alignment.objects.create(child=child, parent=parent, weight=weight)
+    scores.roll_up([parent.pk])
+    return alignment
 
 
 def heartbeat(**fields: Any) -> Heartbeat:

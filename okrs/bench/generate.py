@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from okrs.core.measures import params_as_json, parse_measure
+from okrs.goals import scores
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.heartbeats.models import Commitment, Heartbeat, PacketRole, WorkPacket
 from okrs.measures.models import (
@@ -48,7 +49,10 @@ LARGE = {
     "facts": 10_000,
     "events": 50_000,
 }
-SCALES = {"large": 1.0, "medium": 0.1, "small": 0.01, "tiny": 0.001}
+SCALES = {"xlarge": 10.0, "large": 1.0, "medium": 0.1, "small": 0.01, "tiny": 0.001}
+#: Tables that stay at their large size at larger scales: the datasets behind computed measures
+#: (xlarge is ten times the organization, not ten times the surveys and activities).
+DATASETS_AT_MOST_LARGE = ("activities", "responses", "facts", "events")
 ADMIN = "bench-admin"
 ADMIN_PASSWORD = "bench-admin"  # a benchmark database only; the load test logs in with it
 PERIODS = [
@@ -84,6 +88,8 @@ class Counts:
     def for_scale(cls, scale: str) -> Counts:
         f = SCALES[scale]
         c = {k: max(1, round(v * f)) for k, v in LARGE.items()}
+        for name in DATASETS_AT_MOST_LARGE:
+            c[name] = min(c[name], LARGE[name])
         c["teams"] = max(5, c["teams"])
         c["people"] = max(c["teams"] * 3, c["people"])
         c["objectives"] = max(c["teams"] * 2, c["objectives"])
@@ -175,6 +181,9 @@ def generate(
         _checkins(counts, rng, goals, written, say)
     with transaction.atomic():
         _datasets(counts, rng, org, goals, written, say)
+    with transaction.atomic():
+        say("kept scores")
+        scores.verify(repair=True)  # the rows were loaded in bulk: keep their scores
     if sqlite:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -2000")

@@ -198,8 +198,17 @@ def _targets() -> dict[str, list[str]]:
 
 
 def _time_url(
-    client: Client, name: str, kind: str, who: str, urls: list[str], repeat: int, budget: float
+    client: Client,
+    name: str,
+    kind: str,
+    who: str,
+    urls: list[str],
+    repeat: int,
+    budget: float,
+    before: Callable[[], None] | None = None,
 ) -> Timing:
+    """The timings of `urls` read in turn; `before` (not timed) runs before each read: a
+    check-in in the page's period, to measure a page right after one."""
     # one warm-up call per URL, counting its queries (the first URL's count is reported)
     counts = []
     status = 0
@@ -213,6 +222,8 @@ def _time_url(
     started = time.perf_counter()
     for i in range(max(repeat, len(urls), 3)):
         url = urls[i % len(urls)]
+        if before is not None:
+            before()
         c0, t0 = time.thread_time(), time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - t0) * 1000)
@@ -262,6 +273,7 @@ def measure_pages(report: Report, *, repeat: int, budget: float) -> None:
             repeat * 2, budget,
         )  # fmt: skip
         report.floor = floor
+        checkin = _checkin_in_latest_period()
         for who, client in clients.items():
             for name, urls in targets.items():
                 if not urls:
@@ -275,6 +287,36 @@ def measure_pages(report: Report, *, repeat: int, budget: float) -> None:
                         TARGET_MAP_P95_MS if name == "alignment map" else TARGET_PAGE_P95_MS
                     )
                 report.pages.append(t)
+                if name in AFTER_CHECKIN:
+                    after = _time_url(
+                        client, f"{name} after a check-in", kind, who, urls, repeat, budget,
+                        before=checkin,
+                    )  # fmt: skip
+                    after.target_ms = t.target_ms
+                    report.pages.append(after)
+
+
+AFTER_CHECKIN = ("period overview", "team", "period review", "alignment map", "API period score")
+"""The period-wide reads also measured right after a check-in in their period."""
+
+
+def _checkin_in_latest_period() -> Callable[[], None]:
+    """A check-in on a manual key result of the latest period, dated inside it."""
+    period = Period.objects.order_by("-start").first()
+    kr = (
+        KeyResult.objects.filter(objective__period=period, measure_kind="manual")
+        .select_related("objective__period")
+        .order_by("pk")
+        .first()
+    )
+    at = dt.datetime.combine(min(UNTIL, period.end) if period else UNTIL, dt.time(12), dt.UTC)
+    values = iter(range(10**9))
+
+    def checkin() -> None:
+        if kr is not None:
+            checkin_create(key_result=kr, value=next(values) % 100, author=None, at=at)
+
+    return checkin
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -323,13 +365,18 @@ def _writers(
 def measure_writes(report: Report, *, threads: int, seconds: float) -> None:
     if _in_memory():
         threads = 1  # an in-memory SQLite database is not shared between connections
+    latest = Period.objects.order_by("-start").first()
     krs = list(
-        KeyResult.objects.filter(measure_kind="manual")
+        KeyResult.objects.filter(measure_kind="manual", objective__period=latest)
         .order_by("pk")
         .values_list("pk", flat=True)[:200]
     )
     author = get_user_model().objects.filter(username=ADMIN).first()
-    key_results = {k.pk: k for k in KeyResult.objects.filter(pk__in=krs)}
+    key_results = {
+        k.pk: k for k in KeyResult.objects.filter(pk__in=krs).select_related("objective__period")
+    }
+    # a moment inside the period (the data's last day): check-ins carry the day they are for
+    at = dt.datetime.combine(min(UNTIL, latest.end) if latest else UNTIL, dt.time(12), dt.UTC)
 
     def service(n: int, rng: random.Random) -> None:
         checkin_create(
@@ -338,6 +385,7 @@ def measure_writes(report: Report, *, threads: int, seconds: float) -> None:
             confidence=0.5,
             note=WRITE_NOTE,
             author=author,
+            at=at,
         )
 
     table = connection.ops.quote_name(CheckIn._meta.db_table)

@@ -19,6 +19,9 @@ def status_label(status: Status) -> str:
         Status.AT_RISK: _("at risk"),
         Status.OFF_TRACK: _("off track"),
         Status.NO_DATA: _("no data yet"),
+        Status.UNCERTAIN: _("uncertain"),
+        Status.ACHIEVED: _("achieved"),
+        Status.MISSED: _("missed"),
     }[status]
 
 

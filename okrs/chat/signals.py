@@ -1,5 +1,6 @@
-"""What a team's channels hear about, as it happens: a key result's status changing, an
-objective proposed for review, an offer of help. Public things only (okrs.chat.services)."""
+"""What a team's channels hear about, as it happens: an objective proposed for review, an offer
+of help (a key result's status changing is announced by `goals.services.checkin_create`).
+Public things only (okrs.chat.services)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,8 @@ from django.dispatch import receiver
 from okrs.chat import notes
 from okrs.chat.models import Topic
 from okrs.chat.services import announce
-from okrs.goals.models import Change, ChangeAction, CheckIn
-from okrs.goals.selectors import status_change_of
+from okrs.goals.models import Change, ChangeAction
 from okrs.talk.models import Offer
-
-
-@receiver(post_save, sender=CheckIn, dispatch_uid="chat_checkin")
-def checkin_saved(sender: Any, instance: CheckIn, created: bool, raw: bool, **kw: Any) -> None:
-    if raw or not created:
-        return
-    objective = instance.key_result.objective
-    if not notes.is_public_objective(objective):
-        return
-    change = status_change_of(instance)
-    if change is not None:
-        announce([objective.team_id], Topic.STATUS, notes.status_note(instance.key_result, *change))
 
 
 @receiver(post_save, sender=Change, dispatch_uid="chat_review")

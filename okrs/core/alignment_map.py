@@ -52,12 +52,18 @@ STATUS_COLOURS: Final = {
     Status.AT_RISK: "#9a6700",
     Status.OFF_TRACK: "#cf222e",
     Status.NO_DATA: "#6e7781",
+    Status.UNCERTAIN: "#8250df",
+    Status.ACHIEVED: "#1a7f37",
+    Status.MISSED: "#cf222e",
 }
 STATUS_MARKS: Final = {
     Status.ON_TRACK: "✓",
     Status.AT_RISK: "!",
     Status.OFF_TRACK: "✕",
     Status.NO_DATA: "…",
+    Status.UNCERTAIN: "?",
+    Status.ACHIEVED: "✓",
+    Status.MISSED: "✕",
 }
 
 

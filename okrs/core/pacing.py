@@ -82,6 +82,17 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+    UNCERTAIN = "uncertain"
+    """An estimate whose 95% interval contains the target (an NPS on few answers)."""
+    ACHIEVED = "achieved"
+    """Final, at and after the deadline: the expected final grade was reached."""
+    MISSED = "missed"
+    """Final, at and after the deadline: it was not (or nothing was measured)."""
+
+    @property
+    def final(self) -> bool:
+        """Whether the status is a final one (the deadline has come)."""
+        return self in (Status.ACHIEVED, Status.MISSED)
 
     @property
     def label(self) -> str:
@@ -95,6 +106,9 @@ _STATUS_LABELS: Final[Mapping[Status, str]] = MappingProxyType(
         Status.AT_RISK: "At risk",
         Status.OFF_TRACK: "Off track",
         Status.NO_DATA: "No check-in yet",
+        Status.UNCERTAIN: "Uncertain",
+        Status.ACHIEVED: "Achieved",
+        Status.MISSED: "Missed",
     }
 )
 
@@ -104,6 +118,9 @@ _ONE_STEP_DOWN: Final[Mapping[Status, Status]] = MappingProxyType(
         Status.AT_RISK: Status.OFF_TRACK,
         Status.OFF_TRACK: Status.OFF_TRACK,
         Status.NO_DATA: Status.NO_DATA,
+        Status.UNCERTAIN: Status.UNCERTAIN,
+        Status.ACHIEVED: Status.ACHIEVED,
+        Status.MISSED: Status.MISSED,
     }
 )
 
@@ -164,25 +181,48 @@ def check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence: must be within 0.0 and 1.0, got {confidence!r}")
 
 
-def status(*, progress: float | None, expected: float, confidence: float | None) -> Status:
+def status(
+    *,
+    progress: float | None,
+    expected: float,
+    confidence: float | None,
+    final: bool = False,
+    uncertain: bool = False,
+) -> Status:
     """Return the status of a KR from its progress, expected progress and owner confidence.
 
     Rule:
-    1. No progress (no check-in yet) -> NO_DATA.
-    2. ``g = grade(progress)`` (progress clamped to [0, 1]). A done KR
+    1. ``uncertain`` (the 95% interval of the estimate contains the target) -> UNCERTAIN,
+       before and after the deadline: the headline never claims more than the interval.
+    2. ``final`` (the day is at or after the deadline): ACHIEVED when the grade reached
+       ``expected`` (then the commitment's final grade), else MISSED; no value is MISSED.
+    3. No progress (no check-in yet) -> NO_DATA.
+    4. ``g = grade(progress)`` (progress clamped to [0, 1]). A done KR
        (``g >= DONE_GRADE``) is ON_TRACK whatever the confidence.
-    3. The pace (see ``pace_status``): on track while ``expected <= START_GRACE``;
+    5. The pace (see ``pace_status``): on track while ``expected <= START_GRACE``;
        otherwise ``g / expected`` >= 0.9 on track, >= 0.6 at risk, else off track.
-    4. The confidence (see ``adjust_for_confidence``): below 0.3 one step down;
+    6. The confidence (see ``adjust_for_confidence``): below 0.3 one step down;
        below 0.5 on track becomes at risk.
 
     ``confidence`` must be None or within [0.0, 1.0] (ValueError otherwise).
     """
     if confidence is not None:
         check_confidence(confidence)
+    if uncertain:
+        return Status.UNCERTAIN
+    if final:
+        return final_status(progress=progress, expected=expected)
     if progress is None:
         return Status.NO_DATA
     g = grade(progress)
     if g >= DONE_GRADE:
         return Status.ON_TRACK
     return adjust_for_confidence(pace_status(grade=g, expected=expected), confidence)
+
+
+def final_status(*, progress: float | None, expected: float) -> Status:
+    """The status at and after the deadline: ACHIEVED when ``grade(progress)`` reached
+    ``expected`` (the commitment's final grade), MISSED otherwise or without a value."""
+    if progress is None:
+        return Status.MISSED
+    return Status.ACHIEVED if grade(progress) >= expected else Status.MISSED

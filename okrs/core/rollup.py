@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -29,6 +30,65 @@ class CycleError(ValueError):
         self.cycle: tuple[Hashable, ...] = tuple(cycle)
         chain = " -> ".join(repr(k) for k in (*self.cycle, self.cycle[0]))
         super().__init__(f"objectives contribute to each other in a cycle: {chain}")
+
+
+def counted(value: float | None) -> float:
+    """A key result's grade (or progress) as its objective counts it: no value yet counts as 0,
+    so an objective is never graded on its measured key results alone."""
+    return 0.0 if value is None else value
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """How many key results have a value (``measured``) out of how many count (``total``)."""
+
+    measured: int = 0
+    total: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.measured <= self.total:
+            raise ValueError(f"measured: must be within 0 and {self.total}, got {self.measured}")
+
+    def __add__(self, other: Measured) -> Measured:
+        return Measured(self.measured + other.measured, self.total + other.total)
+
+    def __str__(self) -> str:
+        return f"{self.measured} of {self.total} measured"
+
+    @classmethod
+    def of(cls, values: Iterable[float | None]) -> Measured:
+        """The count of ``values`` (one per key result) that are not None."""
+        items = list(values)
+        return cls(sum(value is not None for value in items), len(items))
+
+    @classmethod
+    def total_of(cls, parts: Iterable[Measured]) -> Measured:
+        """The sum of ``parts`` (an objective's, a team's, a period's key results)."""
+        result = cls()
+        for part in parts:
+            result = result + part
+        return result
+
+
+KeptRow = tuple[float | None, float | None, float]
+"""(grade, progress, weight) of a key result, or of a contributing objective (link weight)."""
+
+
+def objective_score(
+    own: Sequence[KeptRow], contributors: Sequence[KeptRow]
+) -> tuple[float | None, float | None]:
+    """An objective's (grade, progress): the weighted mean over its own key results, a key
+    result without a value counting as 0, and its contributing objectives' (grade, progress),
+    each with its link weight, one without a value left out. (None, None) when nothing counts.
+
+    The same arithmetic as ``rollup_columns`` for one objective, so a graph rolled up one
+    objective at a time, children first, gives what a whole-graph rollup gives."""
+    rows: list[tuple[tuple[float | None, float | None], float]] = [
+        ((counted(grade), counted(progress)), weight) for grade, progress, weight in own
+    ]
+    rows += [((grade, progress), weight) for grade, progress, weight in contributors]
+    grade, progress = _column_means(rows, range(2))
+    return grade, progress
 
 
 def weighted_mean(items: Iterable[WeightedValue]) -> float | None:

@@ -293,11 +293,14 @@ def score_key_result(
     deadline: date,
     on: date,
     commitment: Commitment = Commitment.COMMITTED,
+    uncertain: bool = False,
 ) -> KeyResultScore:
     """Score a key result's latest ``value`` on day ``on``.
 
     Combines ``progress``, ``grade``, ``stretch_progress``, ``expected_progress`` (from
-    ``start`` to ``deadline`` for the objective's ``commitment``) and ``status``.
+    ``start`` to ``deadline`` for the objective's ``commitment``) and ``status``: final
+    (achieved or missed) from the deadline on, uncertain when the value's interval contains
+    the target (``uncertain``, an NPS on few answers).
     """
     if confidence is not None:
         check_confidence(confidence)
@@ -309,6 +312,12 @@ def score_key_result(
         grade=grade(measured),
         stretch_progress=stretch_progress(rule, value),
         expected=expected,
-        status=status(progress=measured, expected=expected, confidence=confidence),
+        status=status(
+            progress=measured,
+            expected=expected,
+            confidence=confidence,
+            final=on >= deadline,
+            uncertain=uncertain,
+        ),
         confidence=confidence,
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from okrs.core.scoring import Direction
 from okrs.documents.models import CarriedKeyResult, KeyResultSource
 from okrs.documents.services import DocumentError, period_get_or_create
+from okrs.goals import scores
 from okrs.goals.models import CheckInSource, KeyResult, Objective, ObjectiveState, Period
 from okrs.goals.selectors import KeyResultRow, scoreboard
 from okrs.goals.services import checkin_create
@@ -74,6 +75,7 @@ def period_carry_over(
         for kr_row in open_rows:
             result.key_results.append(_key_result_copy(kr_row, copy, target, actor))
     result.packets = _move_packets(result.key_results)
+    scores.refresh([copy.pk for copy in result.objectives])
     return result
 
 

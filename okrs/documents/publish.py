@@ -38,6 +38,9 @@ _STATUS = {
     Status.AT_RISK: "at risk",
     Status.OFF_TRACK: "off track",
     Status.NO_DATA: "no data yet",
+    Status.UNCERTAIN: "uncertain",
+    Status.ACHIEVED: "achieved",
+    Status.MISSED: "missed",
 }
 
 

@@ -15,8 +15,10 @@ from okrs.core.krparse import Period as PeriodSpan
 from okrs.core.okrlint import CHECKS
 from okrs.core.scoring import Direction
 from okrs.documents.models import KeyResultSource, LintSilence
+from okrs.goals import scores
 from okrs.goals import services as goal_services
 from okrs.goals.models import KeyResult, Objective, ObjectiveState, Period
+from okrs.hooks import events as hook_events
 from okrs.org.models import Team
 
 RELATIVE_UNIT = "% of start"
@@ -306,6 +308,7 @@ def _objective_create(
     )
     _clean(objective, where, exclude=["team", "period", "owner"])
     objective.save()
+    hook_events.objective_changed(objective, created=True)
     return objective
 
 
@@ -340,6 +343,7 @@ def _key_results_create(draft: ObjectiveDraft, *, objective: Objective) -> list[
             uncertain=uncertain,
         )
         created.append(key_result)
+    scores.roll_up([objective.pk])  # its key results count from now on, none measured yet
     return created
 
 

@@ -38,6 +38,7 @@ from okrs.files.schema import (
     PersonIn,
     TeamIn,
 )
+from okrs.goals import scores
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -247,6 +248,12 @@ class _Writer:
         self._key_results()
         self._checkins()
         self._packets()
+        # the kept scores of every objective of the periods written, from their history
+        scores.refresh(
+            Objective.objects.filter(period__in=list(self.periods.values())).values_list(
+                "pk", flat=True
+            )
+        )
 
     # org ---------------------------------------------------------------------------------
 

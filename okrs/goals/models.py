@@ -90,6 +90,19 @@ class Objective(models.Model):
     illustrative = models.BooleanField(
         default=False, help_text="Written for the demo, not taken from a real source."
     )
+    # Kept on write (`okrs.goals.scores`): rolled up from the key results and the contributing
+    # objectives in the transaction that changes them; `okrs scores verify` checks them.
+    kept_grade = models.FloatField(null=True, blank=True, editable=False)
+    kept_progress = models.FloatField(null=True, blank=True, editable=False)
+    kept_confidence = models.FloatField(
+        null=True, blank=True, editable=False, help_text="The lowest of its key results'."
+    )
+    kept_measured = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Its key results with a value."
+    )
+    kept_total = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Its key results that count (not archived)."
+    )
     contributes_to = models.ManyToManyField(
         "self",
         through="Alignment",
@@ -201,6 +214,17 @@ class KeyResult(models.Model):
     archived = models.BooleanField(
         default=False, help_text="Archived KRs keep their history but no longer count in grades."
     )
+    uncertain = models.BooleanField(
+        default=False,
+        help_text="The computed value's 95% interval contains the target (set by the measure).",
+    )
+    # Kept on write (`okrs.goals.scores`): the latest check-in's value and confidence, and the
+    # progress and grade they give, updated in the transaction of the check-in or the edit.
+    kept_value = models.FloatField(null=True, blank=True, editable=False)
+    kept_confidence = models.FloatField(null=True, blank=True, editable=False)
+    kept_at = models.DateTimeField(null=True, blank=True, editable=False)
+    kept_progress = models.FloatField(null=True, blank=True, editable=False)
+    kept_grade = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -229,6 +253,11 @@ class KeyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    @property
+    def measured(self) -> bool:
+        """Whether the key result has a value yet (a key result without one counts as 0)."""
+        return self.kept_value is not None
 
     @property
     def rule(self) -> KeyResultRule:
@@ -325,6 +354,7 @@ class ChangeAction(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
+    REMEASURED = "remeasured", "Re-measured after the period closed"
 
 
 class Change(models.Model):

@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from okrs.core.pacing import Commitment, Status, status
-from okrs.core.rollup import rollup_columns, rollup_groups, weighted_mean
+from okrs.core.rollup import Measured, counted, rollup_columns, rollup_groups, weighted_mean
 from okrs.core.scoring import KeyResultRule, KeyResultScore, score_key_result
 from okrs.goals.access import visible_objectives_sql
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
@@ -44,6 +44,7 @@ class ObjectiveRow:
     progress: float | None = None
     expected: float = 0.0
     status: Status = Status.NO_DATA
+    measured: Measured = field(default_factory=Measured)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class TeamRow:
     team: Team
     objectives: list[ObjectiveRow] = field(default_factory=list)
     grade: float | None = None
+    measured: Measured = field(default_factory=Measured)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Scoreboard:
     on: dt.date
     teams: list[TeamRow]
     grade: float | None
+    measured: Measured = field(default_factory=Measured)
 
     @property
     def objectives(self) -> list[ObjectiveRow]:
@@ -91,6 +94,7 @@ def status_change_of(checkin: CheckIn) -> tuple[Status, Status] | None:
             deadline=kr.due(period),
             on=day,
             commitment=Commitment(kr.objective.commitment),
+            uncertain=kr.uncertain,
         ).status
 
     before, after = status_with(previous), status_with(checkin)
@@ -170,13 +174,17 @@ def score_row(kr: KeyResult, period: Period, commitment: str, on: dt.date) -> Ke
         deadline=kr.due(period),
         on=on,
         commitment=Commitment(commitment),
+        uncertain=kr.uncertain,
     )
     return KeyResultRow(key_result=kr, score=score, last_checkin_at=kr.latest_at)  # type: ignore[attr-defined]
 
 
 def scoring_day(period: Period, on: dt.date | None = None) -> dt.date:
-    """The day to score on: `on`, or today, kept inside the period."""
-    return on or min(max(timezone.localdate(), period.start), period.end)
+    """The day to score on: `on` when it lies inside the period, else today kept inside the
+    period. A period's "as of" day belongs to it: a day of another period never carries over."""
+    if on is not None and period.contains(on):
+        return on
+    return min(max(timezone.localdate(), period.start), period.end)
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,7 @@ class ObjectiveGrade:
     progress: float | None
     expected: float
     status: Status
+    measured: Measured = field(default_factory=Measured)
 
 
 @dataclass(frozen=True)
@@ -206,6 +215,10 @@ class Grades:
     """The alignment links rolled up: (child, parent, weight), in creation order."""
     checked_in_at: dict[int, dt.datetime | None] = field(default_factory=dict)
     """Each key result's latest check-in time as of the day (only when asked: `times=True`)."""
+    team_measured: dict[int, Measured] = field(default_factory=dict)
+    """How many of each team's key results are measured."""
+    measured: Measured = field(default_factory=Measured)
+    """How many of the period's key results are measured."""
 
 
 KR_SCORING_FIELDS = (
@@ -218,6 +231,7 @@ KR_SCORING_FIELDS = (
     "target_high",
     "stretch",
     "deadline",
+    "uncertain",
 )
 
 
@@ -296,6 +310,7 @@ def _scored(
     deadline: dt.date,
     on: dt.date,
     commitment: Commitment,
+    uncertain: bool = False,
 ) -> KeyResultScore:
     """`score_key_result` of a key result's rule and latest check-in, kept by its arguments (a
     pure function of them; an invalid rule raises and is not kept). Every page of a period
@@ -310,6 +325,7 @@ def _scored(
         deadline=deadline,
         on=on,
         commitment=commitment,
+        uncertain=uncertain,
     )
 
 
@@ -324,8 +340,12 @@ def grades(
     the grades up: objectives through their alignment links (both ends in the set), then teams
     and the organization. Three queries whatever the size; each row is a tuple, not a model.
     """
+    today = scoring_day(period)
     on = scoring_day(period, on)
     in_period = objectives.filter(period=period)
+    if on >= today:
+        return _from_kept(period, in_period, on)
+    # a day before today: the values as they were then, from the history
     objective_rows = tuple(in_period.values_list("pk", "team_id", "weight", "commitment"))
     krs = tuple(scoring_rows(in_period, on, with_time=times))
     links = tuple(
@@ -338,6 +358,98 @@ def grades(
     if len(krs) < KEPT_GRADES_FROM:
         return _graded(period.start, period.end, on, objective_rows, krs, links)
     return _kept_grades(period.start, period.end, on, objective_rows, krs, links)
+
+
+KEPT_OBJECTIVE_FIELDS = (
+    "pk", "team_id", "weight", "commitment",
+    "kept_grade", "kept_progress", "kept_confidence", "kept_measured", "kept_total",
+)  # fmt: skip
+KEPT_KR_FIELDS = (
+    "pk", "objective_id", "weight", "direction", "baseline", "target", "target_high", "stretch",
+    "deadline", "uncertain", "kept_value", "kept_confidence", "kept_at",
+)  # fmt: skip
+
+
+def _from_kept(period: Period, in_period: QuerySet[Objective], on: dt.date) -> Grades:
+    """`grades` from the scores kept on write (`okrs.goals.scores`): the objectives' rolled-up
+    grades as kept, each key result's status computed for day `on` from its kept value. Three
+    queries (objectives, key results, links), no check-in read and no rollup."""
+    objective_rows = list(in_period.values_list(*KEPT_OBJECTIVE_FIELDS))
+    commitments = {row[0]: Commitment(row[3]) for row in objective_rows}
+    kr_rows = KeyResult.objects.filter(
+        objective_id__in=in_period.values("pk"), archived=False
+    ).values_list(*KEPT_KR_FIELDS)
+    kr_scores: dict[int, KeyResultScore] = {}
+    kr_objectives: dict[int, int] = {}
+    checked_in_at: dict[int, dt.datetime | None] = {}
+    expected: dict[int, list[tuple[float | None, float]]] = defaultdict(list)
+    for (
+        pk,
+        objective_id,
+        weight,
+        direction,
+        base,
+        target,
+        high,
+        stretch,
+        due,
+        unsure,
+        v,
+        c,
+        at,
+    ) in kr_rows:
+        if objective_id not in commitments:  # the objective changed between the two reads
+            continue
+        score = _scored(
+            direction, base, target, high, stretch, v, c, period.start, due or period.end, on,
+            commitments[objective_id], unsure,
+        )  # fmt: skip
+        kr_scores[pk] = score
+        kr_objectives[pk] = objective_id
+        checked_in_at[pk] = at
+        expected[objective_id].append((score.expected, weight))
+    final = on >= period.end
+    rolled: dict[int, ObjectiveGrade] = {}
+    for pk, _, _, _, grade, progress, confidence, measured, total in objective_rows:
+        pace = weighted_mean(expected.get(pk, ())) or 0.0
+        rolled[pk] = ObjectiveGrade(
+            grade=grade,
+            progress=progress,
+            expected=pace,
+            status=status(
+                progress=progress,
+                expected=pace,
+                confidence=confidence,
+                final=final and progress is not None,
+            ),
+            measured=Measured(measured, total),
+        )
+    ids = [row[0] for row in objective_rows]
+    links = list(
+        Alignment.objects.filter(child_id__in=ids, parent_id__in=ids)
+        .order_by("id")
+        .values_list("child_id", "parent_id", "weight")
+    )
+    team_grades = rollup_groups(
+        {row[0]: (row[4], row[2]) for row in objective_rows},
+        {row[0]: row[1] for row in objective_rows},
+    )
+    team_measured: dict[int, Measured] = defaultdict(Measured)
+    for row in objective_rows:
+        team_measured[row[1]] = team_measured[row[1]] + rolled[row[0]].measured
+    return Grades(
+        on=on,
+        objectives=rolled,
+        key_results=kr_scores,
+        teams=team_grades,
+        organization=weighted_mean((grade, 1.0) for grade in team_grades.values()),
+        commitments=commitments,
+        key_result_objectives=kr_objectives,
+        links=links,
+        checked_in_at=checked_in_at,
+        team_measured=dict(team_measured),
+        measured=Measured.total_of(team_measured.values()),
+    )
 
 
 KEPT_GRADES_FROM = 500
@@ -371,7 +483,21 @@ def _graded(
     kr_objectives: dict[int, int] = {}
     checked_in_at: dict[int, dt.datetime | None] = {}
     own: dict[int, list[tuple[KeyResultScore, float]]] = {pk: [] for pk in commitments}
-    for pk, objective_id, weight, direction, base, target, high, stretch, due, v, c, *at in krs:
+    for (
+        pk,
+        objective_id,
+        weight,
+        direction,
+        base,
+        target,
+        high,
+        stretch,
+        due,
+        unsure,
+        v,
+        c,
+        *at,
+    ) in krs:
         if objective_id not in own:  # the objective changed between the two reads
             continue
         score = _scored(
@@ -386,6 +512,7 @@ def _graded(
             due or end,
             on,
             commitments[objective_id],
+            bool(unsure),
         )
         kr_scores[pk] = score
         kr_objectives[pk] = objective_id
@@ -393,11 +520,14 @@ def _graded(
             checked_in_at[pk] = at[0]
         own[objective_id].append((score, weight))
     kept_links = [link for link in links if link[0] in own and link[1] in own]
-    rolled = _roll_up(own, kept_links)
+    rolled = _roll_up(own, kept_links, final=on >= end)
     team_grades = rollup_groups(
         {pk: (rolled[pk].grade, weight) for pk, _, weight, _ in objective_rows},
         {pk: team_id for pk, team_id, _, _ in objective_rows},
     )
+    team_measured: dict[int, Measured] = defaultdict(Measured)
+    for pk, team_id, _, _ in objective_rows:
+        team_measured[team_id] = team_measured[team_id] + rolled[pk].measured
     return Grades(
         on=on,
         objectives=rolled,
@@ -408,6 +538,8 @@ def _graded(
         key_result_objectives=kr_objectives,
         links=kept_links,
         checked_in_at=checked_in_at,
+        team_measured=dict(team_measured),
+        measured=Measured.total_of(team_measured.values()),
     )
 
 
@@ -460,6 +592,7 @@ def scoreboard(
             progress=grade.progress,
             expected=grade.expected,
             status=grade.status,
+            measured=grade.measured,
         )
     krs = key_results_with_latest(
         KeyResult.objects.filter(objective_id__in=by_id, archived=False).select_related("owner"),
@@ -476,13 +609,18 @@ def scoreboard(
 
 
 def _roll_up(
-    own: dict[int, list[tuple[KeyResultScore, float]]], links: list[tuple[int, int, float]]
+    own: dict[int, list[tuple[KeyResultScore, float]]],
+    links: list[tuple[int, int, float]],
+    *,
+    final: bool,
 ) -> dict[int, ObjectiveGrade]:
+    """Roll the key results' scores up the alignment links; a key result without a value
+    counts as 0 (`okrs.core.rollup.counted`). `final`: the period has ended."""
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for child, parent, weight in links:
         contributions[parent].append((child, weight))
     columns = {
-        pk: [((s.grade, s.progress, s.expected), weight) for s, weight in scores]
+        pk: [((counted(s.grade), counted(s.progress), s.expected), weight) for s, weight in scores]
         for pk, scores in own.items()
     }
     rolled = rollup_columns(columns, contributions, 3)
@@ -498,7 +636,9 @@ def _roll_up(
                 progress=progress,
                 expected=expected or 0.0,
                 confidence=min(confidences) if confidences else None,
+                final=final and progress is not None,
             ),
+            measured=Measured.of(s.grade for s, _ in scores),
         )
     return result
 
@@ -510,11 +650,19 @@ def _group_by_team(
     for objective in objectives:
         team_row = teams.setdefault(
             objective.team_id,
-            TeamRow(team=objective.team, grade=graded.teams.get(objective.team_id)),
+            TeamRow(
+                team=objective.team,
+                grade=graded.teams.get(objective.team_id),
+                measured=graded.team_measured.get(objective.team_id, Measured()),
+            ),
         )
         team_row.objectives.append(by_id[objective.pk])
     return Scoreboard(
-        period=period, on=graded.on, teams=list(teams.values()), grade=graded.organization
+        period=period,
+        on=graded.on,
+        teams=list(teams.values()),
+        grade=graded.organization,
+        measured=graded.measured,
     )
 
 

@@ -7,6 +7,7 @@ in the same transaction as the change itself, so nothing is half-written.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from okrs.core.pacing import Commitment, Status
 from okrs.core.rollup import CycleError, rollup_objectives
+from okrs.core.scoring import score_key_result
+from okrs.goals import scores
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -29,6 +33,7 @@ from okrs.goals.models import (
     Period,
     ReviewComment,
 )
+from okrs.hooks import events as hook_events
 from okrs.org.models import Team
 
 Actor = AbstractBaseUser | None
@@ -43,6 +48,9 @@ OBJECTIVE_FIELDS = (
     "weight",
     "visibility",
 )
+SCORED_FIELDS = frozenset({"direction", "baseline", "target", "target_high", "stretch", "weight"})
+"""The key result fields its kept progress and grade (or its objective's) depend on."""
+
 KEY_RESULT_FIELDS = (
     "code",
     "title",
@@ -72,19 +80,148 @@ def checkin_create(
     at: dt.datetime | None = None,
     source: str = CheckInSource.MANUAL,
 ) -> CheckIn:
-    """Append a check-in to the key result's history (never overwrites an earlier one)."""
+    """Append a check-in to the key result's history (never overwrites an earlier one).
+
+    `at` is the moment the value is for (default: now); it must lie inside the key result's
+    period, so that no check-in is saved that counts nowhere."""
+    moment = at or timezone.now()
+    period = key_result.objective.period
+    check_checkin_day(period, moment, given=at is not None)
+    day = timezone.localtime(moment).date()
+    before = kept_status(key_result, period, day)
     checkin = CheckIn(
         key_result=key_result,
         value=value,
         confidence=confidence,
         note=note,
         author=author,
-        at=at or timezone.now(),
+        at=moment,
         source=source,
     )
-    checkin.full_clean(exclude=["key_result", "author"])
+    _check_checkin(checkin)
     checkin.save()
+    change = None
+    if scores.keep_checkin(key_result, checkin):
+        scores.roll_up([key_result.objective_id])
+        after = kept_status(key_result, period, day)
+        change = None if after == before else (before, after)
+    _checkin_side_effects(checkin, key_result, change)
     return checkin
+
+
+def _check_checkin(checkin: CheckIn) -> None:
+    """The check-in's rules, checked in Python (the database constraints hold them too): a
+    finite value, a confidence within 0 and 1, a known source."""
+    problems: dict[str, str] = {}
+    if not isinstance(checkin.value, int | float) or not math.isfinite(checkin.value):
+        problems["value"] = f"must be a finite number, got {checkin.value!r}."
+    if checkin.confidence is not None and not (
+        isinstance(checkin.confidence, int | float) and 0.0 <= checkin.confidence <= 1.0
+    ):
+        problems["confidence"] = f"must be within 0 and 1, got {checkin.confidence!r}."
+    if checkin.source not in CheckInSource.values:
+        problems["source"] = f"must be one of {', '.join(CheckInSource.values)}."
+    if problems:
+        raise ValidationError(problems)
+
+
+def kept_status(key_result: KeyResult, period: Period, day: dt.date) -> Status:
+    """The key result's status on `day` from its kept value and confidence."""
+    return score_key_result(
+        rule=key_result.rule,
+        value=key_result.kept_value,
+        confidence=key_result.kept_confidence,
+        start=period.start,
+        deadline=key_result.due(period),
+        on=day,
+        commitment=Commitment(key_result.objective.commitment),
+        uncertain=key_result.uncertain,
+    ).status
+
+
+def _checkin_side_effects(
+    checkin: CheckIn, key_result: KeyResult, change: tuple[Status, Status] | None
+) -> None:
+    """The check-in's webhook events (outbox rows) and, when it changed the key result's
+    status (judged on its day, so only the value and confidence make the difference), the
+    notifications of its followers and owners: in the check-in's transaction."""
+    hook_events.checkin_recorded(checkin, key_result, change)
+    if change is None:
+        return
+    # talk and chat read goals: imported late
+    from okrs.chat import notes
+    from okrs.chat.models import Topic
+    from okrs.chat.services import announce
+    from okrs.talk.services import notify_status_change
+
+    objective = key_result.objective
+    if notes.is_public_objective(objective):
+        announce([objective.team_id], Topic.STATUS, notes.status_note(key_result, *change))
+
+    before, after = change
+    notify_status_change(
+        target=key_result,
+        actor=checkin.author,
+        what=f"{before.label} → {after.label}",
+        owners=[key_result.owner, key_result.objective.owner],
+    )
+
+
+@transaction.atomic
+def computed_checkin_record(
+    *, key_result: KeyResult, value: float, at: dt.datetime, note: str
+) -> CheckIn | None:
+    """Keep one computed point per key result per day, the day's latest: a computed check-in
+    of the same day as `at` is updated in place, else a new one is appended when `value`
+    differs from the last computed value before it. None when nothing was written."""
+    check_checkin_day(key_result.objective.period, at, given=True)
+    day = timezone.localtime(at).date()
+    tz = timezone.get_current_timezone()
+    day_start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    computed = CheckIn.objects.filter(key_result=key_result, source=CheckInSource.COMPUTED)
+    same_day = (
+        computed.filter(at__gte=day_start, at__lt=day_start + dt.timedelta(days=1))
+        .order_by("-at", "-id")
+        .first()
+    )
+    if same_day is not None:
+        if at < same_day.at or (same_day.value, same_day.at, same_day.note) == (value, at, note):
+            return None  # a later point of the day is kept already, or this very one
+        same_day.value, same_day.note, same_day.at = value, note, at
+        same_day.save(update_fields=["value", "note", "at"])
+        if scores.keep_checkin(key_result, same_day):
+            scores.roll_up([key_result.objective_id])
+        return same_day
+    last = computed.filter(at__lt=day_start).order_by("-at", "-id").values_list("value", flat=True)
+    if last.first() == value:
+        return None
+    return checkin_create(
+        key_result=key_result,
+        value=value,
+        author=None,
+        at=at,
+        note=note,
+        source=CheckInSource.COMPUTED,
+    )
+
+
+def check_checkin_day(period: Period, at: dt.datetime, *, given: bool) -> None:
+    """Refuse a check-in for a moment outside `period` (ValidationError on `at`): once the
+    period has ended a value for today counts nowhere, so it must say the day it is for."""
+    day = timezone.localtime(at).date()
+    if period.contains(day):
+        return
+    span = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
+    if not given and day > period.end:
+        raise ValidationError(
+            {
+                "at": f"The period {period} has ended ({span}): a check-in now would count"
+                " nowhere. Give the date inside the period that the value is for."
+            }
+        )
+    raise ValidationError(
+        {"at": f"The date {day:%d %b %Y} lies outside the period {period} ({span})."}
+    )
 
 
 # --- history -------------------------------------------------------------------------------
@@ -178,6 +315,7 @@ def objective_create(
         action=ChangeAction.CREATED,
         diff=_created_diff(objective, OBJECTIVE_FIELDS),
     )
+    hook_events.objective_changed(objective, created=True)
     return objective
 
 
@@ -192,6 +330,7 @@ def objective_update(
     objective.full_clean()
     objective.save(update_fields=[*diff, "updated_at"])
     _record(objective=objective, actor=actor, action=ChangeAction.UPDATED, diff=diff)
+    hook_events.objective_changed(objective)
     return objective
 
 
@@ -199,7 +338,18 @@ def _set_state(objective: Objective, *, actor: Actor, state: str, action: str) -
     old = objective.state
     objective.state = state
     objective.save(update_fields=["state", "updated_at"])
-    _record(objective=objective, actor=actor, action=action, diff={"state": [old, state]})
+    if ObjectiveState.ARCHIVED in (old, state):
+        scores.roll_up([objective.pk])  # an archived objective no longer contributes
+    change = _record(objective=objective, actor=actor, action=action, diff={"state": [old, state]})
+    hook_events.objective_changed(objective)
+    from okrs.talk.services import notify_status_change  # talk reads goals: imported late
+
+    notify_status_change(
+        target=objective,
+        actor=change.actor,
+        what=change.get_action_display().lower(),
+        owners=[objective.owner],
+    )
     return objective
 
 
@@ -376,6 +526,9 @@ def alignment_set(
         raise ValidationError({"parent": "An objective cannot contribute to itself."})
     if not weight > 0:
         raise ValidationError({"weight": "must be greater than 0."})
+    for end, name in ((child, "objective"), (parent, "parent")):
+        if end.state == ObjectiveState.ARCHIVED:
+            raise ValidationError({name: f"{end} is archived: restore it before aligning it."})
     links = list(Alignment.objects.select_for_update().values_list("child_id", "parent_id"))
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for link_child, link_parent in [*links, (child.pk, parent.pk)]:
@@ -406,6 +559,9 @@ def alignment_set(
             action=ChangeAction.ALIGNED,
             diff={f"weight towards {parent}": [old, weight]},
         )
+    else:
+        return alignment
+    scores.roll_up([parent.pk])
     return alignment
 
 
@@ -413,6 +569,7 @@ def alignment_set(
 def alignment_remove(*, alignment: Alignment, actor: Actor) -> None:
     child, parent = alignment.child, alignment.parent
     alignment.delete()
+    scores.roll_up([parent.pk])
     _record(
         objective=child,
         actor=actor,
@@ -434,6 +591,7 @@ def key_result_create(
     _apply(key_result, KEY_RESULT_FIELDS, fields)
     key_result.full_clean()
     key_result.save()
+    scores.roll_up([objective.pk])  # one more key result counts, not measured yet
     _record(
         objective=objective,
         key_result=key_result,
@@ -453,6 +611,9 @@ def key_result_update(
         return key_result
     key_result.full_clean()
     key_result.save(update_fields=[*diff, "updated_at"])
+    if set(diff) & SCORED_FIELDS:
+        scores.rescore(key_result)
+        scores.roll_up([key_result.objective_id])
     _record(
         objective=key_result.objective,
         key_result=key_result,
@@ -472,6 +633,7 @@ def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = 
         raise ValidationError(f"The key result is already {state}.")
     key_result.archived = archived
     key_result.save(update_fields=["archived", "updated_at"])
+    scores.roll_up([key_result.objective_id])
     _record(
         objective=key_result.objective,
         key_result=key_result,

@@ -11,16 +11,17 @@ from typing import IO, Any
 
 import nh3
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from okrs.core.measures import MeasureParamsError, describe, params_as_json, parse_measure
-from okrs.goals.models import CheckIn, CheckInSource, KeyResult, MeasureKind, Period
-from okrs.goals.services import checkin_create
+from okrs.goals.models import Change, ChangeAction, CheckIn, KeyResult, MeasureKind, Period
+from okrs.goals.services import computed_checkin_record
 from okrs.measures.evaluate import MeasureError, Result, as_of_for, evaluate
 from okrs.measures.imports import ImportReport, Progress, import_dataset, resolve_kind
 from okrs.measures.models import Measurement, Survey, SurveyResponse
+from okrs.org.access import is_site_admin
 from okrs.org.models import Cohort, Team
 
 #: Which measure kinds read which dataset (to recompute after an import).
@@ -39,6 +40,8 @@ class Outcome:
     result: Result | None
     checkin: CheckIn | None
     error: str = ""
+    frozen: bool = False
+    """The key result's period has closed and it was measured as of its deadline already."""
 
 
 @transaction.atomic
@@ -70,17 +73,29 @@ def _note(key_result: KeyResult, result: Result) -> str:
 
 
 def measure_key_result(
-    *, key_result: KeyResult, as_of: dt.datetime | None = None, now: dt.datetime | None = None
+    *,
+    key_result: KeyResult,
+    as_of: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    remeasure_by: AbstractBaseUser | None = None,
 ) -> Outcome:
     """Evaluate a computed KR as of a moment (default: now, capped at its deadline), keep the
-    evaluation, and append a computed check-in when the value differs from the last computed
-    check-in up to that moment.
+    evaluation, and keep its computed point of that day (`goals.services.computed_checkin_record`).
 
-    The aggregate query runs before the write transaction, so a long evaluation does not hold
-    SQLite's write lock."""
+    A closed period is history: once a KR of a period that has ended was measured as of its
+    deadline it is frozen, and nothing measures it again (an accepted offer, a late import)
+    unless a site admin re-measures it on purpose (`remeasure_by`), which the objective's
+    history records. The aggregate query runs before the write transaction, so a long
+    evaluation does not hold SQLite's write lock."""
     period: Period = key_result.objective.period
-    as_of = as_of or as_of_for(key_result, now)
     computed_at = now or timezone.now()
+    final = as_of_for(key_result, computed_at)
+    closed = timezone.localtime(computed_at).date() > period.end
+    if remeasure_by is not None and not is_site_admin(remeasure_by):
+        raise PermissionDenied("Only a site admin may re-measure a closed period.")
+    if closed and remeasure_by is None and _measured_as_of(key_result, final):
+        return Outcome(key_result, None, None, frozen=True)
+    as_of = as_of or final
     result: Result | None = None
     error = ""
     try:
@@ -96,7 +111,26 @@ def measure_key_result(
         )
     except (MeasureParamsError, MeasureError) as exc:
         error = str(exc)
-    return _record(key_result, result, error, as_of=as_of, computed_at=computed_at)
+    outcome = _record(key_result, result, error, as_of=as_of, computed_at=computed_at)
+    if closed and remeasure_by is not None:
+        _record_remeasure(key_result, remeasure_by, outcome)
+    return outcome
+
+
+def _measured_as_of(key_result: KeyResult, moment: dt.datetime) -> bool:
+    """Whether the KR's last evaluation was as of `moment` (its deadline) or later."""
+    return Measurement.objects.filter(key_result=key_result, as_of__gte=moment).exists()
+
+
+def _record_remeasure(key_result: KeyResult, actor: AbstractBaseUser, outcome: Outcome) -> None:
+    value = None if outcome.result is None else outcome.result.value
+    Change.objects.create(
+        objective_id=key_result.objective_id,
+        key_result=key_result,
+        actor=actor,
+        action=ChangeAction.REMEASURED,
+        diff={"value": [None, value], "error": [None, outcome.error or None]},
+    )
 
 
 @transaction.atomic
@@ -119,23 +153,14 @@ def _record(
             "error": error[:500],
         },
     )
+    uncertain = bool(result and result.detail.get("verdict") == "undecided")
+    if key_result.uncertain != uncertain:
+        key_result.uncertain = uncertain
+        key_result.save(update_fields=["uncertain"])
     if result is None or result.value is None:
         return Outcome(key_result, result, None, error)
-    last = (
-        CheckIn.objects.filter(key_result=key_result, source=CheckInSource.COMPUTED, at__lte=as_of)
-        .order_by("-at", "-id")
-        .values_list("value", flat=True)
-        .first()
-    )
-    if last is not None and last == result.value:
-        return Outcome(key_result, result, None)
-    checkin = checkin_create(
-        key_result=key_result,
-        value=result.value,
-        author=None,
-        at=as_of,
-        note=_note(key_result, result),
-        source=CheckInSource.COMPUTED,
+    checkin = computed_checkin_record(
+        key_result=key_result, value=result.value, at=as_of, note=_note(key_result, result)
     )
     return Outcome(key_result, result, checkin)
 
@@ -154,11 +179,12 @@ def measure_all(
     period: Period | None = None,
     kinds: Iterable[str] | None = None,
     now: dt.datetime | None = None,
+    remeasure_by: AbstractBaseUser | None = None,
 ) -> list[Outcome]:
     """Recompute every computed KR (of a period, reading some datasets), each in its own
-    transaction."""
+    transaction; closed periods stay frozen unless a site admin re-measures (`remeasure_by`)."""
     return [
-        measure_key_result(key_result=kr, now=now)
+        measure_key_result(key_result=kr, now=now, remeasure_by=remeasure_by)
         for kr in computed_key_results(period=period, kinds=kinds)
     ]
 

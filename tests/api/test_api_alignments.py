@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from okrs.goals.models import Alignment
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,20 @@ def test_member_cannot_align(world: Any) -> None:
         "/alignments", {"child": world.objective.pk, "parent": parent.pk}
     )
     assert response.status_code == 403
+
+
+def test_aligning_an_archived_objective_is_refused_by_the_api_as_by_the_page(
+    world: Any, client: Any
+) -> None:
+    parent = f.objective(team=f.team("cdt"), period=world.period, title="CDT goal")
+    world.objective.state = "archived"
+    world.objective.save(update_fields=["state"])
+    api = world.api(world.lead)
+    refused = api.post("/alignments", {"child": world.objective.pk, "parent": parent.pk})
+    assert refused.status_code == 422 and "archived" in refused.json()["message"]
+    client.force_login(world.lead)
+    page = client.post(
+        f"/objectives/{world.objective.pk}/align/", {"parent": parent.pk}, follow=True
+    )
+    assert "archived" in page.content.decode()
+    assert not Alignment.objects.exists()  # neither door aligned it

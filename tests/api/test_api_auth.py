@@ -26,7 +26,9 @@ def test_only_a_hash_of_the_token_is_stored(world: Any) -> None:
 
 def test_token_authenticates_writes(world: Any) -> None:
     api = world.api(world.member)
-    response = api.post(f"/key-results/{world.kr.pk}/checkins", {"value": 12})
+    response = api.post(
+        f"/key-results/{world.kr.pk}/checkins", {"value": 12, "at": "2017-02-01T10:00:00Z"}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["author"] == "member"
     assert response.json()["source"] == "api"
@@ -35,7 +37,9 @@ def test_token_authenticates_writes(world: Any) -> None:
 def test_read_only_token_cannot_write(world: Any) -> None:
     api = world.api(world.member, read_only=True)
     assert api.get(f"/key-results/{world.kr.pk}").status_code == 200
-    response = api.post(f"/key-results/{world.kr.pk}/checkins", {"value": 12})
+    response = api.post(
+        f"/key-results/{world.kr.pk}/checkins", {"value": 12, "at": "2017-02-01T10:00:00Z"}
+    )
     assert response.status_code == 403
     assert response.json() == {
         "code": "read_only_token",
@@ -81,7 +85,12 @@ def test_token_use_is_recorded_at_most_once_a_minute(world: Any) -> None:
     token.refresh_from_db()
     assert token.last_used_at > long_ago + dt.timedelta(seconds=30)
     # the token's person is the caller, the token's flags hold
-    assert api.post(f"/key-results/{world.kr.pk}/checkins", {"value": 3}).status_code == 201
+    assert (
+        api.post(
+            f"/key-results/{world.kr.pk}/checkins", {"value": 3, "at": "2017-02-01T10:00:00Z"}
+        ).status_code
+        == 201
+    )
 
 
 def test_anonymous_cannot_write(world: Any) -> None:
@@ -94,13 +103,18 @@ def test_session_writes_need_csrf(world: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.member)
     url = f"/api/v1/key-results/{world.kr.pk}/checkins"
-    refused = client.post(url, {"value": 3}, content_type="application/json")
+    refused = client.post(
+        url, {"value": 3, "at": "2017-02-01T10:00:00Z"}, content_type="application/json"
+    )
     assert refused.status_code == 403
     assert refused.json()["code"] == "csrf_failed"
     client.get("/settings/tokens/")
     csrf = client.cookies["csrftoken"].value
     accepted = client.post(
-        url, {"value": 3}, content_type="application/json", headers={"X-CSRFToken": csrf}
+        url,
+        {"value": 3, "at": "2017-02-01T10:00:00Z"},
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
     )
     assert accepted.status_code == 201, accepted.content
 

@@ -61,7 +61,7 @@ def test_two_concurrent_check_ins_both_land() -> None:
             barrier.wait()
             response = Client().post(
                 f"/api/v1/key-results/{kr.pk}/checkins",
-                {"value": value},
+                {"value": value, "at": "2017-02-01T10:00:00Z"},
                 content_type="application/json",
                 headers={"Authorization": f"Bearer {token}"},
             )

@@ -75,7 +75,9 @@ def test_deadline_not_after_start_jumps_at_the_deadline(deadline: date) -> None:
 
 
 def test_status_labels() -> None:
-    assert [s.label for s in Status] == ["On track", "At risk", "Off track", "No check-in yet"]
+    assert [s.label for s in Status] == [
+        "On track", "At risk", "Off track", "No check-in yet", "Uncertain", "Achieved", "Missed",
+    ]  # fmt: skip
     assert str(Status.AT_RISK) == "at_risk"
 
 

@@ -294,7 +294,7 @@ def test_score_combines_progress_grade_expected_and_status() -> None:
     assert score.grade == 1.0
     assert score.stretch_progress == pytest.approx(0.6)
     assert score.expected == 1.0
-    assert score.status is Status.ON_TRACK
+    assert score.status is Status.ACHIEVED  # scored on its deadline: final
     assert score.confidence == 0.8
 
 

@@ -135,10 +135,27 @@ def test_demo_people_have_roles_and_cannot_log_in(demo: str) -> None:
 def test_demo_statuses_vary_at_the_end_of_the_quarter(demo: str) -> None:
     period = Period.objects.get(slug="2017-Q1")
     board = scoreboard(period, Objective.objects.all(), on=period.end)
-    statuses = [k.score.status for row in board.objectives for k in row.key_results]
+    scores = [(k.score, row.expected) for row in board.objectives for k in row.key_results]
+    # at the deadline every status is final: achieved when the grade reached what the
+    # commitment expects, else missed (uncertain where an NPS interval holds its target)
+    assert {s.status for s, _ in scores} <= {"achieved", "missed", "uncertain"}
+    for score, _ in scores:
+        if score.status != "uncertain":
+            reached = score.grade is not None and score.grade >= score.expected
+            assert score.status == ("achieved" if reached else "missed")
+    assert 0 < [s.status for s, _ in scores].count("missed") < len(scores)
+    day_before = period.end - dt.timedelta(days=1)
+    board = scoreboard(period, Objective.objects.all(), on=day_before)
+    rows = [k for row in board.objectives for k in row.key_results]
+    final = [k for k in rows if k.score.status.final]
+    assert all(k.key_result.due(period) <= day_before for k in final)  # earlier deadlines only
+    statuses = [k.score.status for k in rows if not k.score.status.final]
     assert statuses.count("at_risk") == 1
     assert statuses.count("off_track") == 1
-    assert statuses.count("on_track") == len(statuses) - 2
+    # the core community's NPS: its interval contains the target, so it is not "on track"
+    uncertain = [k.key_result for k in rows if k.score.status == "uncertain"]
+    assert [kr.measure_kind for kr in uncertain] == ["nps"]
+    assert statuses.count("on_track") == len(statuses) - 3
     checkin_days = {c.at.date() for k in KeyResult.objects.all() for c in k.checkins.all()}
     assert min(checkin_days) <= dt.date(2017, 1, 20) and max(checkin_days) >= dt.date(2017, 3, 15)
 

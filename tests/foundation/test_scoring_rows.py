@@ -72,7 +72,7 @@ def test_the_written_out_rows_are_the_orms(world, checkins, with_time) -> None: 
     assert [row[0] for row in got] == sorted(kr.pk for kr in key_results[:2])
     assert {type(row[8]) for row in got} == {type(None), dt.date}  # the deadline, a date
     if with_time:
-        assert all(row[11] is None or row[11].tzinfo is not None for row in got)
+        assert all(row[12] is None or row[12].tzinfo is not None for row in got)
 
 
 def test_a_check_in_after_the_day_is_not_read(world) -> None:  # type: ignore[no-untyped-def]
@@ -80,12 +80,12 @@ def test_a_check_in_after_the_day_is_not_read(world) -> None:  # type: ignore[no
     f.checkin(first, 10.0, END_OF_DAY_UTC, confidence=0.5)
     f.checkin(first, 90.0, END_OF_DAY_UTC + dt.timedelta(minutes=1))
     rows = {row[0]: row for row in scoring_rows(Objective.objects.filter(pk=ours.pk), ON)}
-    assert rows[first.pk][9:] == (10.0, 0.5)
+    assert rows[first.pk][10:] == (10.0, 0.5)
     on_next_day = {
         row[0]: row
         for row in scoring_rows(Objective.objects.filter(pk=ours.pk), ON + dt.timedelta(days=1))
     }
-    assert on_next_day[first.pk][9:] == (90.0, None)
+    assert on_next_day[first.pk][10:] == (90.0, None)
 
 
 @override_settings(TIME_ZONE="Pacific/Auckland")
@@ -96,7 +96,7 @@ def test_the_day_ends_in_the_sites_time_zone(world) -> None:  # type: ignore[no-
     f.checkin(first, 20.0, "2017-02-10T11:00:00")
     objectives = Objective.objects.filter(pk=ours.pk)
     rows = {row[0]: row for row in scoring_rows(objectives, ON)}
-    assert rows[first.pk][9] == 10.0
+    assert rows[first.pk][10] == 10.0
     assert sorted(scoring_rows(objectives, ON, with_time=True)) == _orm_rows(objectives, ON, True)
 
 

@@ -52,7 +52,7 @@ def test_each_days_grades_equal_the_pages_grades_of_that_day(
             k: v.grade for k, v in page.objectives.items()
         }, day
     points, expected = trend.objective(world["parent"].pk)
-    assert points[0] == (period.start, None)  # nothing checked in on the first day
+    assert points[0] == (period.start, 0.0)  # nothing checked in on the first day: counts as 0
     assert points[-1][1] == grades(period, scope, on=days[-1]).objectives[world["parent"].pk].grade
     assert expected[0][1] == 0.0 and expected[-1][1] == pytest.approx(1.0)
     team_points, team_expected = trend.team(world["reps"].pk)

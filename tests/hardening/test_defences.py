@@ -64,7 +64,7 @@ def test_every_form_refuses_a_post_without_csrf_token() -> None:
     _, raw = token_create(person=admin, name="t")
     response = Client(enforce_csrf_checks=True).post(
         f"/api/v1/key-results/{scope.kr.pk}/checkins",
-        {"value": 12.0},
+        {"value": 12.0, "at": "2017-02-01T10:00:00Z"},
         content_type="application/json",
         headers={"Authorization": f"Bearer {raw}"},
     )

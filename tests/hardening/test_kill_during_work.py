@@ -154,7 +154,7 @@ def test_sigkill_in_the_middle_of_a_measure_run_keeps_whole_measurements_only(
     measured = shell(database, FORGET_MEASURES)  # so that the run writes for every KR
     assert measured == 4
     # the 3rd KR's check-in is written, its measurement too (one transaction per KR): paused
-    kill_midway(database, tmp_path, "okrs.measures.services:checkin_create", 3, "measure")
+    kill_midway(database, tmp_path, "okrs.measures.services:computed_checkin_record", 3, "measure")
     killed = shell(database, MEASURE_STATE)
     assert killed == {"measurements": 2, "checkins": 2, "krs_with_checkins": 2, "unmatched": []}
     okrs(database, "measure")

@@ -13,13 +13,16 @@ from django.utils import timezone
 
 from okrs.api.services import token_create
 from okrs.core.webhooks import SIGNATURE_HEADER, sign, verify
-from okrs.goals.services import checkin_create
+from okrs.goals.services import checkin_create, objective_create, objective_move, objective_update
 from okrs.hooks.models import Attempt, Delivery, DeliveryState
 from okrs.hooks.sender import deliver_due
 from okrs.hooks.services import subscription_create
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+IN_PERIOD = dt.datetime(2017, 2, 1, 10, tzinfo=dt.UTC)
+"""A moment inside the fixtures' period (2017-Q1): check-ins carry the day they are for."""
 
 
 def _subscribe(cast: Any, url: str, events: list[str]) -> Any:
@@ -31,7 +34,7 @@ def test_receiver_gets_a_correctly_signed_check_in(cast: Any, receiver: Any) -> 
     _, token = token_create(person=cast.member, name="t")
     response = Client().post(
         f"/api/v1/key-results/{cast.kr.pk}/checkins",
-        {"value": 10, "note": "first"},
+        {"value": 10, "note": "first", "at": "2017-02-01T10:00:00Z"},
         content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -64,7 +67,7 @@ def test_failing_receiver_gets_retries_with_backoff_and_they_are_logged(
     settings.OKRS_WEBHOOK_MAX_ATTEMPTS = 3
     receiver.status = 500
     _subscribe(cast, receiver.url, ["checkin.recorded"])
-    checkin_create(key_result=cast.kr, value=5, author=cast.member)
+    checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
     start = timezone.now()
     assert deliver_due(now=start) == 1
     delivery = Delivery.objects.get()
@@ -85,7 +88,7 @@ def test_failing_receiver_gets_retries_with_backoff_and_they_are_logged(
 
 def test_unreachable_receiver_is_logged_and_retried(cast: Any, receiver: Any) -> None:
     _subscribe(cast, "http://127.0.0.1:9/nothing-listens", ["checkin.recorded"])
-    checkin_create(key_result=cast.kr, value=5, author=cast.member)
+    checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
     assert deliver_due() == 1
     attempt = Attempt.objects.get()
     assert attempt.status_code is None and "ConnectError" in attempt.error
@@ -95,7 +98,7 @@ def test_unreachable_receiver_is_logged_and_retried(cast: Any, receiver: Any) ->
 def test_rolled_back_change_queues_nothing(cast: Any, receiver: Any) -> None:
     _subscribe(cast, receiver.url, ["checkin.recorded"])
     with pytest.raises(RuntimeError), transaction.atomic():
-        checkin_create(key_result=cast.kr, value=5, author=cast.member)
+        checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
         raise RuntimeError("abort")
     assert Delivery.objects.count() == 0
 
@@ -106,10 +109,13 @@ def test_status_change_objective_and_packet_events(cast: Any, receiver: Any) -> 
         receiver.url,
         ["status.changed", "objective.created", "objective.changed", "packet.changed"],
     )
-    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)
-    f.objective(team=cast.team, title="Another")
-    cast.objective.title = "Grow more"
+    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD)
+    another = objective_create(team=cast.team, period=cast.objective.period, title="Another",
+                               actor=cast.lead)  # fmt: skip
+    objective_update(objective=cast.objective, actor=cast.lead, changes={"title": "Grow more"})
+    # a save outside the services notifies nobody (no post_save), nor does a move in the list
     cast.objective.save()
+    objective_move(objective=another, actor=cast.lead, direction="up")
     from okrs.heartbeats.models import WorkPacket
 
     WorkPacket.objects.create(team=cast.team, title="Write the guide")
@@ -120,14 +126,12 @@ def test_status_change_objective_and_packet_events(cast: Any, receiver: Any) -> 
 
 
 def test_status_changed_only_when_the_latest_check_in_changes_it(cast: Any, receiver: Any) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
     _subscribe(cast, receiver.url, ["status.changed"])
-    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)
-    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)  # same
-    earlier = timezone.now() - dt.timedelta(days=1)
+    checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD)
+    checkin_create(
+        key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD
+    )  # same
+    earlier = IN_PERIOD - dt.timedelta(days=1)
     checkin_create(key_result=cast.kr, value=0, author=cast.member, at=earlier)  # back-dated
     assert list(Delivery.objects.values_list("event", flat=True)) == ["status.changed"]
 
@@ -135,7 +139,7 @@ def test_status_changed_only_when_the_latest_check_in_changes_it(cast: Any, rece
 def test_other_teams_events_are_not_sent(cast: Any, receiver: Any) -> None:
     _subscribe(cast, receiver.url, ["checkin.recorded", "objective.created"])
     other = f.key_result(objective=f.objective(team=f.team("elsewhere")))
-    checkin_create(key_result=other, value=1, author=None)
+    checkin_create(key_result=other, value=1, author=None, at=IN_PERIOD)
     assert Delivery.objects.count() == 0
 
 
@@ -146,7 +150,9 @@ def test_each_delivery_becomes_a_worker_task_after_commit(
 
     _subscribe(cast, receiver.url, ["checkin.recorded", "status.changed"])
     with django_capture_on_commit_callbacks(execute=True):
-        checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0)
+        checkin_create(
+            key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD
+        )
         assert not DBTaskResult.objects.exists()  # nothing is queued before commit
     tasks = DBTaskResult.objects.order_by("enqueued_at")
     ids = sorted(Delivery.objects.values_list("pk", flat=True))
@@ -165,7 +171,7 @@ def test_a_failed_attempt_queues_its_retry_and_fails_with_the_reason(
 
     receiver.status = 503
     _subscribe(cast, receiver.url, ["checkin.recorded"])
-    checkin_create(key_result=cast.kr, value=5, author=cast.member)
+    checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
     delivery = Delivery.objects.get()
     with pytest.raises(DeliveryFailed, match="HTTP 503; attempt 1, retrying at"):
         deliver_webhook.call(delivery.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,6 +18,9 @@ from okrs.hooks.services import subscription_create
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+IN_PERIOD = dt.datetime(2017, 2, 1, 10, tzinfo=dt.UTC)
+"""A moment inside the fixtures' period (2017-Q1): check-ins carry the day they are for."""
 
 
 def _client(user: Any) -> Client:
@@ -34,7 +38,7 @@ def test_lead_subscribes_on_the_page_and_sees_the_log(cast: Any, receiver: Any) 
     hook = Subscription.objects.get()
     assert hook.secret.encode() in response.content
     receiver.status = 503
-    checkin_create(key_result=cast.kr, value=1, author=cast.member)
+    checkin_create(key_result=cast.kr, value=1, author=cast.member, at=IN_PERIOD)
     deliver_due()
     page = client.get("/teams/reps/webhooks/")
     assert b"HTTP 503" in page.content and b"checkin.recorded" in page.content
@@ -59,11 +63,11 @@ def test_page_queries_do_not_grow_with_the_log(cast: Any, receiver: Any) -> None
             assert client.get("/teams/reps/webhooks/").status_code == 200
         return len(queries)
 
-    checkin_create(key_result=cast.kr, value=1, author=None)
+    checkin_create(key_result=cast.kr, value=1, author=None, at=IN_PERIOD)
     deliver_due()
     few = count()
     for value in range(8):
-        checkin_create(key_result=cast.kr, value=value, author=None)
+        checkin_create(key_result=cast.kr, value=value, author=None, at=IN_PERIOD)
     deliver_due()
     assert count() == few
 
@@ -81,7 +85,7 @@ def test_api_subscription_and_delivery_log_for_the_lead(cast: Any, receiver: Any
     hook = created.json()
     assert hook["secret"]
     receiver.status = 500
-    checkin_create(key_result=cast.kr, value=1, author=None)
+    checkin_create(key_result=cast.kr, value=1, author=None, at=IN_PERIOD)
     deliver_due()
     log = Client().get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=bearer).json()
     [delivery] = log["items"]

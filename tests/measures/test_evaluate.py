@@ -6,10 +6,10 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from okrs.goals.models import CheckIn
+from okrs.goals.models import Change, CheckIn
 from okrs.measures.imports import import_dataset
 from okrs.measures.models import Measurement
 from okrs.measures.services import (
@@ -159,9 +159,18 @@ def test_check_in_only_when_the_value_changed(seed) -> None:  # type: ignore[no-
         filename="e.csv",
     )
     assert report.added == 1
-    assert [o.checkin.value for o in outcomes if o.checkin] == [2.0]  # recomputed after import
+    # 2017-Q1 has closed and was measured as of its deadline: a late import changes nothing
+    assert [o.frozen for o in outcomes] == [True] and not any(o.checkin for o in outcomes)
+    assert Measurement.objects.get(key_result=seed.feedback).value == 1.0
+    admin = f.person("root", is_superuser=True)
+    with pytest.raises(PermissionDenied):
+        measure_key_result(key_result=seed.feedback, remeasure_by=f.person("someone"))
+    again = measure_key_result(key_result=seed.feedback, remeasure_by=admin)  # on purpose
+    assert again.checkin is not None and again.checkin.value == 2.0
     measurement = Measurement.objects.get(key_result=seed.feedback)
     assert measurement.value == 2.0 and measurement.sample == 2
+    [recorded] = Change.objects.filter(key_result=seed.feedback, action="remeasured")
+    assert recorded.actor == admin and recorded.diff["value"] == [None, 2.0]
 
 
 def test_unknown_survey_is_recorded_as_a_problem_not_a_crash(seed) -> None:  # type: ignore[no-untyped-def]
@@ -204,7 +213,7 @@ def test_measure_command_recomputes_all_computed_krs(seed, capsys) -> None:  # t
     call_command("measure", "--period", "2017-Q1")
     assert "new" in capsys.readouterr().out
     call_command("measure")
-    assert "unchanged" in capsys.readouterr().out
+    assert "frozen" in capsys.readouterr().out  # 2017-Q1 has closed: measured once, frozen
     assert seed.feedback.checkins.count() == 1
 
 

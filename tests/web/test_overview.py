@@ -148,9 +148,7 @@ def test_grades_do_not_change_with_the_filters(world) -> None:  # type: ignore[n
     child = f.objective(team=helper, period=world.period, title="Help the Reps")
     f.checkin(f.key_result(objective=child, target=100), 100, "2017-02-01T00:00:00")
     f.checkin(world.kr, 0, "2017-02-01T00:00:00")
-    from okrs.goals.models import Alignment
-
-    Alignment.objects.create(child=child, parent=world.objective, weight=1.0)
+    f.align(child, world.objective, weight=1.0)
     client = world.client(None)
     everything = html(client.get("/"))
     only_reps = html(client.get("/", {"team": "reps"}))

@@ -97,7 +97,7 @@ def test_a_webhook_is_delivered_and_retried_after_a_failure(start_worker, receiv
     kr = f.key_result(objective=f.objective(team=team))
     subscription_create(team=team, url=receiver.url, events=["checkin.recorded"], created_by=lead)
     worker = start_worker()
-    checkin_create(key_result=kr, value=3, author=lead)  # commits: the delivery task is queued
+    checkin_create(key_result=kr, value=3, author=lead, at=dt.datetime(2017, 2, 1, tzinfo=dt.UTC))
 
     _eventually(lambda: len(receiver.received) >= 1, "make the first attempt")
     receiver.status = 200

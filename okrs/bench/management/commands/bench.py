@@ -1,6 +1,6 @@
 """`okrs bench generate|run|load`: fill a database, measure it against its floors, load-test it.
 
-okrs bench generate --scale small|medium|large [--seed 1] [--force]
+okrs bench generate --scale small|medium|large|xlarge [--seed 1] [--force]
 okrs bench run [--json] [--repeat 20] [--threads 4] [--parts pages,writes,imports,measures]
 okrs bench load [--seconds 20] [--connections 16] [--workers 2] [--worker-class sync]
                 [--threads 1] [--who anonymous|token] [--score] [--port 8765]

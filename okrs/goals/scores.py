@@ -1,0 +1,297 @@
+"""Scores kept on write: each key result's latest value, confidence, progress and grade, and each
+objective's grade, progress, lowest confidence and "N of M measured", rolled up the alignment
+graph from the key results that changed.
+
+The services of `okrs.goals` (and the measures) call these inside the transaction of the change,
+so the kept scores are never seen out of step with the history. `recompute` derives the same
+values from the history alone; `okrs scores verify` compares the two and `--repair` writes them.
+Status depends on the day, so it is not kept: readers compute it per row shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, Subquery
+
+from okrs.core.pacing import grade
+from okrs.core.rollup import Measured, objective_score
+from okrs.core.scoring import progress
+from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState
+
+KR_KEPT = ("kept_value", "kept_confidence", "kept_at", "kept_progress", "kept_grade")
+OBJECTIVE_KEPT = ("kept_grade", "kept_progress", "kept_confidence", "kept_measured", "kept_total")
+
+
+def _scored(kr: KeyResult, value: float | None) -> tuple[float | None, float | None]:
+    measured = progress(kr.rule, value)
+    return measured, grade(measured)
+
+
+def keep_checkin(key_result: KeyResult, checkin: CheckIn) -> bool:
+    """Keep `checkin` as the key result's latest unless a later one is kept already (by time;
+    at the same time the later written wins): one conditional UPDATE, so a stale `key_result`
+    or a concurrent check-in never puts an older value back. Returns whether it was kept; the
+    caller then rolls the objective up."""
+    progress_, grade_ = _scored(key_result, checkin.value)
+    kept = {
+        "kept_value": checkin.value,
+        "kept_confidence": checkin.confidence,
+        "kept_at": checkin.at,
+        "kept_progress": progress_,
+        "kept_grade": grade_,
+    }
+    updated = (
+        KeyResult.objects.filter(pk=key_result.pk)
+        .filter(Q(kept_at__isnull=True) | Q(kept_at__lte=checkin.at))
+        .update(**kept)
+    )
+    if updated:
+        for name, value in kept.items():
+            setattr(key_result, name, value)
+    return bool(updated)
+
+
+def rescore(key_result: KeyResult) -> None:
+    """Score the kept value again under the key result's (changed) rule: one UPDATE."""
+    key_result.kept_progress, key_result.kept_grade = _scored(key_result, key_result.kept_value)
+    KeyResult.objects.filter(pk=key_result.pk).update(
+        kept_progress=key_result.kept_progress, kept_grade=key_result.kept_grade
+    )
+
+
+def _latest(
+    key_result_ids: Iterable[int] | None,
+) -> dict[int, tuple[float, float | None, dt.datetime]]:
+    """The latest check-in (value, confidence, time) inside its period of each key result (all
+    of them for None), by time then key."""
+    # a check-in dated after its period counts nowhere (the services refuse one; older data or an
+    # import may hold one)
+    latest = CheckIn.objects.filter(
+        key_result=OuterRef("pk"), at__date__lte=OuterRef("objective__period__end")
+    ).order_by("-at", "-id")
+    krs = KeyResult.objects.all()
+    if key_result_ids is not None:
+        krs = krs.filter(pk__in=list(key_result_ids))
+    rows = krs.annotate(
+        v=Subquery(latest.values("value")[:1]),
+        c=Subquery(latest.values("confidence")[:1]),
+        t=Subquery(latest.values("at")[:1]),
+    ).values_list("pk", "v", "c", "t")
+    return {pk: (v, c, t) for pk, v, c, t in rows if t is not None}
+
+
+def refresh_key_results(key_results: Iterable[KeyResult]) -> list[KeyResult]:
+    """Recompute the kept scores of `key_results` from their history and rules and write those
+    that changed; returns the key results given (their kept fields set)."""
+    krs = list(key_results)
+    latest = _latest(kr.pk for kr in krs)
+    changed = []
+    for kr in krs:
+        value, confidence, at = latest.get(kr.pk, (None, None, None))
+        kept = (value, confidence, at, *_scored(kr, value))
+        if tuple(getattr(kr, name) for name in KR_KEPT) != kept:
+            for name, new in zip(KR_KEPT, kept, strict=True):
+                setattr(kr, name, new)
+            changed.append(kr)
+    if changed:
+        KeyResult.objects.bulk_update(changed, KR_KEPT, batch_size=500)
+    return krs
+
+
+def _ancestors(objective_ids: Iterable[int]) -> set[int]:
+    """The objectives given and every objective they contribute to, directly or not (one query
+    per level of the alignment graph)."""
+    found = set(objective_ids)
+    frontier = set(found)
+    while frontier:
+        parents = set(
+            Alignment.objects.filter(child_id__in=frontier).values_list("parent_id", flat=True)
+        )
+        frontier = parents - found
+        found |= frontier
+    return found
+
+
+@dataclass(frozen=True)
+class ObjectiveKept:
+    grade: float | None
+    progress: float | None
+    confidence: float | None
+    measured: Measured
+
+    def fields(self) -> tuple[float | None, float | None, float | None, int, int]:
+        return (self.grade, self.progress, self.confidence, *self._counts())
+
+    def _counts(self) -> tuple[int, int]:
+        return self.measured.measured, self.measured.total
+
+
+def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
+    """Roll the kept key result scores up from `objective_ids` through everything they
+    contribute to, children first, and write the objectives whose kept scores changed.
+    Archived objectives do not contribute; archived key results do not count."""
+    affected = _ancestors(objective_ids)
+    if not affected:
+        return {}
+    own: dict[int, list[tuple[float | None, float | None, float]]] = defaultdict(list)
+    confidences: dict[int, list[float]] = defaultdict(list)
+    for objective_id, weight, g, p, c in KeyResult.objects.filter(
+        objective_id__in=affected, archived=False
+    ).values_list("objective_id", "weight", "kept_grade", "kept_progress", "kept_confidence"):
+        own[objective_id].append((g, p, weight))
+        if c is not None:
+            confidences[objective_id].append(c)
+    links: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    outside: dict[int, tuple[float | None, float | None]] = {}
+    for child, parent, weight, g, p in (
+        Alignment.objects.filter(parent_id__in=affected)
+        .exclude(child__state=ObjectiveState.ARCHIVED)
+        .values_list("child_id", "parent_id", "weight", "child__kept_grade", "child__kept_progress")
+    ):
+        links[parent].append((child, weight))
+        if child not in affected:
+            outside[child] = (g, p)
+    result: dict[int, ObjectiveKept] = {}
+    for pk in _children_first(affected, links):
+        contributors = []
+        for child, weight in links.get(pk, ()):
+            done = result.get(child)
+            g, p = (
+                (done.grade, done.progress)
+                if done is not None
+                else outside.get(child, (None, None))
+            )
+            contributors.append((g, p, weight))
+        g, p = objective_score(own.get(pk, []), contributors)
+        rows = own.get(pk, [])
+        result[pk] = ObjectiveKept(
+            grade=g,
+            progress=p,
+            confidence=min(confidences[pk]) if confidences.get(pk) else None,
+            measured=Measured.of(row[0] for row in rows),
+        )
+    # written without reading them first: one UPDATE for every objective rolled up
+    rows = []
+    for pk, kept in result.items():
+        objective = Objective(pk=pk)
+        for name, new in zip(OBJECTIVE_KEPT, kept.fields(), strict=True):
+            setattr(objective, name, new)
+        rows.append(objective)
+    Objective.objects.bulk_update(rows, OBJECTIVE_KEPT, batch_size=500)
+    return result
+
+
+def _children_first(affected: set[int], links: dict[int, list[tuple[int, float]]]) -> list[int]:
+    """`affected` ordered so that every contributor in it comes before what it contributes to
+    (the alignment service refuses cycles)."""
+    order: list[int] = []
+    done: set[int] = set()
+
+    def visit(pk: int, path: set[int]) -> None:
+        if pk in done or pk in path:
+            return
+        path.add(pk)
+        for child, _ in links.get(pk, ()):
+            if child in affected:
+                visit(child, path)
+        path.discard(pk)
+        done.add(pk)
+        order.append(pk)
+
+    for pk in sorted(affected):
+        visit(pk, set())
+    return order
+
+
+def refresh(objective_ids: Iterable[int]) -> None:
+    """Recompute the kept scores of the objectives' key results from their history, then roll
+    them up: what a bulk write (an import, a copy) calls once at its end."""
+    ids = list(objective_ids)
+    refresh_key_results(KeyResult.objects.filter(objective_id__in=ids))
+    roll_up(ids)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: str  # "key result" or "objective"
+    pk: int
+    field: str
+    kept: object
+    recomputed: object
+
+
+def verify(*, repair: bool = False) -> list[Disagreement]:
+    """Recompute every kept score from the history and compare; with `repair`, write the
+    recomputed values. Returns what disagreed (empty when the kept scores are right)."""
+    found: list[Disagreement] = []
+    krs = list(KeyResult.objects.all())
+    before = {kr.pk: tuple(getattr(kr, name) for name in KR_KEPT) for kr in krs}
+    latest = _latest(None)
+    for kr in krs:
+        value, confidence, at = latest.get(kr.pk, (None, None, None))
+        kept = (value, confidence, at, *_scored(kr, value))
+        for name, old, new in zip(KR_KEPT, before[kr.pk], kept, strict=True):
+            if not _same(old, new):
+                found.append(Disagreement("key result", kr.pk, name, old, new))
+    if repair:
+        refresh_key_results(krs)
+    objectives = list(Objective.objects.values_list("pk", *OBJECTIVE_KEPT))
+    kept_objectives = {row[0]: row[1:] for row in objectives}
+    recomputed = _recompute_objectives(set(kept_objectives), repair=repair)
+    for pk, fields in kept_objectives.items():
+        new = recomputed[pk].fields()
+        for name, old, value in zip(OBJECTIVE_KEPT, fields, new, strict=True):
+            if not _same(old, value):
+                found.append(Disagreement("objective", pk, name, old, value))
+    return found
+
+
+def _recompute_objectives(ids: set[int], *, repair: bool) -> dict[int, ObjectiveKept]:
+    """Every objective's kept scores from the key results' history (not their kept fields):
+    the key results are scored from their latest check-in here, then rolled up."""
+    latest = _latest(None)
+    own: dict[int, list[tuple[float | None, float | None, float]]] = defaultdict(list)
+    confidences: dict[int, list[float]] = defaultdict(list)
+    for kr in KeyResult.objects.filter(archived=False):
+        value, confidence, _ = latest.get(kr.pk, (None, None, None))
+        p, g = _scored(kr, value)
+        own[kr.objective_id].append((g, p, kr.weight))
+        if confidence is not None:
+            confidences[kr.objective_id].append(confidence)
+    links: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for child, parent, weight in Alignment.objects.exclude(
+        child__state=ObjectiveState.ARCHIVED
+    ).values_list("child_id", "parent_id", "weight"):
+        links[parent].append((child, weight))
+    result: dict[int, ObjectiveKept] = {}
+    for pk in _children_first(ids, links):
+        contributors = [
+            (result[c].grade, result[c].progress, w) for c, w in links.get(pk, ()) if c in result
+        ]
+        g, p = objective_score(own.get(pk, []), contributors)
+        result[pk] = ObjectiveKept(
+            grade=g,
+            progress=p,
+            confidence=min(confidences[pk]) if confidences.get(pk) else None,
+            measured=Measured.of(row[0] for row in own.get(pk, [])),
+        )
+    if repair:
+        changed = []
+        for objective in Objective.objects.filter(pk__in=ids).only(*OBJECTIVE_KEPT):
+            fields = result[objective.pk].fields()
+            if tuple(getattr(objective, n) for n in OBJECTIVE_KEPT) != fields:
+                for name, new in zip(OBJECTIVE_KEPT, fields, strict=True):
+                    setattr(objective, name, new)
+                changed.append(objective)
+        Objective.objects.bulk_update(changed, OBJECTIVE_KEPT, batch_size=500)
+    return result
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return a == b

@@ -1,0 +1,40 @@
+"""A check-in's statements: bounded whatever the history and the organization hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from okrs.goals.models import KeyResult
+from okrs.goals.services import checkin_create
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2017, 2, 1, 12, tzinfo=dt.UTC)
+
+
+def _key_result(history: int, others: int) -> KeyResult:
+    period = f.period()
+    child, parent = f.objective(period=period), f.objective(period=period)
+    f.align(child, parent)
+    kr = f.key_result(objective=child)
+    for day in range(history):
+        f.checkin(kr, 40 + day, AT - dt.timedelta(days=day + 1))
+    for _ in range(others):  # objectives and key results the check-in has nothing to do with
+        f.checkin(f.key_result(objective=f.objective(period=period)), 1, AT)
+    return KeyResult.objects.select_related("objective__period").get(pk=kr.pk)
+
+
+@pytest.mark.parametrize(("history", "others"), [(1, 0), (20, 10)])
+def test_a_check_in_runs_the_same_statements_at_any_size(
+    django_assert_max_num_queries: Any, history: int, others: int
+) -> None:
+    kr = _key_result(history, others)
+    # insert, the key result's kept scores, the graph above it (a query a level), its key
+    # results and links, the objectives' kept scores, the webhook outbox: 8, and the test's
+    # savepoint and its release
+    with django_assert_max_num_queries(10):
+        checkin_create(key_result=kr, value=41, author=None, at=AT)
