@@ -187,7 +187,7 @@ def test_published_post_goes_to_the_channels_that_chose_it(cast, receiver) -> No
     from django.core.management import call_command
 
     _connect(cast, receiver.url, "matrix", topics=("post",))
-    checkin_create(key_result=cast.kr, value=25, author=cast.member)
+    checkin_create(key_result=cast.kr, value=25, author=cast.member, at=IN_PERIOD)
     err = io.StringIO()
     call_command("publish", "--period", "2017-Q1", "--chat", stdout=io.StringIO(), stderr=err)
     assert "queued for 1 chat channel(s)" in err.getvalue()

@@ -46,6 +46,9 @@ def status_label(status: Any) -> str:
         "at_risk": pgettext("status", "At risk"),
         "off_track": pgettext("status", "Off track"),
         "no_data": pgettext("status", "No check-in yet"),
+        "uncertain": pgettext("status", "Uncertain"),
+        "achieved": pgettext("status", "Achieved"),
+        "missed": pgettext("status", "Missed"),
     }
     return labels.get(str(value), str(value))
 
