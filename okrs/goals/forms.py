@@ -5,6 +5,7 @@ Forms only parse and validate input; saving goes through `okrs.goals.services`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -191,3 +192,37 @@ def checkin_form(
     return CheckInForm(
         data, initial=checkin_initial(value, confidence), prefix_id=checkin_prefix(key_result)
     )
+
+
+class PeriodForm(forms.Form):
+    """A period: a quarter named like 2026-Q3 gets its dates from the name when they are left
+    empty; any other span needs both dates."""
+
+    slug = forms.SlugField(max_length=32, label="Short name", help_text="e.g. 2026-Q3")
+    name = forms.CharField(max_length=100, required=False, help_text="e.g. Q3 2026")
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        slug = data.get("slug")
+        if slug and (data.get("start") is None or data.get("end") is None):
+            from okrs.core.krparse import period_from_slug
+
+            try:
+                span = period_from_slug(slug)
+            except ValueError:
+                for name in ("start", "end"):
+                    if data.get(name) is None and name not in self.errors:
+                        self.add_error(name, "Give the date (or name the period like 2026-Q3).")
+            else:
+                data["start"] = data.get("start") or span.start
+                data["end"] = data.get("end") or span.end
+        return data
+
+
+def next_period_initial(latest: Period | None, today: dt.date) -> dict[str, Any]:
+    """The quarter after the latest period (or the quarter of today): its slug and name."""
+    day = latest.end + dt.timedelta(days=1) if latest else today
+    quarter = (day.month - 1) // 3 + 1
+    return {"slug": f"{day.year}-Q{quarter}", "name": f"Q{quarter} {day.year}"}

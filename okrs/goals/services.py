@@ -657,3 +657,48 @@ def key_result_move(*, key_result: KeyResult, actor: Actor, direction: str) -> K
             diff={"position": [position + (1 if direction == "up" else -1) + 1, position + 1]},
         )
     return key_result
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_create(*, slug: str, start: dt.date, end: dt.date, name: str = "") -> Period:
+    """A new period (a quarter or any span, both dates inclusive)."""
+    period = Period(slug=slug.strip(), name=name.strip(), start=start, end=end)
+    _check_period_dates(period)
+    period.full_clean()
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_update(*, period: Period, changes: Mapping[str, Any]) -> Period:
+    """Change a period's name or dates. Its heartbeats and key result deadlines must stay inside
+    it: a change that would leave one outside is refused, naming it."""
+    for name in ("slug", "name", "start", "end"):
+        if name in changes:
+            value = changes[name]
+            setattr(period, name, value.strip() if isinstance(value, str) else value)
+    _check_period_dates(period)
+    period.full_clean()
+    outside = models.Q(deadline__lt=period.start) | models.Q(deadline__gt=period.end)
+    late = KeyResult.objects.filter(outside, objective__period=period).first()
+    if late is not None:
+        raise ValidationError(
+            {"end": f"{late} is due on {late.deadline}, outside {period.start} – {period.end}."}
+        )
+    beat = period.heartbeats.filter(
+        models.Q(start__lt=period.start) | models.Q(end__gt=period.end)
+    ).first()
+    if beat is not None:
+        raise ValidationError(
+            {"end": f"Heartbeat {beat} would lie outside {period.start} – {period.end}."}
+        )
+    period.save()
+    return period
+
+
+def _check_period_dates(period: Period) -> None:
+    if period.start and period.end and period.start >= period.end:
+        raise ValidationError({"end": "must come after the start."})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("teams/<slug:slug>/heartbeats/<int:pk>/review/", views.review, name="review"),
     path("teams/<slug:slug>/heartbeats/<int:pk>/plan/", views.plan, name="plan"),
     path("teams/<slug:slug>/heartbeats/<int:pk>/carry-over/", views.carry, name="carry_over"),
+    path("teams/<slug:slug>/packets/", views.packet_list, name="packets"),
     path("teams/<slug:slug>/packets/<int:pk>/", views.packet_detail, name="packet"),
     path("teams/<slug:slug>/packets/<int:pk>/status/", views.packet_move, name="packet_move"),
     path("teams/<slug:slug>/packets/<int:pk>/edit/", views.packet_edit, name="packet_edit"),

@@ -22,7 +22,7 @@ from okrs.heartbeats.access import (
     get_packet_for_user,
     visible_packets,
 )
-from okrs.heartbeats.models import ChecklistItem, Outcome, PacketEvent, PacketStatus
+from okrs.heartbeats.models import ChecklistItem, Outcome, PacketEvent, PacketStatus, WorkPacket
 from okrs.heartbeats.selectors import (
     board_columns,
     closure_rates,
@@ -281,4 +281,38 @@ def key_result_packets(request: HttpRequest, pk: int) -> HttpResponse:
     packets = packets_for_key_result(key_result, visible_packets(request.user))
     return render(
         request, "heartbeats/_kr_packets.html", {"key_result": key_result, "packets": packets}
+    )
+
+
+PACKET_LIST_LIMIT = 200
+
+
+@require_GET
+def packet_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A team's packets (open ones first, newest heartbeat first), filtered by status."""
+    team = get_team_for_user(request.user, slug)
+    status = request.GET.get("status", "")
+    packets = WorkPacket.objects.filter(team=team)
+    if status in PacketStatus.values:
+        packets = packets.filter(status=status)
+    else:
+        status = ""
+    rows = list(
+        packets_with_details(packets).order_by("-heartbeat__start", "order", "id")[
+            : PACKET_LIST_LIMIT + 1
+        ]
+    )
+    return render(
+        request,
+        "heartbeats/packets.html",
+        {
+            "team": team,
+            "packets": rows[:PACKET_LIST_LIMIT],
+            "more": len(rows) > PACKET_LIST_LIMIT,
+            "status": status,
+            "statuses": PacketStatus.choices,
+            "editable": set(),
+            "can_lead": can_lead_team(request.user, team),
+            "title": f"Packets of {team.name}",
+        },
     )

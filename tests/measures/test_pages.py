@@ -35,7 +35,9 @@ def _upload(client, text: str, kind: str = "activities"):  # type: ignore[no-unt
 
 
 def test_only_leads_may_import(client, people) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/data/import/").status_code == 403
+    anonymous = client.get("/data/import/")  # sent to log in and back
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/accounts/login/?next=/data/import/"
     client.force_login(people["member"])
     assert client.get("/data/import/").status_code == 403
     assert _upload(client, "person,date,type\nmember,2017-01-02,talk\n").status_code == 403
@@ -112,7 +114,8 @@ def test_cohort_surveys_are_for_the_cohort(client, people) -> None:  # type: ign
     client.logout()
     response = client.get("/surveys/s/")
     assert response.status_code == 200 and "Log in" in response.content.decode()
-    assert client.post("/surveys/s/", {"score": "9"}).status_code == 403
+    posted = client.post("/surveys/s/", {"score": "9"})  # anonymous: sent to log in
+    assert posted.status_code == 302 and posted["Location"].startswith("/accounts/login/")
     assert not SurveyResponse.objects.exists()
 
 
