@@ -425,9 +425,11 @@ def objective_propose(*, objective: Objective, actor: Actor) -> Objective:
         raise ValidationError(
             f"{objective.team} has no parent team to review its objectives; publish it directly."
         )
-    return _set_state(
-        objective, actor=actor, state=ObjectiveState.IN_REVIEW, action=ChangeAction.PROPOSED
-    )
+    _set_state(objective, actor=actor, state=ObjectiveState.IN_REVIEW, action=ChangeAction.PROPOSED)
+    from okrs.talk.services import notify_review_requested  # talk reads goals: imported late
+
+    notify_review_requested(objective=objective, actor=actor)  # every lead of the parent team
+    return objective
 
 
 @transaction.atomic

@@ -285,6 +285,7 @@ class NotificationKind(models.TextChoices):
     OFFER = "offer", "Offered help"
     OFFER_ACCEPTED = "offer_accepted", "Accepted your offer"
     OFFER_DECLINED = "offer_declined", "Declined your offer"
+    REVIEW = "review", "Waits for your review"
 
 
 class Notification(models.Model):
@@ -336,6 +337,9 @@ class NotificationSettings(models.Model):
         default=False, help_text="Comments and status changes on what you follow or own."
     )
     email_offers = models.BooleanField(default=True)
+    email_reviews = models.BooleanField(
+        default=True, help_text="An objective of a team below yours proposed for your review."
+    )
 
     def __str__(self) -> str:
         return f"Notification settings of {self.person_id}"

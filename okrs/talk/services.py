@@ -20,7 +20,7 @@ from okrs.goals.models import KeyResult, Objective, ObjectiveState
 from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
 from okrs.heartbeats.services import packet_set_role
 from okrs.org.access import can_lead_team, is_site_admin
-from okrs.org.models import Cohort, Team
+from okrs.org.models import Cohort, Role, Team
 from okrs.security.limits import over_limit
 from okrs.talk.access import Target, can_lead_target, can_read_target, kind_of, target_team
 from okrs.talk.markdown import mentioned_usernames
@@ -104,6 +104,7 @@ EMAIL_FLAG = {
     NotificationKind.OFFER: "email_offers",
     NotificationKind.OFFER_ACCEPTED: "email_offers",
     NotificationKind.OFFER_DECLINED: "email_offers",
+    NotificationKind.REVIEW: "email_reviews",
 }
 
 
@@ -507,7 +508,7 @@ def notifications_mark_read(*, person: AbstractBaseUser, ids: list[int] | None =
 def notification_settings_update(
     *, person: AbstractBaseUser, **flags: bool
 ) -> NotificationSettings:
-    allowed = {"email_mentions", "email_replies", "email_follows", "email_offers"}
+    allowed = {"email_mentions", "email_replies", "email_follows", "email_offers", "email_reviews"}
     unknown = set(flags) - allowed
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "No such notification setting."})
@@ -516,6 +517,25 @@ def notification_settings_update(
         setattr(row, name, bool(value))
     row.save()
     return row
+
+
+def notify_review_requested(*, objective: Objective, actor: AbstractBaseUser | None) -> None:
+    """Tell every lead of the parent team that `objective` waits for their review (inbox, and
+    email per their settings); they may read it while it is in review."""
+    if objective.team.parent_id is None:
+        return
+    leads = get_user_model().objects.filter(
+        memberships__team_id=objective.team.parent_id,
+        memberships__role=Role.LEAD,
+        is_active=True,
+    )
+    notify(
+        recipients=list(leads.distinct()),
+        kind=NotificationKind.REVIEW,
+        actor=actor,
+        summary=f"{target_label(objective)} ({objective.team}) waits for your review",
+        url=target_url(objective),
+    )
 
 
 def notify_status_change(

@@ -280,6 +280,7 @@ FLAGS = [
     ("email_replies", "When someone replies to me"),
     ("email_follows", "Comments and status changes on what I own or follow"),
     ("email_offers", "Offers of help (for leads) and answers to my offers"),
+    ("email_reviews", "Objectives proposed for my review (for leads of a parent team)"),
 ]
 
 
