@@ -86,6 +86,41 @@ def heartbeat_create(
 
 
 @transaction.atomic
+def heartbeat_update(*, heartbeat: Heartbeat, name: str, start: dt.date, end: dt.date) -> Heartbeat:
+    """Rename or re-date a heartbeat; it stays inside its period and clear of the others."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("A heartbeat needs a name, e.g. Q1HB1.")
+    others = Heartbeat.objects.filter(team_id=heartbeat.team_id).exclude(pk=heartbeat.pk)
+    if start >= end:
+        raise ValidationError(f"{name}: the start ({start}) must come before the end ({end}).")
+    period = heartbeat.period
+    if start < period.start or end > period.end:
+        raise ValidationError(
+            f"{name}: a heartbeat must lie inside {period} ({period.start} to {period.end})."
+        )
+    clash = others.filter(start__lte=end, end__gte=start).first()
+    if clash is not None:
+        raise ValidationError(f"{name} ({start} to {end}) overlaps {clash}.")
+    if others.filter(name=name).exists():
+        raise ValidationError(f"{heartbeat.team.name} already has a heartbeat named {name}.")
+    heartbeat.name, heartbeat.start, heartbeat.end = name, start, end
+    try:
+        with transaction.atomic():
+            heartbeat.save(update_fields=["name", "start", "end"])
+    except (IntegrityError, DatabaseError) as exc:
+        raise ValidationError(f"{name}: the database refused it ({exc}).") from exc
+    return heartbeat
+
+
+@transaction.atomic
+def packet_role_remove(*, packet: WorkPacket, person_id: int, role: str, actor: Actor) -> None:
+    """Take a RASCI role on the packet away from a person (nothing if they did not have it)."""
+    _check_choice("role", role, RasciRole.choices)
+    PacketRole.objects.filter(packet=packet, person_id=person_id, role=role).delete()
+
+
+@transaction.atomic
 def heartbeats_split(
     *, team: Team, period: Period, weeks: int, start: dt.date | None = None
 ) -> list[Heartbeat]:

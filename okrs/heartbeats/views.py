@@ -8,19 +8,30 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from okrs.goals.access import get_key_result_for_user
+from okrs.goals.access import get_key_result_for_user, visible_key_results
+from okrs.goals.models import KeyResult
+from okrs.goals.selectors import current_period
 from okrs.heartbeats import services
 from okrs.heartbeats.access import (
     editable_packet_ids,
     get_heartbeat_for_user,
     get_packet_for_user,
     visible_packets,
+)
+from okrs.heartbeats.forms import (
+    HeartbeatForm,
+    PacketForm,
+    PacketLinksForm,
+    RoleForm,
+    SplitForm,
+    movable_key_results,
 )
 from okrs.heartbeats.models import ChecklistItem, Outcome, PacketEvent, PacketStatus, WorkPacket
 from okrs.heartbeats.selectors import (
@@ -39,10 +50,201 @@ from okrs.org.access import can_lead_team, get_team_for_user
 def heartbeat_list(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_team_for_user(request.user, slug)
     beats = list(heartbeats_for_team(team))
+    can_lead = can_lead_team(request.user, team)
+    context = {"team": team, "heartbeats": beats, "can_lead": can_lead}
+    if can_lead and not (team.follows_parent_heartbeats and team.parent_id):
+        current = current_period()
+        context["split_form"] = SplitForm(initial={"period": current, "weeks": 3})
+    return render(
+        request, "heartbeats/list.html", {**context, "title": f"Heartbeats of {team.name}"}
+    )
+
+
+@require_POST
+def heartbeat_split(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cut a period into 2- or 3-week heartbeats of the team (all or nothing)."""
+    team = get_team_for_user(request.user, slug, write=True)
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("heartbeats:list", slug=slug)
+    try:
+        made = services.heartbeats_split(team=team, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        names = ", ".join(h.name for h in made)
+        messages.success(request, f"{len(made)} heartbeats created: {names}.")
+    return redirect("heartbeats:list", slug=slug)
+
+
+def _form_errors(form) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(
+        f"{form.fields[name].label or name}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def heartbeat_new(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_team_for_user(request.user, slug, write=True)
+    form = HeartbeatForm(
+        request.POST if request.method == "POST" else None, initial={"period": current_period()}
+    )
+    if form.is_valid():
+        try:
+            beat = services.heartbeat_create(team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"Heartbeat {beat.name} created.")
+            return redirect("heartbeats:board", slug=slug, pk=beat.pk)
     return render(
         request,
-        "heartbeats/list.html",
-        {"team": team, "heartbeats": beats, "title": f"Heartbeats of {team.name}"},
+        "heartbeats/heartbeat_form.html",
+        {"team": team, "form": form, "title": f"New heartbeat · {team.name}"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def heartbeat_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=True)
+    if heartbeat.team_id != team.pk:
+        raise PermissionDenied(
+            f"This heartbeat is in the calendar of {heartbeat.team.name}; its leads change it."
+        )
+    initial = {
+        "name": heartbeat.name,
+        "period": heartbeat.period,
+        "start": heartbeat.start,
+        "end": heartbeat.end,
+    }
+    form = HeartbeatForm(request.POST if request.method == "POST" else None, initial=initial)
+    form.fields["period"].disabled = True
+    if form.is_valid():
+        try:
+            services.heartbeat_update(
+                heartbeat=heartbeat,
+                name=form.cleaned_data["name"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"Heartbeat {heartbeat.name} saved.")
+            return redirect("heartbeats:board", slug=slug, pk=heartbeat.pk)
+    return render(
+        request,
+        "heartbeats/heartbeat_form.html",
+        {"team": team, "form": form, "heartbeat": heartbeat, "title": f"Edit {heartbeat.name}"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def packet_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new packet of the team (its leads), optionally in a heartbeat, moving some KRs, with
+    its Responsible people."""
+    team = get_team_for_user(request.user, slug, write=True)
+    beats = heartbeats_for_team(team)
+    wanted = request.GET.get("heartbeat", "")
+    chosen = beats.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    form = PacketForm(
+        request.POST if request.method == "POST" else None,
+        team=team,
+        heartbeats=beats,
+        user=request.user,
+        initial={"heartbeat": chosen},
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            packet = services.packet_create(
+                team=team,
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                heartbeat=data["heartbeat"],
+                priority=data["priority"] or "",
+                key_results=list(data["key_results"]),
+                due=data["due"],
+                external_url=data["external_url"],
+                responsible=list(data["responsible"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"Packet “{packet.title}” created.")
+            return redirect("heartbeats:packet", slug=slug, pk=packet.pk)
+    return render(
+        request,
+        "heartbeats/packet_form.html",
+        {"team": team, "form": form, "title": f"New packet · {team.name}"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def packet_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Set the key results a packet moves (its editors)."""
+    packet = get_packet_for_user(request.user, slug, pk, write=True)
+    form = PacketLinksForm(request.POST, queryset=_movable_for(packet, request.user))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("heartbeats:packet", slug=slug, pk=pk)
+    # links to KRs the editor may not read are not in the form: they are kept, not dropped
+    unseen = packet.key_results.exclude(pk__in=visible_key_results(request.user).values("pk"))
+    chosen = [*form.cleaned_data["key_results"], *unseen.select_related("objective")]
+    return _back_to(
+        (slug, pk),
+        request,
+        lambda: services.packet_update(packet=packet, actor=request.user, key_results=chosen),
+    )
+
+
+def _movable_for(packet: WorkPacket, user):  # type: ignore[no-untyped-def]
+    from okrs.goals.models import Period
+
+    period_id = packet.heartbeat.period_id if packet.heartbeat else None
+    periods = list(Period.objects.filter(pk=period_id)) if period_id else []
+    if not periods:
+        periods = [p for p in [current_period()] if p is not None]
+    movable = movable_key_results(packet.team, periods)
+    linked = packet.key_results.values("pk")
+    readable = visible_key_results(user).values("pk")
+    return KeyResult.objects.filter(
+        Q(pk__in=movable.values("pk")) | Q(pk__in=linked), pk__in=readable
+    ).select_related("objective__team")
+
+
+@require_POST
+def packet_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Give or take a RASCI role on a packet (the team's leads)."""
+    team = get_team_for_user(request.user, slug, write=True)
+    packet = get_packet_for_user(request.user, slug, pk)
+    if request.POST.get("remove", "").isdigit():
+        return _back_to(
+            (slug, pk),
+            request,
+            lambda: services.packet_role_remove(
+                packet=packet,
+                person_id=int(request.POST["remove"]),
+                role=request.POST.get("role", ""),
+                actor=request.user,
+            ),
+        )
+    form = RoleForm(request.POST, team=team)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("heartbeats:packet", slug=slug, pk=pk)
+    return _back_to(
+        (slug, pk),
+        request,
+        lambda: services.packet_set_role(packet=packet, actor=request.user, **form.cleaned_data),
     )
 
 
@@ -196,6 +398,10 @@ def packet_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "actor", "from_heartbeat", "to_heartbeat"
     )
     editable = editable_packet_ids(request.user, packet.team, [packet])
+    leads = can_lead_team(request.user, packet.team)
+    from okrs.sync.models import IssueLink
+
+    mirror = IssueLink.objects.filter(packet=packet).select_related("repo").first()
     return render(
         request,
         "heartbeats/packet.html",
@@ -205,6 +411,14 @@ def packet_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "events": events,
             "editable": editable,
             "statuses": PacketStatus.choices,
+            "mirror": mirror,
+            "links_form": PacketLinksForm(
+                queryset=_movable_for(packet, request.user),
+                initial={"key_results": [kr.pk for kr in packet.key_results.all()]},
+            )
+            if packet.pk in editable
+            else None,
+            "role_form": RoleForm(team=packet.team) if leads else None,
             "title": packet.title,
         },
     )
@@ -298,7 +512,7 @@ def packet_list(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         status = ""
     rows = list(
-        packets_with_details(packets).order_by("-heartbeat__start", "order", "id")[
+        packets_with_details(packets, request.user).order_by("-heartbeat__start", "order", "id")[
             : PACKET_LIST_LIMIT + 1
         ]
     )
