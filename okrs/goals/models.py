@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from okrs.core.kr_input import is_count
 from okrs.core.measures import MeasureParamsError, params_as_json, parse_measure
 from okrs.core.pacing import Commitment
 from okrs.core.scoring import Direction, KeyResultRule, RuleError
@@ -280,6 +281,14 @@ class KeyResult(models.Model):
             self.rule  # noqa: B018 - building the rule validates it
         except RuleError as exc:
             raise ValidationError({exc.field: exc.problem}) from exc
+        if is_count(self.unit, self.measure_kind):
+            negative = {
+                name: "A count cannot be negative."
+                for name in ("baseline", "target", "target_high", "stretch")
+                if (getattr(self, name) or 0) < 0
+            }
+            if negative:
+                raise ValidationError(negative)
         try:
             parsed = parse_measure(self.measure_kind, self.measure_params or {})
         except MeasureParamsError as exc:

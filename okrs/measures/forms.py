@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from okrs.goals.models import KeyResult
 from okrs.measures.imports import KINDS
 from okrs.org.access import User, visible_cohorts
 from okrs.org.models import Cohort, Team
@@ -43,7 +45,11 @@ class ImportForm(forms.Form):
 class SurveyForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), help_text="Its leads manage it.")
     title = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=64, help_text="Part of the link: /surveys/<slug>/")
+    slug = forms.SlugField(
+        max_length=64,
+        required=False,
+        help_text="Part of the link: /surveys/<slug>/ (empty: made from the title).",
+    )
     question = forms.CharField(
         max_length=300,
         initial="How likely are you to recommend us to a friend or colleague?",
@@ -60,6 +66,13 @@ class SurveyForm(forms.Form):
     allow_anonymous = forms.BooleanField(
         required=False, help_text="Anyone with the link may answer without signing in."
     )
+    key_result = forms.ModelChoiceField(
+        queryset=KeyResult.objects.none(),
+        required=False,
+        label="Key result it measures",
+        empty_label="None",
+        help_text="Its value becomes this survey's NPS, updated as people answer.",
+    )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +80,27 @@ class SurveyForm(forms.Form):
         # only the cohorts `user` may see (a private team's stay within it)
         cohorts = visible_cohorts(user).order_by("name")
         self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+        # the KRs of the led teams' objectives in periods not over yet (their leads edit them)
+        today = timezone.localdate()
+        krs = (
+            KeyResult.objects.filter(
+                objective__team__in=teams, objective__period__end__gte=today, archived=False
+            )
+            .exclude(objective__state="archived")
+            .select_related("objective__team")
+            .order_by("objective__team__name", "objective__order", "order")
+        )
+        self.fields["key_result"].queryset = krs  # type: ignore[attr-defined]
+        self.fields["key_result"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda kr: f"{kr.objective.team} · {kr.objective.code}{kr.code} {kr.title}".strip()
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kr, team = data.get("key_result"), data.get("team")
+        if kr is not None and team is not None and kr.objective.team_id != team.pk:
+            self.add_error("key_result", f"{kr} belongs to {kr.objective.team}, not {team}.")
+        return data
 
 
 class AnswerForm(forms.Form):

@@ -236,8 +236,13 @@ def survey_create(
     closes_at: dt.datetime | None = None,
     allow_anonymous: bool = False,
     question: str = "",
+    key_result: KeyResult | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> Survey:
-    """Open a hosted one-question NPS survey for a team (and optionally a cohort)."""
+    """Open a hosted one-question NPS survey for a team (and optionally a cohort). Without a
+    slug one is made from the title (`core-community-nps`, `-2` when taken); given a key result,
+    it is measured by the survey's NPS from now on (both or neither)."""
+    slug = slug.strip() or _free_slug(title)
     survey = Survey(
         team=team,
         slug=slug,
@@ -252,7 +257,26 @@ def survey_create(
         survey.question = question
     survey.full_clean()
     survey.save()
+    if key_result is not None:
+        from okrs.goals.services import key_result_update
+
+        key_result_update(
+            key_result=key_result,
+            actor=actor,
+            changes={"measure_kind": MeasureKind.NPS, "measure_params": {"survey": survey.slug}},
+        )
     return survey
+
+
+def _free_slug(title: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(title)[:60].strip("-") or "survey"
+    taken = set(Survey.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 @transaction.atomic

@@ -38,10 +38,11 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     teams = access.led_teams(request.user)
     if not request.user.is_authenticated or not teams.exists():
         raise PermissionDenied("Only team leads may open surveys.")
-    form = SurveyForm(request.POST or None, teams=teams, user=request.user)
+    initial = {"team": teams.filter(slug=request.GET.get("team", "")).first()}
+    form = SurveyForm(request.POST or None, teams=teams, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            survey = services.survey_create(**form.cleaned_data)
+            survey = services.survey_create(**form.cleaned_data, actor=request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -12,7 +12,10 @@ from okrs.org.access import is_site_admin
 
 class Navigation:
     def __init__(self, request: HttpRequest) -> None:
-        self._user = request.user
+        from django.contrib.auth.models import AnonymousUser
+
+        # a page drawn without the auth middleware (the CSRF failure view's) has no user
+        self._user = getattr(request, "user", None) or AnonymousUser()
 
     @cached_property
     def unread(self) -> int:

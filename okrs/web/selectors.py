@@ -327,3 +327,25 @@ def key_result_page(key_result: KeyResult) -> KeyResultPage:
 
 def status_choices() -> list[tuple[str, str]]:
     return [(s.value, s.label) for s in Status]
+
+
+def parent_candidates(user: User, teams: list[Team], period: Period | None) -> QuerySet[Objective]:
+    """Objectives a new objective of one of `teams` may contribute to at creation: those the
+    reader may see of the teams above them, in `period` (at most ALIGN_CHOICES)."""
+    if period is None or not teams:
+        return Objective.objects.none()
+    parents = dict(Team.objects.values_list("pk", "parent_id"))
+    above: list[int] = []
+    for team in teams:
+        team_id = parents.get(team.pk)
+        while team_id is not None and team_id not in above:
+            above.append(team_id)
+            team_id = parents.get(team_id)
+    ids = list(
+        Objective.objects.filter(pk__in=visible_objectives(user).values("pk"))
+        .filter(period=period, team_id__in=above)
+        .exclude(state=ObjectiveState.ARCHIVED)
+        .order_by("team__name", "order", "id")
+        .values_list("pk", flat=True)[:ALIGN_CHOICES]
+    )
+    return Objective.objects.filter(pk__in=ids).order_by("team__name", "order", "id")

@@ -50,13 +50,19 @@ def _layout(page: str) -> None:
     ],
 )
 def test_error_pages_say_why_in_the_sites_layout(url: str, status: int, words: str) -> None:
-    response = Client().get(url)
+    client = Client()
+    if status == 403:
+        # an anonymous visitor is sent to log in instead (one way in, tests/web/test_navigation.py)
+        from django.contrib.auth.models import User
+
+        client.force_login(User.objects.create_user("signed-in"))
+    response = client.get(url)
     assert response.status_code == status
     page = html(response)
     _layout(page)
     assert words in page
     assert f"Error {status}" in page
-    if status in (403, 404):  # an anonymous reader is offered to log in
+    if status == 404:  # an anonymous reader is offered to log in
         assert "/accounts/login/?next=" in page
 
 

@@ -24,7 +24,6 @@ def _data(**overrides):  # type: ignore[no-untyped-def]
         "owner": "",
         "cadence": "weekly",
         "measure_kind": "manual",
-        "measure_params": "",
     }
     data.update(overrides)
     return data
@@ -139,18 +138,27 @@ def test_only_leads_archive_key_results(world, who, status) -> None:  # type: ig
 
 
 def test_lead_sets_a_computed_measure_and_bad_parameters_are_named(world) -> None:  # type: ignore[no-untyped-def]
+    # the measure is chosen from real inputs (here a survey list), never typed as JSON
+    from okrs.measures.models import Survey
+
+    Survey.objects.create(team=world.team, slug="core-2017", title="Core NPS", hosted=True)
+    Survey.objects.create(team=f.team("far"), slug="far-nps", title="Far NPS", hosted=True)
     url = f"/key-results/{world.kr.pk}/edit/"
     lead = world.client("lead")
-    bad = _data(code="KR1", measure_kind="nps", measure_params='{"survey": ""}')
+    form = html(lead.post(url, {**_data(code="KR1", measure_kind="nps"), "refresh": "1"}))
+    assert 'name="survey"' in form and "Core NPS" in form and "Far NPS" not in form
+    assert "measure_params" not in form
+    bad = _data(code="KR1", measure_kind="nps", survey="")
     response = lead.post(url, bad)
-    assert response.status_code == 400 and "survey" in html(response)
+    assert response.status_code == 400 and 'id="id_survey_error"' in html(response)
     world.kr.refresh_from_db()
     assert world.kr.measure_kind == "manual"
-    unknown = _data(code="KR1", measure_kind="nps", measure_params='{"poll": "x"}')
-    assert "poll" in html(lead.post(url, unknown))
-    good = _data(code="KR1", measure_kind="nps", measure_params='{"survey": "core-2017"}')
+    unknown = _data(code="KR1", measure_kind="nps", survey="far-nps")
+    assert "Select a valid choice" in html(lead.post(url, unknown))
+    good = _data(code="KR1", measure_kind="nps", survey="core-2017")
     assert lead.post(url, good).status_code == 302
     world.kr.refresh_from_db()
     assert (world.kr.measure_kind, world.kr.measure_params) == ("nps", {"survey": "core-2017"})
     change = world.objective.changes.filter(key_result=world.kr, action="updated").latest("pk")
     assert change.diff["measure_kind"] == ["manual", "nps"]
+    assert 'value="core-2017" selected' in html(lead.get(url))

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,8 +25,21 @@ from okrs.goals.access import (
     get_key_result_for_user,
     get_objective_for_user,
 )
-from okrs.goals.forms import AlignmentForm, KeyResultForm, ObjectiveForm, ReviewForm
-from okrs.goals.models import Alignment, KeyResult, MeasureKind, Objective, ObjectiveState
+from okrs.goals.forms import (
+    AlignmentForm,
+    KeyResultForm,
+    ObjectiveForm,
+    ReviewForm,
+    next_free_code,
+)
+from okrs.goals.models import (
+    Alignment,
+    KeyResult,
+    MeasureKind,
+    Objective,
+    ObjectiveState,
+    Period,
+)
 from okrs.goals.selectors import current_period
 from okrs.measures.services import measure_key_result
 from okrs.org.access import is_site_admin, visible_teams
@@ -67,20 +81,24 @@ def _led_teams(request: HttpRequest):  # type: ignore[no-untyped-def]
 def objective_new(request: HttpRequest) -> HttpResponse:
     teams = _led_teams(request)
     if not teams.exists():
-        raise PermissionDenied("Only team leads may create objectives.")
-    initial = {"period": current_period()}
+        raise PermissionDenied("Only team leads may create objectives: you need the lead role.")
+    period = current_period()
     chosen = teams.filter(slug=request.GET.get("team", "")).first()
+    if chosen is None and not request.GET.get("team"):
+        only = list(teams[:2])
+        chosen = only[0] if len(only) == 1 else None
+    initial: dict[str, Any] = {"period": period, "owner": request.user.pk}
     if chosen is not None:
         initial["team"] = chosen
-    form = ObjectiveForm(request.POST or None, initial=initial, teams=teams)
-    objective = _save(
-        form,
-        lambda: services.objective_create(
-            actor=request.user,
-            team=form.cleaned_data["team"],
-            **{k: form.cleaned_data[k] for k in services.OBJECTIVE_FIELDS},
-        ),
+        if period is not None:
+            initial["code"] = next_free_code(chosen, period)
+    data = request.POST if request.method == "POST" else None
+    posted_period = Period.objects.filter(pk=data.get("period")).first() if data else None
+    parents = selectors.parent_candidates(
+        request.user, [chosen] if chosen else list(teams), posted_period or period
     )
+    form = ObjectiveForm(data, initial=initial, teams=teams, parents=parents)
+    objective = _save(form, lambda: _create_aligned(request, form))
     if objective is not None:
         messages.success(request, "Objective created as a draft. Add its key results.")
         return redirect("web:objective", objective.pk)
@@ -90,6 +108,20 @@ def objective_new(request: HttpRequest) -> HttpResponse:
         {"form": form, "team": chosen, "title": "New objective"},
         status=400 if form.errors else 200,
     )
+
+
+@transaction.atomic
+def _create_aligned(request: HttpRequest, form: ObjectiveForm) -> Objective:
+    """The draft and, when chosen, what it contributes to: both or neither."""
+    objective = services.objective_create(
+        actor=request.user,
+        team=form.cleaned_data["team"],
+        **{k: form.cleaned_data[k] for k in services.OBJECTIVE_FIELDS},
+    )
+    parent = form.cleaned_data.get("contributes_to")
+    if parent is not None:
+        services.alignment_set(child=objective, parent=parent, actor=request.user)
+    return objective
 
 
 @login_required
@@ -273,10 +305,50 @@ def alignment_remove(request: HttpRequest, pk: int, alignment_pk: int) -> HttpRe
     return redirect("web:objective", pk)
 
 
+def _key_result_form(request: HttpRequest, objective: Objective, instance=None):  # type: ignore[no-untyped-def]
+    """The KR form: bound to a post that saves; re-drawn (not saved, no errors) with the posted
+    values when the direction or measure changed (`refresh`, sent by htmx on change, or by the
+    button beside the choice without JavaScript), so only that choice's fields show."""
+    kwargs: dict[str, Any] = {"objective": objective, "user": request.user}
+    if instance is not None:
+        kwargs["instance"] = instance
+    refresh = request.method == "POST" and "refresh" in request.POST
+    if request.method == "POST" and not refresh:
+        form = KeyResultForm(request.POST, **kwargs)
+    else:
+        initial = request.POST.dict() if refresh else {}
+        initial.pop("csrfmiddlewaretoken", None)
+        form = KeyResultForm(initial=initial, **kwargs)
+    for name in ("direction", "measure_kind"):
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-post": request.path,
+                "hx-trigger": "change",
+                "hx-target": "#kr-form",
+                "hx-select": "#kr-form",
+                "hx-swap": "outerHTML",
+                "hx-vals": '{"refresh": "1"}',
+            }
+        )
+    return form, refresh
+
+
+def _key_result_page(request, form, objective, kr=None):  # type: ignore[no-untyped-def]
+    title = f"Edit {kr}" if kr else f"New key result for {objective}"
+    return render(
+        request,
+        "web/key_result_form.html",
+        {"form": form, "objective": objective, "kr": kr, "title": title},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
 @login_required
 def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_objective_for_user(request.user, pk, write=True)
-    form = KeyResultForm(request.POST or None, objective=objective)
+    form, refresh = _key_result_form(request, objective)
+    if refresh:
+        return _key_result_page(request, form, objective)
     key_result = _save(
         form,
         lambda: services.key_result_create(
@@ -289,12 +361,7 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
         _measure_now(key_result)
         messages.success(request, "Key result added.")
         return redirect("web:objective", objective.pk)
-    return render(
-        request,
-        "web/key_result_form.html",
-        {"form": form, "objective": objective, "title": f"New key result for {objective}"},
-        status=400 if form.errors else 200,
-    )
+    return _key_result_page(request, form, objective)
 
 
 @login_required
@@ -302,8 +369,8 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
     key_result = get_key_result_for_user(request.user, pk, action="edit")
     objective = key_result.objective
     copy = type(key_result).objects.select_related("objective__period").get(pk=key_result.pk)
-    form = KeyResultForm(request.POST or None, objective=objective, instance=copy)
-    if request.method == "POST":
+    form, refresh = _key_result_form(request, objective, copy)
+    if request.method == "POST" and not refresh:
         done = _save(
             form,
             lambda: services.key_result_update(
@@ -316,12 +383,7 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _measure_now(done)
             messages.success(request, "Key result saved.")
             return redirect("web:key_result", key_result.pk)
-    return render(
-        request,
-        "web/key_result_form.html",
-        {"form": form, "objective": objective, "kr": key_result, "title": f"Edit {key_result}"},
-        status=400 if form.errors else 200,
-    )
+    return _key_result_page(request, form, objective, key_result)
 
 
 @login_required
