@@ -195,7 +195,7 @@ def test_one_way_in_anonymous_to_login_and_back_and_403_says_the_role(world) -> 
     refused = world.client("viewer").get("/objectives/new/")
     assert refused.status_code == 403
     page = html(refused)
-    assert "Only team leads may create objectives." in page and "signed in as viewer" in page
+    assert "you need the lead role" in page and "signed in as viewer" in page
     assert 'class="site-header"' in page
     # the API keeps answering in JSON
     api = anonymous.post("/api/v1/key-results/1/checkins", {}, content_type="application/json")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from okrs.files.demo_current import demo_login, load_current_quarter, login_help
 from okrs.files.importer import import_path
 from okrs.files.loader import FileProblems
 from okrs.heartbeats.demo import load_demo_review
@@ -32,3 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(load_demo_datasets())
         review = load_demo_review()
         self.stdout.write(f"review of {review.heartbeat.name}: loaded")
+        self.stdout.write(load_current_quarter())
+        self.stdout.write(login_help(demo_login()))
