@@ -1,6 +1,6 @@
 from django.urls import path
 
-from okrs.web.views import accounts, checkins, editing, nav, pages, periods
+from okrs.web.views import accounts, checkins, editing, nav, pages, periods, publish
 from okrs.web.views_map import alignment_map
 from okrs.web.views_review import period_review
 from okrs.web.views_search import search
@@ -13,6 +13,7 @@ urlpatterns = [
     path("periods/", nav.periods, name="periods"),
     path("periods/new/", periods.period_new, name="period_new"),
     path("periods/<slug:slug>/edit/", periods.period_edit, name="period_edit"),
+    path("periods/<slug:slug>/publish/", publish.publish, name="publish"),
     path("surveys/", nav.surveys, name="surveys"),
     path("map/", alignment_map, name="map"),
     path("search/", search, name="search"),

@@ -49,6 +49,8 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("web:period_new", "POST", a.once(a.none), {"pub": "400 400 403 403 400 302L"}),
     ("web:period_edit", "GET", a.once(a.period), {"pub": "200 200 403 403 200 302L"}),
     ("web:period_edit", "POST", a.once(a.period), {"pub": "400 400 403 403 400 302L"}),
+    ("web:publish", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
+    ("web:publish", "POST", a.once(a.period), {"pub": "302 302 403 403 302 302L"}),
     ("web:surveys", "GET", a.once(a.none), {"pub": "200 200 403 403 200 302L"}),
     ("web:login", "GET", a.once(a.none), {"pub": "200 200 200 200 200 200"}),
     ("web:logout", "POST", a.once(a.none), {"pub": "302 302 302 302 302 302"}),
