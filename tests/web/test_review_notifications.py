@@ -11,6 +11,7 @@ from okrs.goals.models import ObjectiveState
 from okrs.talk.models import Notification, NotificationKind, NotificationSettings
 from tests import factories as f
 from tests.web.helpers import html
+from tests.worker.queue import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def test_proposing_notifies_every_parent_lead_in_inbox_email_and_home(
     reviews = Notification.objects.filter(kind=NotificationKind.REVIEW)
     assert sorted(n.recipient.username for n in reviews) == ["parent_lead", "second_parent_lead"]
     assert all(n.url == f"/objectives/{draft.pk}/" for n in reviews)
+    run_queued()  # emails are the worker's tasks
     assert [m.to for m in mail.outbox if "waits for your review" in m.subject] == [
         ["first@example.org"]
     ]  # the second lead turned review emails off
