@@ -22,7 +22,9 @@ def _add_private_and_cross_period_data() -> None:
     mozilla = Team.objects.get(slug="mozilla")
     yearly = objective(team=mozilla, period=year, code="Y1", title="A year of mobilizers")
     Alignment.objects.create(
-        child=Objective.objects.get(team__slug="cdt", code="O1"), parent=yearly, weight=0.25
+        child=Objective.objects.get(team__slug="cdt", period__slug="2017-Q1", code="O1"),
+        parent=yearly,
+        weight=0.25,
     )
     q1 = Period.objects.get(slug="2017-Q1")
     hidden = objective(team=secret, period=q1, code="S1", title="Hidden")
@@ -77,11 +79,13 @@ def test_the_export_reads_back_as_the_same_check_ins(
     """Values, times (to the microsecond, with their zone) and text survive the trip."""
     _add_private_and_cross_period_data()
     rows = ("key_result__code", "at", "value", "confidence", "note", "source", "author__username")
-    before = sorted(CheckIn.objects.values_list(*rows))
+    # the demo's current quarter is another period, not in this export
+    q1 = CheckIn.objects.filter(key_result__objective__period__slug="2017-Q1")
+    before = sorted(q1.values_list(*rows))
     exported = write_file(run("export", "--period", "2017-Q1", "--all"))
     wipe()
     run("import", str(exported))
-    assert sorted(CheckIn.objects.values_list(*rows)) == before
+    assert sorted(q1.values_list(*rows)) == before
     assert (
         KeyResult.objects.get(objective__team__slug="reps", objective__code="O3").target_high == 4.5
     )
@@ -94,11 +98,12 @@ def test_an_objective_changed_in_the_file_is_the_only_one_updated(
     old = "title: We have a strong base in our transformation towards a mobilizer program"
     assert old in exported
     changed = write_file(exported.replace(old, "title: A stronger base"))
-    stamps = dict(Objective.objects.values_list("code", "updated_at").filter(team__slug="reps"))
+    reps_q1 = Objective.objects.filter(team__slug="reps", period__slug="2017-Q1")
+    stamps = dict(reps_q1.values_list("code", "updated_at"))
     output = run("import", str(changed))
     assert "objectives          0 created, 1 updated, 4 unchanged" in output
-    after = dict(Objective.objects.values_list("code", "updated_at").filter(team__slug="reps"))
+    after = dict(reps_q1.values_list("code", "updated_at"))
     assert after["O1"] == stamps["O1"]
     assert after["O2"] > stamps["O2"]
-    assert Objective.objects.get(team__slug="reps", code="O2").title == "A stronger base"
-    assert Objective.objects.get(team__slug="reps", code="O2").state == ObjectiveState.PUBLISHED
+    assert reps_q1.get(code="O2").title == "A stronger base"
+    assert reps_q1.get(code="O2").state == ObjectiveState.PUBLISHED
