@@ -293,6 +293,10 @@ def measure_pages(report: Report, *, repeat: int, budget: float) -> None:
                         before=checkin,
                     )  # fmt: skip
                     after.target_ms = t.target_ms
+                    after.ratio = round(after.p50_ms / floor.p50_ms, 1) if floor.p50_ms else 0.0
+                    after.cpu_ratio = (
+                        round(after.cpu_p50_ms / floor.cpu_p50_ms, 1) if floor.cpu_p50_ms else 0.0
+                    )
                     report.pages.append(after)
 
 
