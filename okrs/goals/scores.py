@@ -24,6 +24,8 @@ from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Objectiv
 
 KR_KEPT = ("kept_value", "kept_confidence", "kept_at", "kept_progress", "kept_grade")
 OBJECTIVE_KEPT = ("kept_grade", "kept_progress", "kept_confidence", "kept_measured", "kept_total")
+#: ids per `IN (...)` of a query: PostgreSQL takes at most 65,535 parameters, SQLite 250,000
+ID_SLICE = 10_000
 
 
 def _scored(kr: KeyResult, value: float | None) -> tuple[float | None, float | None]:
@@ -73,22 +75,34 @@ def _latest(
     latest = CheckIn.objects.filter(
         key_result=OuterRef("pk"), at__date__lte=OuterRef("objective__period__end")
     ).order_by("-at", "-id")
-    krs = KeyResult.objects.all()
-    if key_result_ids is not None:
-        krs = krs.filter(pk__in=list(key_result_ids))
-    rows = krs.annotate(
+    annotated = KeyResult.objects.annotate(
         v=Subquery(latest.values("value")[:1]),
         c=Subquery(latest.values("confidence")[:1]),
         t=Subquery(latest.values("at")[:1]),
     ).values_list("pk", "v", "c", "t")
-    return {pk: (v, c, t) for pk, v, c, t in rows if t is not None}
+    if key_result_ids is None:
+        parts = [annotated]
+    else:
+        # in slices: a database takes a bounded number of parameters (PostgreSQL 65,535)
+        ids = list(key_result_ids)
+        parts = [
+            annotated.filter(pk__in=ids[i : i + ID_SLICE]) for i in range(0, len(ids), ID_SLICE)
+        ]
+    return {pk: (v, c, t) for rows in parts for pk, v, c, t in rows if t is not None}
 
 
 def refresh_key_results(key_results: Iterable[KeyResult]) -> list[KeyResult]:
     """Recompute the kept scores of `key_results` from their history and rules and write those
     that changed; returns the key results given (their kept fields set)."""
     krs = list(key_results)
-    latest = _latest(kr.pk for kr in krs)
+    _write_changed(krs, _latest(kr.pk for kr in krs))
+    return krs
+
+
+def _write_changed(
+    krs: list[KeyResult], latest: dict[int, tuple[float, float | None, dt.datetime]]
+) -> None:
+    """Set the kept fields of `krs` from their `latest` check-ins and write those that changed."""
     changed = []
     for kr in krs:
         value, confidence, at = latest.get(kr.pk, (None, None, None))
@@ -99,7 +113,6 @@ def refresh_key_results(key_results: Iterable[KeyResult]) -> list[KeyResult]:
             changed.append(kr)
     if changed:
         KeyResult.objects.bulk_update(changed, KR_KEPT, batch_size=500)
-    return krs
 
 
 def _ancestors(objective_ids: Iterable[int]) -> set[int]:
@@ -238,7 +251,7 @@ def verify(*, repair: bool = False) -> list[Disagreement]:
             if not _same(old, new):
                 found.append(Disagreement("key result", kr.pk, name, old, new))
     if repair:
-        refresh_key_results(krs)
+        _write_changed(krs, latest)
     objectives = list(Objective.objects.values_list("pk", *OBJECTIVE_KEPT))
     kept_objectives = {row[0]: row[1:] for row in objectives}
     recomputed = _recompute_objectives(set(kept_objectives), repair=repair)
@@ -281,7 +294,9 @@ def _recompute_objectives(ids: set[int], *, repair: bool) -> dict[int, Objective
         )
     if repair:
         changed = []
-        for objective in Objective.objects.filter(pk__in=ids).only(*OBJECTIVE_KEPT):
+        for objective in Objective.objects.only(*OBJECTIVE_KEPT).iterator(chunk_size=2000):
+            if objective.pk not in ids:
+                continue
             fields = result[objective.pk].fields()
             if tuple(getattr(objective, n) for n in OBJECTIVE_KEPT) != fields:
                 for name, new in zip(OBJECTIVE_KEPT, fields, strict=True):

@@ -154,3 +154,19 @@ def test_aligning_an_archived_objective_is_refused_by_the_service() -> None:
     goals.objective_archive(objective=child, actor=None)
     with pytest.raises(ValidationError, match="archived"):
         goals.alignment_set(child=child, parent=parent, actor=None)
+
+
+def test_key_results_are_read_in_slices_of_ids(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """More key results than a query may name (PostgreSQL takes 65,535 parameters: the xlarge
+    benchmark's 80,000 key results failed) are read in slices, with the same result."""
+    objectives = _world()
+    for n, kr in enumerate(KeyResult.objects.order_by("pk")):
+        goals.checkin_create(key_result=kr, value=10.0 * n, author=None, at=START)
+    krs = list(KeyResult.objects.order_by("pk"))
+    whole = scores._latest(kr.pk for kr in krs)
+    KeyResult.objects.update(kept_grade=None, kept_value=None)
+    monkeypatch.setattr(scores, "ID_SLICE", 3)
+    assert scores._latest(kr.pk for kr in krs) == whole
+    assert len(whole) == 2 * len(objectives)
+    scores.refresh_key_results(KeyResult.objects.all())
+    assert scores.verify() == []
