@@ -9,7 +9,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from markdown_it import MarkdownIt
 
 from okrs.accounts.services import FORMER_MEMBER
@@ -35,6 +35,18 @@ def percent(value: float | None) -> str:
     if value is None or value == "":
         return "—"
     return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value * 100, 0)}
+
+
+@register.filter
+def measured(counts: Any) -> str:
+    """ "2 of 3 measured" in the reader's language, from the numbers of a
+    `okrs.core.rollup.Measured` (the plural follows the number of key results)."""
+    if counts is None or counts == "":
+        return ""
+    total = counts.total
+    return ngettext(
+        "%(measured)s of %(total)s measured", "%(measured)s of %(total)s measured", total
+    ) % {"measured": number_format(counts.measured), "total": number_format(total)}
 
 
 @register.filter
