@@ -219,6 +219,12 @@ class KeyResult(models.Model):
         default=False,
         help_text="The computed value's 95% interval contains the target (set by the measure).",
     )
+    deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Deleted (`key_result_delete`): archived for good, its history kept.",
+    )
     # Kept on write (`okrs.goals.scores`): the latest check-in's value and confidence, and the
     # progress and grade they give, updated in the transaction of the check-in or the edit.
     kept_value = models.FloatField(null=True, blank=True, editable=False)
@@ -364,6 +370,7 @@ class ChangeAction(models.TextChoices):
     APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
     REMEASURED = "remeasured", "Re-measured after the period closed"
+    DELETED = "deleted", "Deleted"
 
 
 class Change(models.Model):

@@ -84,6 +84,8 @@ def checkin_create(
 
     `at` is the moment the value is for (default: now); it must lie inside the key result's
     period, so that no check-in is saved that counts nowhere."""
+    if key_result.deleted_at is not None:
+        raise ValidationError(f"The key result {key_result} was deleted: it takes no check-in.")
     moment = at or timezone.now()
     period = key_result.objective.period
     check_checkin_day(period, moment, given=at is not None)
@@ -633,6 +635,8 @@ def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = 
     if key_result.archived == archived:
         state = "archived" if archived else "not archived"
         raise ValidationError(f"The key result is already {state}.")
+    if key_result.deleted_at is not None:
+        raise ValidationError("The key result was deleted: it cannot be restored.")
     key_result.archived = archived
     key_result.save(update_fields=["archived", "updated_at"])
     scores.roll_up([key_result.objective_id])
@@ -642,6 +646,33 @@ def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = 
         actor=actor,
         action=ChangeAction.ARCHIVED if archived else ChangeAction.RESTORED,
         diff={"archived": [not archived, archived]},
+    )
+    return key_result
+
+
+@transaction.atomic
+def key_result_delete(*, key_result: KeyResult, actor: Actor) -> KeyResult:
+    """Delete a key result: it is archived for good and marked deleted, so it counts nowhere
+    and takes no check-in, while its check-ins, comments and page stay (history is never lost);
+    its objective's kept scores are rolled up in the same transaction, and the history says who
+    deleted it and how many check-ins it kept."""
+    if key_result.deleted_at is not None:
+        raise ValidationError("The key result is already deleted.")
+    was_archived = key_result.archived
+    key_result.archived = True
+    key_result.deleted_at = timezone.now()
+    key_result.save(update_fields=["archived", "deleted_at", "updated_at"])
+    if not was_archived:
+        scores.roll_up([key_result.objective_id])
+    _record(
+        objective=key_result.objective,
+        key_result=key_result,
+        actor=actor,
+        action=ChangeAction.DELETED,
+        diff={
+            "deleted": [None, str(key_result)],
+            "check-ins kept": [None, key_result.checkins.count()],
+        },
     )
     return key_result
 

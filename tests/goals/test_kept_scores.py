@@ -1,6 +1,6 @@
 """Scores kept on write (`okrs.goals.scores`) equal a recomputation from the history after any
-sequence of check-ins, edits, re-weightings, archivings and alignment changes; `okrs scores
-verify` says so, and `--repair` mends kept scores written around the services."""
+sequence of check-ins, edits, re-weightings, archivings, deletions and alignment changes;
+`okrs scores verify` says so, and `--repair` mends kept scores written around the services."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ operations = st.lists(
         st.tuples(st.just("align"), index, index, st.floats(0.1, 3)),
         st.tuples(st.just("unalign"), index),
         st.tuples(st.just("new_kr"), index),
+        st.tuples(st.just("delete"), index),
     ),
     max_size=14,
 )
@@ -87,6 +88,8 @@ def _apply(operation: tuple[Any, ...], objectives: list[Objective]) -> None:
         links = list(Alignment.objects.order_by("pk"))
         if links:
             goals.alignment_remove(alignment=links[which % len(links)], actor=None)
+    elif kind == "delete":
+        goals.key_result_delete(key_result=kr, actor=None)
     elif kind == "new_kr":
         goals.key_result_create(
             objective=objective, actor=None,
