@@ -193,6 +193,7 @@ LANGUAGES = [
 ]
 LANGUAGES_BIDI = ["he", "ar", "ar-dz", "fa", "ur", "qps"]  # "qps": the pseudo-locale qps-rtl
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["okrs.formats"]  # English dates as "Feb 15, 2017" (okrs/formats/en)
 OKRS_PSEUDO_LOCALE = env_bool("OKRS_PSEUDO_LOCALE", default=False)  # offered by the switcher
 TIME_ZONE = env_str("OKRS_TIME_ZONE", "UTC")
 USE_I18N = True

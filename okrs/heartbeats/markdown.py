@@ -47,7 +47,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 def render_markdown(text: str) -> SafeString:
     """Safe HTML for `text` written in Markdown."""
-    html = _md.render(text or "")
+    html = _md.render(str(text or ""))  # str: a translated default is lazy
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -127,7 +127,7 @@ def person(user: object) -> str:
 @register.filter
 def markdown(text: str) -> SafeString:
     """User-written Markdown as HTML, sanitized (nh3) so no script or style gets through."""
-    html = _MARKDOWN.render(text or "")
+    html = _MARKDOWN.render(str(text or ""))  # str: a translated default is lazy
     return mark_safe(nh3.clean(html, link_rel="nofollow noopener"))
 
 
