@@ -464,9 +464,16 @@ def push(state: SyncState, client: Client, counts: Counts) -> None:
 
 
 def sync_state_for(
-    *, repo: str, team: Team, label_pattern: str | None = None, push: bool | None = None
+    *,
+    repo: str,
+    team: Team,
+    label_pattern: str | None = None,
+    push: bool | None = None,
+    every: int | None = None,
 ) -> SyncState:
-    """The repository's sync settings, created on first use; refuses a repo of another team."""
+    """The repository's sync settings, created on first use; refuses a repo of another team.
+    `every` (minutes, 0: only by hand and webhooks) sets how often the worker syncs it; a changed
+    interval makes the worker's next look sync it, then every `every` minutes from there."""
     if not REPO.match(repo):
         raise ValidationError(f"{repo!r}: expected OWNER/REPO, e.g. mozilla/reps")
     if label_pattern is not None:
@@ -479,6 +486,8 @@ def sync_state_for(
                 f"--label-pattern {label_pattern!r}: needs the named groups (?P<objective>…) "
                 "and (?P<kr>…)"
             )
+    if every is not None and every < 0:
+        raise ValidationError(f"--every {every}: must be 0 or more minutes")
     state, _ = SyncState.objects.get_or_create(repo=repo, defaults={"team": team})
     if state.team_id != team.pk:
         raise ValidationError(f"{repo} is already synced for the team {state.team.slug}.")
@@ -489,6 +498,9 @@ def sync_state_for(
         state.push_enabled, changed = push, [*changed, "push_enabled"]
         if push and state.push_since is None:
             state.push_since, changed = timezone.now(), [*changed, "push_since"]
+    if every is not None and every != state.sync_every_minutes:
+        state.sync_every_minutes, state.next_sync_at = every, None
+        changed = [*changed, "sync_every_minutes", "next_sync_at"]
     if changed:
         state.save(update_fields=changed)
     return state

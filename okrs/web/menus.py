@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from okrs.goals.models import Objective, ObjectiveState, Period
 from okrs.heartbeats.models import Heartbeat
@@ -30,8 +31,8 @@ def team_menu_items(user: User, team: Team, path: str = "") -> list[MenuItem]:
     leads = is_site_admin(user) or team_role(user, team) == Role.LEAD
     slug = team.slug
     items = [
-        MenuItem("Objectives", reverse("web:team", args=[slug])),
-        MenuItem("Heartbeats", reverse("heartbeats:list", args=[slug])),
+        MenuItem(_("Objectives"), reverse("web:team", args=[slug])),
+        MenuItem(_("Heartbeats"), reverse("heartbeats:list", args=[slug])),
     ]
     today = timezone.localdate()
     current = (
@@ -40,20 +41,20 @@ def team_menu_items(user: User, team: Team, path: str = "") -> list[MenuItem]:
         .first()
     )
     if current is not None:
-        items.append(MenuItem("Board", reverse("heartbeats:board", args=[slug, current.pk])))
-    items.append(MenuItem("Packets", reverse("heartbeats:packets", args=[slug])))
+        items.append(MenuItem(_("Board"), reverse("heartbeats:board", args=[slug, current.pk])))
+    items.append(MenuItem(_("Packets"), reverse("heartbeats:packets", args=[slug])))
     if leads:
         from okrs.talk.models import Offer, OfferState
 
         offers = Offer.objects.filter(team=team, state=OfferState.OPEN).count()
         items += [
-            MenuItem("New objective", reverse("web:objective_new") + f"?team={slug}"),
-            MenuItem("Import a post", reverse("documents:paste", args=[slug])),
-            MenuItem("Surveys", reverse("web:surveys") + f"?team={slug}"),
-            MenuItem("Datasets", reverse("measures:import")),
-            MenuItem("Offers", reverse("talk:offers", args=[slug]), count=offers),
-            MenuItem("Webhooks", reverse("hooks:webhooks", args=[slug])),
-            MenuItem("Settings", reverse("talk:offers", args=[slug]) + "#settings"),
+            MenuItem(_("New objective"), reverse("web:objective_new") + f"?team={slug}"),
+            MenuItem(_("Import a post"), reverse("documents:paste", args=[slug])),
+            MenuItem(_("Surveys"), reverse("web:surveys") + f"?team={slug}"),
+            MenuItem(_("Datasets"), reverse("measures:import")),
+            MenuItem(_("Offers"), reverse("talk:offers", args=[slug]), count=offers),
+            MenuItem(_("Webhooks"), reverse("hooks:webhooks", args=[slug])),
+            MenuItem(_("Settings"), reverse("web:team_settings", args=[slug])),
         ]
     best = max(
         (i for i in items if path.startswith(i.url.split("?")[0].split("#")[0])),

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from okrs.web.views import accounts, checkins, editing, nav, pages, periods, publish
+from okrs.web.views import (
+    accounts,
+    checkins,
+    editing,
+    nav,
+    pages,
+    periods,
+    publish,
+    team_settings,
+)
 from okrs.web.views_map import alignment_map
 from okrs.web.views_review import period_review
 from okrs.web.views_search import search
@@ -19,6 +28,7 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("periods/<slug:slug>/review/", period_review, name="review"),
     path("teams/<slug:slug>/", pages.team, name="team"),
+    path("teams/<slug:slug>/settings/", team_settings.team_settings, name="team_settings"),
     path("objectives/new/", editing.objective_new, name="objective_new"),
     path("objectives/<int:pk>/", pages.objective, name="objective"),
     path("objectives/<int:pk>/edit/", editing.objective_edit, name="objective_edit"),

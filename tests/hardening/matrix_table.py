@@ -52,6 +52,8 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("web:publish", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
     ("web:publish", "POST", a.once(a.period), {"pub": "302 302 403 403 302 302L"}),
     ("web:surveys", "GET", a.once(a.none), {"pub": "200 200 403 403 200 302L"}),
+    ("web:team_settings", "GET", a.only_team(a.team), {"pub": "200 200 403 403 403 302L", "privteam": "200 200 403 403 404 302L"}),
+    ("web:team_settings", "POST", a.only_team(a.team), {"pub": "200 200 403 403 403 302L", "privteam": "200 200 403 403 404 302L"}),
     ("web:login", "GET", a.once(a.none), {"pub": "200 200 200 200 200 200"}),
     ("web:logout", "POST", a.once(a.none), {"pub": "302 302 302 302 302 302"}),
     ("web:settings", "GET", a.once(a.none), {"pub": "200 200 200 200 200 302L"}),

@@ -62,14 +62,10 @@ class Command(BaseCommand):
                 team=team,
                 label_pattern=options["label_pattern"],
                 push=options["push"],
+                every=options["every"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        if options["every"] is not None:
-            if options["every"] < 0:
-                raise CommandError(f"--every {options['every']}: must be 0 or more minutes")
-            state.sync_every_minutes = options["every"]
-            state.save(update_fields=["sync_every_minutes"])
         if options["full"]:
             state.last_synced_at, state.etags = None, {}
         client = github_client(
