@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# the address links in mails and chat messages point at, and that `okrs demo` says to log in at
+SITE_URL ?= $(if $(OKRS_SITE_URL),$(OKRS_SITE_URL),http://$(HOST):$(PORT))
 
 .PHONY: run test install lint migrate demo clean
 
@@ -21,13 +23,13 @@ migrate: $(STAMP)
 	$(BIN)/okrs migrate --noinput
 
 demo: migrate
-	$(BIN)/okrs demo
+	OKRS_SITE_URL=$(SITE_URL) $(BIN)/okrs demo
 
 run: demo
 	$(BIN)/okrs collectstatic --noinput --verbosity 0
 	# the web server and the worker together (Procfile); Ctrl-C stops both
 	PATH="$(abspath $(BIN)):$$PATH" OKRS_RUN_BIND=$(HOST):$(PORT) OKRS_RUN_WORKERS=$(WORKERS) \
-	  $(BIN)/honcho start -f Procfile
+	  OKRS_SITE_URL=$(SITE_URL) $(BIN)/honcho start -f Procfile
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -161,7 +161,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 OKRS_SIGNUP = signup_mode()
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "web:me"  # the personal home, after any way of logging in (unless `next`)
 ACCOUNT_ADAPTER = "okrs.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "okrs.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}

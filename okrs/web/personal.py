@@ -19,6 +19,7 @@ from okrs.org.access import User
 from okrs.org.models import Membership, Role
 
 KEY_RESULT_LIMIT = 30
+ALL_KEY_RESULTS_LIMIT = 500  # "show all": every KR of a person, within a bound still
 LIST_LIMIT = 20
 
 
@@ -41,7 +42,11 @@ class PersonalHome:
     memberships: list[Membership] = field(default_factory=list)
 
 
-def personal_home(user: User, *, now: dt.datetime | None = None) -> PersonalHome:
+def personal_home(
+    user: User, *, now: dt.datetime | None = None, all_key_results: bool = False
+) -> PersonalHome:
+    """What asks for `user`: the first KEY_RESULT_LIMIT of their key results (due first), or up
+    to ALL_KEY_RESULTS_LIMIT with `all_key_results`; `more_key_results` says some are left."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     memberships = list(
@@ -53,7 +58,10 @@ def personal_home(user: User, *, now: dt.datetime | None = None) -> PersonalHome
     checks_in = [m.team_id for m in memberships if m.role in (Role.LEAD, Role.MEMBER)]
     led = [m.team_id for m in memberships if m.role == Role.LEAD]
     if home.period is not None:
-        home.key_results, home.more_key_results = _my_key_results(user, home.period, checks_in, now)
+        limit = ALL_KEY_RESULTS_LIMIT if all_key_results else KEY_RESULT_LIMIT
+        home.key_results, home.more_key_results = _my_key_results(
+            user, home.period, checks_in, now, limit
+        )
     home.reviews = list(
         Objective.objects.filter(state=ObjectiveState.IN_REVIEW, team__parent_id__in=led)
         .select_related("team", "period", "owner__profile")
@@ -73,7 +81,7 @@ def personal_home(user: User, *, now: dt.datetime | None = None) -> PersonalHome
 
 
 def _my_key_results(
-    user: User, period: Period, checks_in: list[int], now: dt.datetime
+    user: User, period: Period, checks_in: list[int], now: dt.datetime, limit: int
 ) -> tuple[list[MyKeyResult], bool]:
     """The KRs of `period` the person owns or checks in on (as a member or lead of the team),
     those due per their cadence first, then by team and order."""
@@ -88,7 +96,7 @@ def _my_key_results(
         .select_related("objective__team", "owner__profile")
         .order_by("objective__team__order", "objective__team__name", "objective__order", "order")
     )
-    rows = list(key_results_with_latest(mine)[: KEY_RESULT_LIMIT + 1])
+    rows = list(key_results_with_latest(mine)[: limit + 1])
     since = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
     running = period.start <= timezone.localdate(now) <= period.end
     items = [
@@ -103,10 +111,10 @@ def _my_key_results(
             ),
             owned=kr.owner_id == user.pk,
         )
-        for kr in rows[:KEY_RESULT_LIMIT]
+        for kr in rows[:limit]
     ]
     items.sort(key=lambda item: (not item.due, not item.owned))  # stable: order kept within
-    return items, len(rows) > KEY_RESULT_LIMIT
+    return items, len(rows) > limit
 
 
 def _followed_changes(user: User) -> list[Change]:

@@ -86,8 +86,9 @@ def test_github_sign_up_fills_the_github_login(world, standin, settings) -> None
     # a later sign-in with a renamed GitHub account refreshes the login the sync matches by
     standin.person = Person("4242", "octo-renamed", "octo@example.org")
     again = Client()
-    sign_in(again, GITHUB)
+    landed = sign_in(again, GITHUB)
     assert _signed_in(again) == user
+    assert landed.status_code == 302 and landed["Location"] == "/me/"  # as a password login
     assert Profile.objects.get(person=user).github_login == "octo-renamed"
 
 

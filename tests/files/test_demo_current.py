@@ -77,3 +77,18 @@ def test_the_demo_password_is_generated_once_per_installation(demo_teams, tmp_pa
     assert juniper.check_password("chosen by juniper")  # a password a person chose stays
     elsewhere = demo_login(tmp_path / "two")
     assert elsewhere.password != first.password  # never a fixed password
+
+
+def test_a_first_quarter_gets_heartbeats_named_with_its_year(demo_teams) -> None:  # type: ignore[no-untyped-def]
+    cdt, _ = demo_teams
+    old = f.period("2017-Q1", start=dt.date(2017, 1, 1), end=dt.date(2017, 3, 31))
+    f.heartbeat(
+        team=cdt, period=old, name="Q1HB1", start=dt.date(2017, 1, 2), end=dt.date(2017, 1, 22)
+    )
+    assert "4 heartbeats" in load_current_quarter(today=dt.date(2027, 2, 10))
+    names = list(
+        Heartbeat.objects.filter(team=cdt, period__slug="2027-Q1")
+        .order_by("start")
+        .values_list("name", flat=True)
+    )
+    assert names == ["2027Q1HB1", "2027Q1HB2", "2027Q1HB3", "2027Q1HB4"]

@@ -209,6 +209,11 @@ def test_login_lands_on_the_personal_home(world) -> None:  # type: ignore[no-unt
         "/accounts/login/", {"username": "member", "password": "a long enough passphrase"}
     )
     assert response.status_code == 302 and response["Location"] == "/me/"
+    back = world.client(None).post(
+        "/accounts/login/?next=/teams/reps/",
+        {"username": "member", "password": "a long enough passphrase"},
+    )
+    assert back["Location"] == "/teams/reps/"
 
 
 def test_personal_home_lists_what_asks_for_the_person(world) -> None:  # type: ignore[no-untyped-def]
@@ -290,3 +295,24 @@ def test_team_packets_list_for_readers(world) -> None:  # type: ignore[no-untype
 
     small, large = query_counts(world.client("member"), "/teams/reps/packets/", grow)
     assert small == large and large <= 12
+
+
+def test_personal_home_shows_the_first_key_results_and_all_on_request(world) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    now = f.period("now", start=today - dt.timedelta(days=30), end=today + dt.timedelta(days=60))
+    objective = f.objective(team=world.team, period=now, code="O1", title="Many")
+    for n in range(32):
+        f.key_result(objective=objective, code=f"KR{n}", title=f"Measure {n:02d}", order=n)
+    client = world.client("member")
+    page = html(client.get("/me/"))
+    assert page.count("Measure ") == 30 and 'href="?krs=all#krs-title"' in page
+    every = html(client.get("/me/?krs=all"))
+    assert every.count("Measure ") == 32 and "Show all your key results" not in every
+    assert "Show the first 30 only" in every
+
+    def grow() -> None:
+        for n in range(5):
+            f.key_result(objective=objective, code=f"More{n}", title=f"Measure more {n}")
+
+    small, large = query_counts(client, "/me/?krs=all", grow)
+    assert small == large

@@ -36,7 +36,6 @@ class ConfirmedAuthenticationForm(AuthenticationForm):
 class LoginView(auth.LoginView):
     template_name = "registration/login.html"
     authentication_form = ConfirmedAuthenticationForm
-    next_page = reverse_lazy("web:me")  # the personal home: what asks for the person now
     extra_context = {"title": "Log in"}
 
 

@@ -24,8 +24,11 @@ from okrs.web.personal import personal_home
 def me(request: HttpRequest) -> HttpResponse:
     """What asks for the signed-in person now: their KRs (due first), reviews and offers waiting
     for them, changes on what they follow, their teams' current heartbeats."""
-    home = personal_home(request.user)
-    return render(request, "web/me.html", {"home": home, "title": "Home"})
+    showing_all = request.GET.get("krs") == "all"
+    home = personal_home(request.user, all_key_results=showing_all)
+    return render(
+        request, "web/me.html", {"home": home, "showing_all": showing_all, "title": "Home"}
+    )
 
 
 @require_GET
