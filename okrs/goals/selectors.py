@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -22,11 +21,11 @@ from django.utils import timezone
 from okrs.core.pacing import Commitment, Status, status
 from okrs.core.rollup import Measured, counted, rollup_columns, rollup_groups, weighted_mean
 from okrs.core.scoring import KeyResultRule, KeyResultScore, score_key_result
-from okrs.goals.access import visible_objectives_sql
+from okrs.goals.access import visible_objectives
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
 from okrs.org.access import User
 from okrs.org.models import Team
-from okrs.sqlread import api_time_sql, convert_row, converters_of, read_dicts
+from okrs.sqlread import convert_row, converters_of
 
 
 @dataclass
@@ -136,32 +135,6 @@ def key_results_with_latest(
 
 
 LATEST_CHECKIN_FIELDS = ("value", "confidence", "at")
-
-
-def latest_checkin(key_result_id: int) -> tuple[float | None, float | None, dt.datetime] | None:
-    """The value, confidence and time of the latest check-in of a key result (by time, then by
-    key, as `key_results_with_latest`), or None without one. Written out for
-    `objective_list_sql`'s reason: the ORM took longer to build the query than the database to
-    answer it from the check-in index (tested equal: `tests/api/test_latest_checkin_sql.py`)."""
-    found = read_dicts(
-        _latest_checkin_sql(connection.vendor), [key_result_id], LATEST_CHECKIN_FIELDS, ("at",)
-    )
-    return tuple(found[0].values()) if found else None  # type: ignore[return-value]
-
-
-@functools.cache
-def _latest_checkin_sql(vendor: str) -> str:
-    q = connection.ops.quote_name
-    checkin = CheckIn._meta
-
-    def column(name: str) -> str:
-        return q(checkin.get_field(name).column)
-
-    return (
-        f"SELECT {', '.join(column(name) for name in LATEST_CHECKIN_FIELDS)}"
-        f" FROM {q(checkin.db_table)} WHERE {column('key_result')} = %s"
-        f" ORDER BY {column('at')} DESC, {column('id')} DESC LIMIT 1"
-    )
 
 
 def score_row(kr: KeyResult, period: Period, commitment: str, on: dt.date) -> KeyResultRow:
@@ -666,15 +639,15 @@ def _group_by_team(
     )
 
 
-# --- written-out list reads ----------------------------------------------------------------
+# --- the API's list reads --------------------------------------------------------------------
 
 
-OBJECTIVE_LIST_FIELDS = (
-    "id", "team", "period", "code", "title", "description", "owner", "commitment", "weight",
-    "order", "state", "visibility", "created_at", "updated_at",
+OBJECTIVE_OUT_FIELDS = (
+    "id", "code", "title", "description", "commitment", "weight", "order", "state", "visibility",
+    "created_at", "updated_at", "team__slug", "period__slug", "owner__username",
 )  # fmt: skip
-"""The keys of an `objective_list_page` row: the objective's columns; its team and period by
-their slugs, its owner by username (None without one), its times as the API's text."""
+"""What the API answers of an objective: its columns, its team and period by slug, its owner
+by username."""
 
 
 @dataclass(frozen=True)
@@ -687,137 +660,34 @@ class ObjectiveListFilter:
     state: str | None = None
 
 
-def objective_list_sql(
-    user: User, where: ObjectiveListFilter, *, after: int, limit: int
-) -> tuple[str, list[Any]]:
-    """One query: the objectives `user` may read (`goals.access.visible_objectives_sql`),
-    narrowed by `where`, with a key above `after`, in key order, at most `limit`; its columns
-    in `OBJECTIVE_LIST_FIELDS` order.
-
-    Written out for the reason `heartbeats.selectors.packet_list_sql` is (building it cost the
-    ORM 0.8 ms a read at the large scale); tested equal to the ORM's filters and the
-    single-objective read for every kind of reader (`tests/api/test_objective_list_sql.py`)."""
-    rule, rule_args = visible_objectives_sql(user, "o", "t")
-    filters = [(name, getattr(where, name)) for name in _OBJECTIVE_FILTERS]
-    head, tail = _objective_list_text(
-        connection.vendor, rule, tuple(value is not None for _, value in filters)
-    )
-    args = [*rule_args, *(value for _, value in filters if value is not None)]
-    # the cursor and the limit written in, for `packet_list_sql`'s reason
-    return f"{head}{int(after)}{tail}{int(limit)}", args
-
-
-_OBJECTIVE_FILTERS = ("period", "team", "owner", "state")
-
-
-@functools.lru_cache(maxsize=64)
-def _objective_list_text(vendor: str, rule: str, filtered: tuple[bool, ...]) -> tuple[str, str]:
-    """`objective_list_sql`'s text for a reader's rule and the filters given
-    (`_OBJECTIVE_FILTERS`), cut where the cursor and the limit go; built once per shape, for
-    `heartbeats.selectors._packet_list_text`'s reason."""
-    q = connection.ops.quote_name
-    objective, team, period = Objective._meta, Team._meta, Period._meta
-    person = get_user_model()._meta
-
-    def column(name: str) -> str:
-        return "o." + q(objective.get_field(name).column)
-
-    # the period's slug and the owner's name by subqueries, not joins: two tables fewer for
-    # PostgreSQL to plan (1.1 -> 0.75 ms of its CPU a read at the large scale, when it planned
-    # every read)
-    username = q(person.get_field(get_user_model().USERNAME_FIELD).column)
-    joined = {
-        "team": f"t.{q('slug')}",
-        "period": f"(SELECT pe.{q('slug')} FROM {q(period.db_table)} pe"
-        f" WHERE pe.{q(period.pk.column)} = {column('period')})",
-        "owner": f"(SELECT u.{username} FROM {q(person.db_table)} u"
-        f" WHERE u.{q(person.pk.column)} = {column('owner')})",
+def objective_list(user: User, where: ObjectiveListFilter) -> QuerySet[Objective]:
+    """The objectives `user` may read (`visible_objectives`) narrowed by `where`, with their
+    team, period and owner (`OBJECTIVE_OUT_FIELDS`) in the same query."""
+    lookups = {
+        "period__slug": where.period,
+        "team__slug": where.team,
+        "owner__username": where.owner,
+        "state": where.state,
     }
-    for name in ("created_at", "updated_at"):
-        joined[name] = api_time_sql(column(name))
-    selected = [joined.get(name) or column(name) for name in OBJECTIVE_LIST_FIELDS]
-    order = column("id")
-    where_sql = [rule]
-    on = dict(zip(_OBJECTIVE_FILTERS, filtered, strict=True))
-    if on["period"]:
-        # the period's key from a subquery, not the join, so that the (period, id) index gives
-        # just the page, in order: SQLite takes a scalar subquery (0.42 -> 0.04 ms at the
-        # large scale); PostgreSQL, told the key is constant, estimates walking the primary
-        # key finds a page sooner than the index, and walks every earlier period's objectives
-        # (0.9 ms); from an array and ordered as the index, it reads the page (0.2 ms)
-        period_key = (
-            f"(SELECT {q(period.pk.column)} FROM {q(period.db_table)} WHERE {q('slug')} = %s)"
-        )
-        if vendor == "postgresql":
-            where_sql.append(f"{column('period')} = ANY(ARRAY{period_key})")
-            order = f"{column('period')}, {column('id')}"
-        else:
-            where_sql.append(f"{column('period')} = {period_key}")
-    where_sql += [f"{joined[name]} = %s" for name in ("team", "owner") if on[name]]
-    if on["state"]:
-        where_sql.append(f"{column('state')} = %s")
-    head = (
-        f"SELECT {', '.join(selected)} FROM {q(objective.db_table)} o"
-        f" JOIN {q(team.db_table)} t ON t.{q(team.pk.column)} = {column('team')}"
-        f" WHERE {column('id')} > "
-    )
-    return head, f" AND {' AND '.join(where_sql)} ORDER BY {order} LIMIT "
-
-
-def objective_list_page(
-    user: User, where: ObjectiveListFilter, *, after: int = 0, limit: int
-) -> list[dict[str, Any]]:
-    """The rows of `objective_list_sql`, as dicts keyed by `OBJECTIVE_LIST_FIELDS`: the API's
-    items as they are written out (`okrs.api.common.json_page`)."""
-    return read_dicts(
-        *objective_list_sql(user, where, after=after, limit=limit), OBJECTIVE_LIST_FIELDS
+    return (
+        visible_objectives(user)
+        .filter(**{name: value for name, value in lookups.items() if value is not None})
+        .select_related("team", "period", "owner")
+        .only(*OBJECTIVE_OUT_FIELDS)
     )
 
 
-CHECKIN_LIST_FIELDS = (
-    "id", "key_result", "value", "confidence", "note", "author", "at", "recorded_at", "source",
+CHECKIN_OUT_FIELDS = (
+    "id", "key_result_id", "value", "confidence", "note", "at", "recorded_at", "source",
+    "author__username",
 )  # fmt: skip
-"""The keys of a `checkin_list_page` row: the check-in's columns, its author by username, its
-times as the API's text."""
 
 
-def checkin_list_sql(key_result_id: int, *, after: int, limit: int) -> tuple[str, list[Any]]:
-    """One query: the check-ins of a key result (whose reader the caller has checked) with a key
-    above `after`, in key order, at most `limit`; its columns in `CHECKIN_LIST_FIELDS` order.
-    Written out for `objective_list_sql`'s reason; tested equal to the ORM's rows
-    (`tests/api/test_checkin_list_sql.py`)."""
-    head, tail = _checkin_list_text(connection.vendor)
-    return f"{head}{int(after)}{tail}{int(limit)}", [key_result_id]
-
-
-@functools.cache
-def _checkin_list_text(vendor: str) -> tuple[str, str]:
-    """`checkin_list_sql`'s text, cut where the cursor and the limit go; built once."""
-    q = connection.ops.quote_name
-    checkin, person = CheckIn._meta, get_user_model()._meta
-
-    def column(name: str) -> str:
-        return "c." + q(checkin.get_field(name).column)
-
-    # the author's name by a subquery, not a join: for a page of 50, PostgreSQL hashes every
-    # person to join them (1.1 ms at the large scale) instead of looking 50 up (0.2 ms)
-    username = (
-        f"(SELECT u.{q(person.get_field(get_user_model().USERNAME_FIELD).column)}"
-        f" FROM {q(person.db_table)} u WHERE u.{q(person.pk.column)} = {column('author')})"
-    )
-    shown = {"author": username, "at": api_time_sql(column("at"))}
-    shown["recorded_at"] = api_time_sql(column("recorded_at"))
-    selected = [shown.get(name) or column(name) for name in CHECKIN_LIST_FIELDS]
-    head = (
-        f"SELECT {', '.join(selected)} FROM {q(checkin.db_table)} c"
-        f" WHERE {column('key_result')} = %s AND {column('id')} > "
-    )
-    return head, f" ORDER BY {column('id')} LIMIT "
-
-
-def checkin_list_page(key_result_id: int, *, after: int = 0, limit: int) -> list[dict[str, Any]]:
-    """The rows of `checkin_list_sql`, as dicts keyed by `CHECKIN_LIST_FIELDS`: the API's items
-    as they are written out (`okrs.api.common.json_page`)."""
-    return read_dicts(
-        *checkin_list_sql(key_result_id, after=after, limit=limit), CHECKIN_LIST_FIELDS
+def checkin_list(key_result_id: int) -> QuerySet[CheckIn]:
+    """The check-ins of a key result (whose reader the caller has checked), with their author's
+    username (`CHECKIN_OUT_FIELDS`) in the same query."""
+    return (
+        CheckIn.objects.filter(key_result_id=key_result_id)
+        .select_related("author")
+        .only(*CHECKIN_OUT_FIELDS)
     )

@@ -205,7 +205,7 @@ def test_token_api_creates_and_revokes(world: Any) -> None:
 
 
 def test_the_token_lookup_makes_the_person_the_orm_makes(world: Any) -> None:
-    """`okrs.api.auth._find` reads the person with the token in one written-out query: every
+    """`okrs.api.auth._find` reads the person with the token in one query: every
     field as the ORM reads it (times aware, booleans as booleans), the token's flags as stored."""
     from django.contrib.auth import get_user_model
 

@@ -126,3 +126,15 @@ def test_check_ins_read_checks_access_on_the_rule_fields_alone(world: Any) -> No
             assert [c["key_result"] for c in response.json()["items"]] == [
                 kr.pk
             ] * kr.checkins.count()
+
+
+def test_the_read_shows_the_latest_check_in_by_time_then_key(client: Any) -> None:
+    kr = f.key_result()
+    kr.objective.team.visibility = "public"
+    kr.objective.team.save()
+    f.checkin(kr, 3.0, "2017-01-05T10:00:00", confidence=0.5)
+    f.checkin(kr, 7.0, "2017-01-05T10:00:00", confidence=0.9)  # same time, later key
+    f.checkin(kr, 1.0, "2017-01-04T10:00:00")
+    body = client.get(f"/api/v1/key-results/{kr.pk}").json()
+    assert (body["value"], body["confidence"]) == (7.0, 0.9)
+    assert body["last_checkin_at"] == "2017-01-05T10:00:00Z"

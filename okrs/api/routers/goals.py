@@ -8,16 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from okrs.api.auth import require_write
 from okrs.api.common import (
-    after_cursor,
     check_if_match,
-    cut_page,
-    json_page,
     page,
     paginate,
     person_by_username,
@@ -51,10 +48,8 @@ from okrs.api.schemas import (
 )
 from okrs.goals import services as goal_services
 from okrs.goals.access import (
-    can_read_objective,
     get_key_result_for_user,
     get_objective_for_user,
-    readable_key_result_id,
     visible_key_results,
     visible_objectives,
 )
@@ -69,16 +64,14 @@ from okrs.goals.models import (
 )
 from okrs.goals.selectors import (
     ObjectiveListFilter,
-    checkin_list_page,
+    checkin_list,
     key_results_with_latest,
-    latest_checkin,
-    objective_list_page,
+    objective_list,
     score_row,
 )
 from okrs.goals.serializers import period_score as score_document
 from okrs.goals.services import checkin_create
 from okrs.org.access import get_team_for_user
-from okrs.sqlread import load_related
 
 router = Router(tags=["goals"])
 
@@ -120,37 +113,6 @@ def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> 
     return score_document(period, visible_objectives(request.auth), on=query.on)
 
 
-# --- reads of one object --------------------------------------------------------------------
-
-
-def _readable_objective(user: Any, pk: int) -> Objective:
-    """`get_objective_for_user(user, pk)` for a read (the same rule, `can_read_objective`, the
-    same 404), loading what the API answers with in one written-out query (`load_related`: the
-    ORM took 1 ms to build it, the database and the instances 0.2)."""
-    objective = load_related(Objective, pk, "team", "period", "owner")
-    if objective is None or not can_read_objective(user, objective):
-        raise Http404("No such objective.")
-    return objective
-
-
-def _readable_key_result(user: Any, pk: int, *related: str) -> KeyResult:
-    """`get_key_result_for_user(user, pk)` for a read, as `_readable_objective`: the key result
-    with its objective's team (the rule needs it) and `related`."""
-    kr = load_related(KeyResult, pk, "objective__team", *related)
-    if kr is None or not can_read_objective(user, kr.objective):
-        raise Http404("No such key result.")
-    return kr
-
-
-def _readable_key_result_id(user: Any, pk: int) -> int:
-    """The key of key result `pk` if `user` may read it (404 as `_readable_key_result`
-    otherwise), loading the least the rule needs (`goals.access.readable_key_result_id`)."""
-    found = readable_key_result_id(user, pk)
-    if found is None:
-        raise Http404("No such key result.")
-    return found
-
-
 # --- objectives ----------------------------------------------------------------------------
 
 
@@ -188,14 +150,15 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> A
         owner=filters.owner or None,
         state=filters.state or None,
     )
-    after = after_cursor(filters.cursor)
-    rows = objective_list_page(request.auth, where, after=after, limit=filters.limit + 1)
-    return json_page(*cut_page(rows, filters.limit))
+    rows, cursor = paginate(objective_list(request.auth, where), filters.cursor, filters.limit)
+    return page([objective_out(o) for o in rows], cursor)
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
 def get_objective(request: HttpRequest, objective_id: Id, response: HttpResponse) -> Any:
-    objective = _readable_objective(request.auth, objective_id)
+    objective = objective_list(request.auth, ObjectiveListFilter()).filter(pk=objective_id).first()
+    if objective is None:
+        raise ApiError(404, "not_found", "No such objective.")
     set_etag(response, objective)
     return objective_out(objective)
 
@@ -310,17 +273,18 @@ def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> 
     return page([key_result_out(k) for k in rows], cursor)
 
 
-def _with_latest(kr: KeyResult) -> KeyResult:
-    """Set what `key_results_with_latest` annotates on one key result, with one indexed query
-    (its latest check-in) instead of a second load of the key result with three subqueries."""
-    latest = latest_checkin(kr.pk)
-    kr.latest_value, kr.latest_confidence, kr.latest_at = latest or (None, None, None)  # type: ignore[attr-defined]
-    return kr
+def _readable_key_result_id(user: Any, pk: int) -> int:
+    """`pk` if `user` may read key result `pk` (`visible_key_results`), else 404."""
+    if not visible_key_results(user).filter(pk=pk).exists():
+        raise ApiError(404, "not_found", "No such key result.")
+    return pk
 
 
 @router.get("/key-results/{kr_id}", response={200: KeyResultOut, **ERRORS})
 def get_key_result(request: HttpRequest, kr_id: Id, response: HttpResponse) -> Any:
-    kr = _with_latest(_readable_key_result(request.auth, kr_id, "objective__period", "owner"))
+    kr = _key_results(visible_key_results(request.auth).filter(pk=kr_id)).first()
+    if kr is None:
+        raise ApiError(404, "not_found", "No such key result.")
     set_etag(response, kr)
     return key_result_out(kr)
 
@@ -376,10 +340,10 @@ def checkin_out(checkin: CheckIn) -> dict[str, Any]:
 
 @router.get("/key-results/{kr_id}/checkins", response={200: CheckInPage, **ERRORS})
 def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) -> Any:
-    kr_id = _readable_key_result_id(request.auth, kr_id)
-    after = after_cursor(filters.cursor)
-    rows = checkin_list_page(kr_id, after=after, limit=filters.limit + 1)
-    return json_page(*cut_page(rows, filters.limit))
+    rows, cursor = paginate(
+        checkin_list(_readable_key_result_id(request.auth, kr_id)), filters.cursor, filters.limit
+    )
+    return page([checkin_out(c) for c in rows], cursor)
 
 
 @router.post("/key-results/{kr_id}/checkins", response={201: CheckInOut, **ERRORS})

@@ -9,10 +9,7 @@ from ninja import Query, Router, Status
 
 from okrs.api.auth import require_write
 from okrs.api.common import (
-    after_cursor,
     check_if_match,
-    cut_page,
-    json_page,
     page,
     paginate,
     set_etag,
@@ -39,7 +36,7 @@ from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
 from okrs.heartbeats.selectors import (
     PacketListFilter,
     calendar_team,
-    packet_list_page,
+    filter_packets,
 )
 from okrs.org.access import get_team_for_user, visible_teams
 from okrs.org.models import Team
@@ -141,10 +138,9 @@ def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
         status=filters.status or None,
         key_result=filters.key_result or None,
     )
-    after = after_cursor(filters.cursor)
-    rows = packet_list_page(request.auth, where, after=after, limit=filters.limit + 1)
-    rows, cursor = cut_page(rows, filters.limit)
-    return json_page(rows, cursor)
+    packets = filter_packets(visible_packets(request.auth), where)
+    rows, cursor = paginate(packets, filters.cursor, filters.limit)
+    return page([packet_out(p) for p in rows], cursor)
 
 
 def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:

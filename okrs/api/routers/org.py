@@ -11,9 +11,6 @@ from okrs.api.common import (
     CURSOR_PATTERN,
     DEFAULT_LIMIT,
     MAX_LIMIT,
-    after_cursor,
-    cut_page,
-    json_page,
     page,
     paginate,
 )
@@ -30,7 +27,7 @@ from okrs.api.schemas import (
 )
 from okrs.org.access import can_read_team, get_team_for_user, visible_cohorts, visible_teams
 from okrs.org.models import Cohort, Team
-from okrs.org.selectors import team_list_page
+from okrs.org.selectors import team_list
 
 router = Router(tags=["organization"])
 
@@ -44,13 +41,12 @@ class TeamFilters(ListFilters):
     parent: Slug | None = None
 
 
-def team_out(team: Team, user: Any) -> dict[str, Any]:
-    """A team; its parent is named only to those who may read the parent."""
-    parent = team.parent if team.parent and can_read_team(user, team.parent) else None
+def team_out(team: Team, parent: str | None) -> dict[str, Any]:
+    """A team, its parent by slug (None where the reader may not read the parent)."""
     return {
         "slug": team.slug,
         "name": team.name,
-        "parent": parent.slug if parent else None,
+        "parent": parent,
         "description": team.description,
         "visibility": team.visibility,
         "tracker_url": team.tracker_url,
@@ -61,19 +57,16 @@ def team_out(team: Team, user: Any) -> dict[str, Any]:
 @router.get("/teams", response={200: TeamPage, **ERRORS})
 def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
     # a parent the caller may not read is not named (nor can it be filtered on)
-    after = after_cursor(filters.cursor)
-    rows = team_list_page(
-        request.auth, parent=filters.parent or None, after=after, limit=filters.limit + 1
-    )
-    rows, cursor = cut_page(rows, filters.limit)
-    for row in rows:
-        del row["id"]  # read for the cursor; a team is known by its slug
-    return json_page(rows, cursor)
+    teams = team_list(request.auth, parent=filters.parent or None)
+    rows, cursor = paginate(teams, filters.cursor, filters.limit)
+    return page([team_out(t, t.shown_parent) for t in rows], cursor)  # type: ignore[attr-defined]
 
 
 @router.get("/teams/{slug}", response={200: TeamOut, **ERRORS})
 def get_team(request: HttpRequest, slug: Slug) -> Any:
-    return team_out(get_team_for_user(request.auth, slug), request.auth)
+    team = get_team_for_user(request.auth, slug)
+    parent = team.parent if team.parent and can_read_team(request.auth, team.parent) else None
+    return team_out(team, parent.slug if parent else None)
 
 
 def _display_name(person: Any) -> str:
