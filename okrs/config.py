@@ -189,7 +189,7 @@ def env_database(
             "timeout": 20,
         }
     else:
-        config["ENGINE"] = "okrs.pgbackend"  # Django's, reading times faster: okrs/pgbackend
+        config["ENGINE"] = "django.db.backends.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
         if env_bool("OKRS_DATABASE_PREPARE", True, environ):
             # Server-side parameters and prepared statements: psycopg prepares a statement the

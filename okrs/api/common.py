@@ -13,7 +13,6 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from okrs.api.errors import ApiError
-from okrs.api.renderer import JSON_CONTENT_TYPE, render_json
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -55,11 +54,6 @@ def paginate(
     return cut_page(list(queryset[: limit + 1]), limit)
 
 
-def after_cursor(cursor: str | None) -> int:
-    """The primary key a page starts after: 0 for the first page."""
-    return _decode(cursor) if cursor else 0
-
-
 def cut_page(rows: list[Any], limit: int) -> tuple[list[Any], str | None]:
     """The first `limit` of up to `limit + 1` rows read in key order, and the cursor of the next
     page when there is one. Rows are model instances or dicts with "pk" or "id"."""
@@ -72,15 +66,6 @@ def cut_page(rows: list[Any], limit: int) -> tuple[list[Any], str | None]:
 
 def page(items: Sequence[Any], next_cursor: str | None) -> dict[str, Any]:
     return {"items": list(items), "next_cursor": next_cursor}
-
-
-def json_page(items: Sequence[Any], next_cursor: str | None) -> HttpResponse:
-    """A page whose items are already what the endpoint's schema would make of them (plain
-    values, times as the API's text: `okrs.sqlread.api_time_sql`), written out as it is:
-    ninja passes a response through, without validating the page against the schema and
-    dumping it again, a fifth of the objectives list's cost. Each read that answers so is tested
-    to give the same bytes as the schema's way (`tests/api/test_*_list_sql.py`)."""
-    return HttpResponse(render_json(page(items, next_cursor)), content_type=JSON_CONTENT_TYPE)
 
 
 def etag_for(instance: Model) -> str:
