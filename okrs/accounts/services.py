@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from okrs.accounts.models import Invitation
 from okrs.org.access import can_lead_team
+from okrs.org.memberships import cohort_leave
 from okrs.org.models import Membership, Profile, Role, Team
 
 FORMER_MEMBER = "former-member"
@@ -161,7 +162,7 @@ def delete_account(person: User) -> None:
         person.is_active = person.is_staff = person.is_superuser = False
         person.save()
         Membership.objects.filter(person=person).delete()
-        person.cohorts.clear()
+        cohort_leave(person=person)  # ended, kept: closed periods counted them
         AccessToken.objects.filter(person=person).delete()
         SocialAccount.objects.filter(user=person).delete()
         EmailAddress.objects.filter(user=person).delete()

@@ -1,12 +1,20 @@
 from django.contrib import admin
 
-from okrs.org.models import Cohort, Membership, Profile, Team
+from okrs.org.models import Cohort, CohortMembership, Membership, Profile, Team
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["person"]
+
+
+class CohortMembershipInline(admin.TabularInline):
+    """A cohort's members with the days they joined and left (ended rows are kept)."""
+
+    model = CohortMembership
+    extra = 0
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Team)
@@ -35,4 +43,4 @@ class ProfileAdmin(admin.ModelAdmin):
 class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "team"]
     search_fields = ["name", "slug"]
-    filter_horizontal = ["members"]
+    inlines = [CohortMembershipInline]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -98,10 +100,54 @@ class Cohort(models.Model):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts"
     )
     description = models.TextField(blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cohorts")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cohorts", through="CohortMembership"
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CohortMembership(models.Model):
+    """A person's time in a cohort: from `started_on` to the day before `ended_on`. Ended
+    memberships are kept, so a closed period's cohort is read as it was on its deadline.
+
+    `started_on` is empty when the start is not known (memberships from before dates were kept,
+    imported members, the demo): such a membership counts on every day before its end. A person
+    who joins again after leaving gets a new row."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships"
+    )
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        db_table = "org_cohort_members"  # the table of the plain many-to-many it was
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"],
+                condition=models.Q(ended_on__isnull=True),
+                name="cohort_membership_one_current",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="cohort_membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort} ({self.started_on or '…'} – {self.ended_on or ''})"
+
+    @staticmethod
+    def on(day: dt.date) -> models.Q:
+        """The memberships current on `day` (as a filter of this model)."""
+        return (models.Q(started_on__isnull=True) | models.Q(started_on__lte=day)) & (
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day)
+        )

@@ -20,6 +20,7 @@ from okrs.goals.models import KeyResult, Objective, ObjectiveState
 from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
 from okrs.heartbeats.services import packet_set_role
 from okrs.org.access import can_lead_team, is_site_admin
+from okrs.org.memberships import cohort_join
 from okrs.org.models import Cohort, Role, Team
 from okrs.security.limits import over_limit
 from okrs.talk.access import Target, can_lead_target, can_read_target, kind_of, target_team
@@ -448,7 +449,7 @@ def offer_accept(
         if cohort is not None:
             if cohort.team_id not in (None, offer.team_id) and not is_site_admin(lead):
                 raise ValidationError({"cohort": "Choose a cohort of this team."})
-            cohort.members.add(offer.person)
+            cohort_join(cohort=cohort, person=offer.person)  # from today: the past unchanged
     offer.state = OfferState.ACCEPTED
     offer.decided_at = timezone.now()
     offer.decided_by = lead
