@@ -5,6 +5,3 @@ class ChatConfig(AppConfig):
     name = "okrs.chat"
     label = "chat"
     verbose_name = "Chat channels"
-
-    def ready(self) -> None:
-        from okrs.chat import signals  # noqa: F401  (connects the receivers)

@@ -428,9 +428,16 @@ def objective_propose(*, objective: Objective, actor: Actor) -> Objective:
             f"{objective.team} has no parent team to review its objectives; publish it directly."
         )
     _set_state(objective, actor=actor, state=ObjectiveState.IN_REVIEW, action=ChangeAction.PROPOSED)
-    from okrs.talk.services import notify_review_requested  # talk reads goals: imported late
+    # talk and chat read goals: imported late
+    from okrs.chat import notes
+    from okrs.chat.models import Topic
+    from okrs.chat.services import announce
+    from okrs.talk.services import notify_review_requested
 
     notify_review_requested(objective=objective, actor=actor)  # every lead of the parent team
+    if notes.may_announce_review(objective):  # the reviewing and the proposing team's channels
+        team = objective.team
+        announce([team.parent_id, team.pk], Topic.REVIEW, notes.review_note(objective))
     return objective
 
 

@@ -31,6 +31,7 @@ from okrs.heartbeats.models import (
     WorkPacket,
 )
 from okrs.heartbeats.selectors import OPEN_STATUSES, calendar_team, next_heartbeat
+from okrs.hooks import events as hook_events
 from okrs.org.models import Team
 
 Actor = AbstractBaseUser | None
@@ -228,6 +229,7 @@ def packet_create(
     for person in responsible:
         PacketRole.objects.create(packet=packet, person=person, role=RasciRole.RESPONSIBLE)
     _event(packet, EventKind.CREATED, actor, to_status=status, to_heartbeat=heartbeat)
+    hook_events.packet_changed(packet)
     return packet
 
 
@@ -261,6 +263,7 @@ def packet_update(
     if changed:
         packet.full_clean(exclude=["team", "heartbeat"])
         packet.save(update_fields=[*changed, "updated_at"])
+        hook_events.packet_changed(packet)
     if key_results is not None:
         _check_key_results(packet.team, key_results)
         packet.key_results.set(key_results)
@@ -278,7 +281,11 @@ def packet_set_status(
     before = packet.status
     packet.status = status
     packet.save(update_fields=["status", "updated_at"])
-    _event(packet, EventKind.STATUS, actor, from_status=before, to_status=status, note=note)
+    event = _event(packet, EventKind.STATUS, actor, from_status=before, to_status=status, note=note)
+    hook_events.packet_changed(packet)
+    from okrs.talk.services import notify_packet_status  # talk reads heartbeats: imported late
+
+    notify_packet_status(packet=packet, event=event)
     return packet
 
 
@@ -349,6 +356,7 @@ def commitment_add(
     before = packet.heartbeat
     packet.heartbeat, packet.priority = heartbeat, priority
     packet.save(update_fields=["heartbeat", "priority", "updated_at"])
+    hook_events.packet_changed(packet)
     if created:
         _event(
             packet,
@@ -490,6 +498,7 @@ def carry_over(
         )
         packet.heartbeat = target
         packet.save(update_fields=["heartbeat", "updated_at"])
+        hook_events.packet_changed(packet)
         _event(
             packet,
             EventKind.CARRIED_OVER,

@@ -1,4 +1,5 @@
-"""Webhook events of the goals' writes, queued in the outbox by the services that make them.
+"""Webhook events of the goals' and packets' writes, queued in the outbox by the services that
+make them.
 
 The services call these inside their transaction (`okrs.hooks.services.emit` writes the delivery
 rows there and sends them after commit, as worker tasks); nothing goes through `post_save`, so
@@ -11,6 +12,7 @@ from typing import Any
 
 from okrs.core.pacing import Status
 from okrs.goals.models import CheckIn, KeyResult, Objective
+from okrs.heartbeats.models import WorkPacket
 from okrs.hooks.models import Event, Subscription
 from okrs.hooks.services import emit
 
@@ -76,4 +78,23 @@ def objective_changed(objective: Objective, *, created: bool = False) -> None:
     emit(
         subscriptions=Subscription.objects.filter(team_id=objective.team_id),
         events={event: lambda: _objective_payload(objective)},
+    )
+
+
+def _packet_payload(packet: WorkPacket) -> dict[str, Any]:
+    return {
+        "id": packet.pk,
+        "title": packet.title,
+        "status": packet.status,
+        "heartbeat": packet.heartbeat_id,
+        "due": packet.due.isoformat() if packet.due else None,
+        "external_url": packet.external_url,
+    }
+
+
+def packet_changed(packet: WorkPacket) -> None:
+    """`packet.changed`: a work packet was created or one of its fields changed."""
+    emit(
+        subscriptions=Subscription.objects.filter(team_id=packet.team_id),
+        events={Event.PACKET_CHANGED: lambda: _packet_payload(packet)},
     )

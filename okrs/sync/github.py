@@ -67,6 +67,7 @@ from okrs.heartbeats.models import (
     WorkPacket,
 )
 from okrs.heartbeats.selectors import calendar_team
+from okrs.hooks import events as hook_events
 from okrs.org.models import Team
 from okrs.sync.http import Client, RateLimited, SyncError
 from okrs.sync.models import IssueLink, MilestoneLink, RunStatus, SyncRun, SyncState
@@ -352,6 +353,7 @@ def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> Wor
         )
         packet.heartbeat = None
         packet.save(update_fields=["heartbeat", "updated_at"])
+        hook_events.packet_changed(packet)
     _sync_roles(packet, [a["login"] for a in issue.get("assignees") or []])
     year = (period.start.year if period else None) or (created.year if created else 2000)
     _sync_checklist(packet, body, year)
@@ -443,6 +445,7 @@ def push(state: SyncState, client: Client, counts: Counts) -> None:
             )
             packet.external_url = issue.get("html_url", "")
             packet.save(update_fields=["external_url", "updated_at"])
+            hook_events.packet_changed(packet)
         counts.pushed_created += 1
     finished = IssueLink.objects.filter(
         repo=state, state="open", packet__status__in=[PacketStatus.DONE, PacketStatus.DROPPED]

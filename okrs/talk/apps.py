@@ -6,6 +6,3 @@ class TalkConfig(AppConfig):
     label = "talk"
     verbose_name = "Community engagement"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from okrs.talk import signals  # noqa: F401

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from okrs.goals.models import KeyResult, Objective, ObjectiveState
-from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
+from okrs.heartbeats.models import Heartbeat, PacketEvent, RasciRole, WorkPacket
 from okrs.heartbeats.services import packet_set_role
 from okrs.org.access import can_lead_team, is_site_admin
 from okrs.org.memberships import cohort_join
@@ -396,6 +396,7 @@ def offer_make(*, target: Target, person: AbstractBaseUser, note: str) -> Offer:
         raise ValidationError({"note": "You already offered help here; a lead will answer."})
     check_rate(person=person, action="offer")
     offer = Offer.objects.create(team=target_team(target), person=person, note=note, **fields)
+    _announce_offer(offer)
     notify(
         recipients=_team_leads(target),
         kind=NotificationKind.OFFER,
@@ -405,6 +406,18 @@ def offer_make(*, target: Target, person: AbstractBaseUser, note: str) -> Offer:
         offer=offer,
     )
     return offer
+
+
+def _announce_offer(offer: Offer) -> None:
+    """The team's chat channels hear of a new offer (public things only: `okrs.chat.notes`),
+    queued in the offer's transaction."""
+    from okrs.chat import notes  # chat reads talk: imported late
+    from okrs.chat.models import Topic
+    from okrs.chat.services import announce
+
+    note = notes.offer_note(offer)
+    if note is not None:
+        announce([offer.team_id], Topic.OFFER, note)
 
 
 def named_cohort(target: Target) -> Cohort | None:
@@ -554,6 +567,21 @@ def notify_status_change(
         summary=f"{target_label(target)}: {what}",
         url=target_url(target),
     )
+
+
+def notify_packet_status(*, packet: WorkPacket, event: PacketEvent) -> None:
+    """Tell a packet's followers and its Responsible and Accountable people that it moved to
+    another status (`event`, written by `heartbeats.services.packet_set_status` in the same
+    transaction)."""
+    owners = [
+        role.person
+        for role in packet.roles.select_related("person").filter(
+            role__in=[RasciRole.RESPONSIBLE, RasciRole.ACCOUNTABLE]
+        )
+    ]
+    labels = dict(type(packet)._meta.get_field("status").choices)
+    what = f"moved to {labels.get(event.to_status, event.to_status)}"
+    notify_status_change(target=packet, actor=event.actor, what=what, owners=owners)
 
 
 # -- the forum thread ------------------------------------------------------------------------

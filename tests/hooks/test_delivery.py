@@ -117,8 +117,10 @@ def test_status_change_objective_and_packet_events(cast: Any, receiver: Any) -> 
     cast.objective.save()
     objective_move(objective=another, actor=cast.lead, direction="up")
     from okrs.heartbeats.models import WorkPacket
+    from okrs.heartbeats.services import packet_create
 
-    WorkPacket.objects.create(team=cast.team, title="Write the guide")
+    WorkPacket.objects.create(team=cast.team, title="Around the services")  # no event
+    packet_create(team=cast.team, title="Write the guide", actor=cast.lead)
     events = list(Delivery.objects.order_by("id").values_list("event", flat=True))
     assert events == ["status.changed", "objective.created", "objective.changed", "packet.changed"]
     status = Delivery.objects.get(event="status.changed").payload
