@@ -14,8 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import FloatField, IntegerField, OuterRef, Q, Subquery, Value
 
 from okrs.core.pacing import grade
 from okrs.core.rollup import Measured, objective_score
@@ -115,17 +116,26 @@ def _write_changed(
         KeyResult.objects.bulk_update(changed, KR_KEPT, batch_size=500)
 
 
+_UP = "parent__alignments_up__"
+_LEVELS = ("parent", f"{_UP}parent", f"{_UP}{_UP}parent")
+"""What one query of `_ancestors` reads: three levels of the alignment graph above a frontier."""
+
+
 def _ancestors(objective_ids: Iterable[int]) -> set[int]:
-    """The objectives given and every objective they contribute to, directly or not (one query
-    per level of the alignment graph)."""
+    """The objectives given and every objective they contribute to, directly or not: one query
+    per three levels of the alignment graph (organizations seldom have more), each row a path
+    of up to three parents above the frontier."""
     found = set(objective_ids)
     frontier = set(found)
+    explored: set[int] = set()
     while frontier:
-        parents = set(
-            Alignment.objects.filter(child_id__in=frontier).values_list("parent_id", flat=True)
-        )
-        frontier = parents - found
-        found |= frontier
+        explored |= frontier
+        deepest = set()
+        for path in Alignment.objects.filter(child_id__in=frontier).values_list(*_LEVELS):
+            found.update(pk for pk in path if pk is not None)
+            if path[-1] is not None:
+                deepest.add(path[-1])
+        frontier = deepest - explored
     return found
 
 
@@ -152,22 +162,17 @@ def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
         return {}
     own: dict[int, list[tuple[float | None, float | None, float]]] = defaultdict(list)
     confidences: dict[int, list[float]] = defaultdict(list)
-    for objective_id, weight, g, p, c in KeyResult.objects.filter(
-        objective_id__in=affected, archived=False
-    ).values_list("objective_id", "weight", "kept_grade", "kept_progress", "kept_confidence"):
-        own[objective_id].append((g, p, weight))
-        if c is not None:
-            confidences[objective_id].append(c)
     links: dict[int, list[tuple[int, float]]] = defaultdict(list)
     outside: dict[int, tuple[float | None, float | None]] = {}
-    for child, parent, weight, g, p in (
-        Alignment.objects.filter(parent_id__in=affected)
-        .exclude(child__state=ObjectiveState.ARCHIVED)
-        .values_list("child_id", "parent_id", "weight", "child__kept_grade", "child__kept_progress")
-    ):
-        links[parent].append((child, weight))
-        if child not in affected:
-            outside[child] = (g, p)
+    for objective_id, weight, g, p, c, child in _scores_below(affected):
+        if child is None:  # a key result of the objective
+            own[objective_id].append((g, p, weight))
+            if c is not None:
+                confidences[objective_id].append(c)
+        else:  # an objective contributing to it
+            links[objective_id].append((child, weight))
+            if child not in affected:
+                outside[child] = (g, p)
     result: dict[int, ObjectiveKept] = {}
     for pk in _children_first(affected, links):
         contributors = []
@@ -196,6 +201,33 @@ def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
         rows.append(objective)
     Objective.objects.bulk_update(rows, OBJECTIVE_KEPT, batch_size=500)
     return result
+
+
+def _scores_below(affected: set[int]) -> Iterable[tuple[Any, ...]]:
+    """In one query (a UNION ALL), what the objectives in `affected` are scored from: their
+    key results that count, as (objective, weight, grade, progress, confidence, None), and the
+    objectives contributing to them that are not archived, as (objective, weight, their kept
+    grade, kept progress, None, contributor)."""
+    own = (
+        KeyResult.objects.filter(objective_id__in=affected, archived=False)
+        .order_by()
+        .annotate(contributor=Value(None, output_field=IntegerField()))
+        .values_list(
+            "objective_id", "weight", "kept_grade", "kept_progress", "kept_confidence",
+            "contributor",
+        )
+    )  # fmt: skip
+    contributing = (
+        Alignment.objects.filter(parent_id__in=affected)
+        .exclude(child__state=ObjectiveState.ARCHIVED)
+        .order_by()
+        .annotate(no_confidence=Value(None, output_field=FloatField()))
+        .values_list(
+            "parent_id", "weight", "child__kept_grade", "child__kept_progress", "no_confidence",
+            "child_id",
+        )
+    )  # fmt: skip
+    return own.union(contributing, all=True)
 
 
 def _children_first(affected: set[int], links: dict[int, list[tuple[int, float]]]) -> list[int]:

@@ -69,7 +69,6 @@ KEY_RESULT_FIELDS = (
 )
 
 
-@transaction.atomic
 def checkin_create(
     *,
     key_result: KeyResult,
@@ -83,7 +82,13 @@ def checkin_create(
     """Append a check-in to the key result's history (never overwrites an earlier one).
 
     `at` is the moment the value is for (default: now); it must lie inside the key result's
-    period, so that no check-in is saved that counts nowhere."""
+    period, so that no check-in is saved that counts nowhere.
+
+    Six statements when the status stays (`tests/goals/test_checkin_statements.py`): the
+    insert, the key result's kept scores, the objectives above it (`scores.roll_up`: the graph,
+    what they are scored from, their kept scores) and the webhook outbox. Every rule is checked
+    before the transaction opens, so it needs no savepoint of its own inside a caller's: an
+    error inside it is a database error, which rolls the caller's transaction back."""
     if key_result.deleted_at is not None:
         raise ValidationError(f"The key result {key_result} was deleted: it takes no check-in.")
     moment = at or timezone.now()
@@ -101,13 +106,14 @@ def checkin_create(
         source=source,
     )
     _check_checkin(checkin)
-    checkin.save()
-    change = None
-    if scores.keep_checkin(key_result, checkin):
-        scores.roll_up([key_result.objective_id])
-        after = kept_status(key_result, period, day)
-        change = None if after == before else (before, after)
-    _checkin_side_effects(checkin, key_result, change)
+    with transaction.atomic(savepoint=False):
+        checkin.save()
+        change = None
+        if scores.keep_checkin(key_result, checkin):
+            scores.roll_up([key_result.objective_id])
+            after = kept_status(key_result, period, day)
+            change = None if after == before else (before, after)
+        _checkin_side_effects(checkin, key_result, change)
     return checkin
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
 
-from okrs.goals.models import KeyResult
+from okrs.goals import scores
+from okrs.goals.models import KeyResult, Objective
 from okrs.goals.services import checkin_create
 from tests import factories as f
 
@@ -33,8 +35,21 @@ def test_a_check_in_runs_the_same_statements_at_any_size(
     django_assert_max_num_queries: Any, history: int, others: int
 ) -> None:
     kr = _key_result(history, others)
-    # insert, the key result's kept scores, the graph above it (a query a level), its key
-    # results and links, the objectives' kept scores, the webhook outbox: 8, and the test's
-    # savepoint and its release
-    with django_assert_max_num_queries(10):
+    # every statement counted, transaction statements included (the service opens no savepoint
+    # inside the test's transaction): the insert, the key result's kept scores, the graph above
+    # it (three levels a query), what those objectives are scored from (one UNION ALL), their
+    # kept scores (one UPDATE) and the webhook outbox
+    with django_assert_max_num_queries(6):
         checkin_create(key_result=kr, value=41, author=None, at=AT)
+
+
+def test_a_check_in_rolls_up_a_chain_deeper_than_one_query_reads() -> None:
+    period = f.period()
+    chain = [f.objective(period=period, code=f"O{n}") for n in range(6)]
+    for child, parent in itertools.pairwise(chain):
+        f.align(child, parent)
+    kr = f.key_result(objective=chain[0], baseline=0, target=100)
+    checkin_create(key_result=kr, value=60, author=None, at=AT)
+    top = Objective.objects.get(pk=chain[-1].pk)
+    assert top.kept_grade == pytest.approx(0.6)  # five levels up, each with no key result
+    assert scores.verify() == []
