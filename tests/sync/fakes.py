@@ -109,39 +109,40 @@ REPO = "mozilla/reps"
 REPO_ID = 1296269
 
 
+def _repointed(value: Any) -> Any:
+    """A documented example moved from octocat/Hello-World to the stand-in's repository."""
+    text = json.dumps(value).replace("octocat/Hello-World", REPO)
+    return json.loads(text)
+
+
 def gh_user(login: str) -> dict[str, Any]:
-    return {
-        "login": login,
-        "id": abs(hash(login)) % 10**7,
-        "node_id": "MDQ6VXNlcjE=",
-        "avatar_url": f"https://avatars.githubusercontent.com/{login}",
-        "gravatar_id": "",
-        "url": f"https://api.github.com/users/{login}",
-        "html_url": f"https://github.com/{login}",
-        "type": "User",
-        "site_admin": False,
-    }
+    """GitHub's example user (`octocat`) under another login."""
+    user = fixture("github_rest_issue.json")["user"]
+    text = json.dumps(user).replace("/octocat", f"/{login}")
+    return json.loads(text) | {"login": login, "id": abs(hash(login)) % 10**7}
 
 
 def gh_label(name: str) -> dict[str, Any]:
-    return {
+    """GitHub's example label (`bug`) under another name."""
+    label = _repointed(fixture("github_rest_label.json"))
+    return label | {
         "id": abs(hash(name)) % 10**9,
-        "node_id": "MDU6TGFiZWwyMDgwNDU5NDY=",
         "url": f"https://api.github.com/repos/{REPO}/labels/{name}",
         "name": name,
-        "description": "",
-        "color": "f29513",
         "default": False,
     }
 
 
 def gh_milestone(number: int, title: str, due_on: str | None, state: str = "open") -> dict:
-    return {
-        "url": f"https://api.github.com/repos/{REPO}/milestones/{number}",
+    """GitHub's example milestone (`v1.0`, from the milestones listing) with another number,
+    title, due date and state."""
+    milestone = _repointed(fixture("github_rest_milestone_items.json")[0])
+    api = f"https://api.github.com/repos/{REPO}/milestones/{number}"
+    return milestone | {
+        "url": api,
         "html_url": f"https://github.com/{REPO}/milestones/{title}",
-        "labels_url": f"https://api.github.com/repos/{REPO}/milestones/{number}/labels",
+        "labels_url": f"{api}/labels",
         "id": 1002600 + number,
-        "node_id": "MDk6TWlsZXN0b25lMTAwMjYwNA==",
         "number": number,
         "state": state,
         "title": title,
@@ -169,14 +170,17 @@ def gh_issue(
     updated_at: str = "2017-01-20T10:00:00Z",
     pull_request: bool = False,
 ) -> dict:
-    issue = {
+    """GitHub's example issue (`GET /repos/{owner}/{repo}/issues/{number}`, #1347) with these
+    fields; GitHub's example is a pull request seen as an issue, so `pull_request` is kept only
+    when asked for."""
+    issue = _repointed(fixture("github_rest_issue.json"))
+    api = f"https://api.github.com/repos/{REPO}/issues/{number}"
+    issue |= {
         "id": 200000000 + number,
-        "node_id": "MDU6SXNzdWUx",
-        "url": f"https://api.github.com/repos/{REPO}/issues/{number}",
-        "repository_url": f"https://api.github.com/repos/{REPO}",
-        "labels_url": f"https://api.github.com/repos/{REPO}/issues/{number}/labels{{/name}}",
-        "comments_url": f"https://api.github.com/repos/{REPO}/issues/{number}/comments",
-        "events_url": f"https://api.github.com/repos/{REPO}/issues/{number}/events",
+        "url": api,
+        "labels_url": f"{api}/labels{{/name}}",
+        "comments_url": f"{api}/comments",
+        "events_url": f"{api}/events",
         "html_url": f"https://github.com/{REPO}/issues/{number}",
         "number": number,
         "state": state,
@@ -190,7 +194,6 @@ def gh_issue(
         "milestone": milestone,
         "locked": False,
         "active_lock_reason": None,
-        "comments": 0,
         "closed_at": updated_at if state == "closed" else None,
         "created_at": "2017-01-10T10:00:00Z",
         "updated_at": updated_at,
@@ -203,13 +206,16 @@ def gh_issue(
             "html_url": f"https://github.com/{REPO}/pull/{number}",
             "diff_url": f"https://github.com/{REPO}/pull/{number}.diff",
             "patch_url": f"https://github.com/{REPO}/pull/{number}.patch",
-            "merged_at": None,
         }
+    else:
+        del issue["pull_request"]
     return issue
 
 
 class FakeGitHub:
-    """Issues and milestones of one repository; 2 issues per page; scripted faults."""
+    """Issues and milestones of one repository, shaped like the REST description's examples.
+    Hand-built, as GitHub documents no example of them: paging (2 items a page, `Link` as the
+    documented header writes it), `ETag` and the 304 answer, and the scripted faults."""
 
     PAGE = 2
 
@@ -247,9 +253,10 @@ class FakeGitHub:
             links.append(f'<{self.server.url}{path}?{rest}&page=1>; rel="first"')
         headers = {"Link": ", ".join(links)} if links else {}
         etag = '"' + hashlib.sha1(json.dumps([chunk, links]).encode()).hexdigest() + '"'
+        documented = fixture("github_rest_headers.json")  # the header names GitHub documents
         headers |= {
             "ETag": etag,
-            "X-RateLimit-Limit": "5000",
+            "X-RateLimit-Limit": str(documented["x-rate-limit-limit"]),
             "X-RateLimit-Reset": str(int(CLOCK) + 3600),
         }
         if asked.get("if-none-match") == etag:  # GitHub: a 304 costs no rate limit
