@@ -11,10 +11,10 @@ SITE_URL ?= $(if $(OKRS_SITE_URL),$(OKRS_SITE_URL),http://$(HOST):$(PORT))
 
 .PHONY: run test install lint migrate demo clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,redis]"
 	touch $(STAMP)
 
 install: $(STAMP)

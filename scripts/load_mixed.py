@@ -31,7 +31,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="threads; half write check-ins")
     parser.add_argument("--port", type=int, default=8791)
     opts = parser.parse_args()
-    env = {**os.environ, "OKRS_API_RATE_LIMIT": "0", "OKRS_WEBHOOK_THREAD": "0"}
+    env = {**os.environ, "OKRS_API_RATE_LIMIT": "0"}
     env.setdefault("OKRS_VAR_DIR", tempfile.mkdtemp(prefix="okrs-load-"))
     env["OKRS_SECRET_KEY"] = env.get("OKRS_SECRET_KEY") or "load-" + "x" * 60
 
@@ -60,7 +60,8 @@ def main() -> int:
     krs, objectives, before = json.loads(krs), json.loads(objectives), int(before)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "okrs.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{opts.port}", "--timeout", "60", "--log-level", "warning"],
+         "--no-control-socket", "--bind", f"127.0.0.1:{opts.port}", "--timeout", "60",
+         "--log-level", "warning"],
         env=env, cwd=ROOT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{opts.port}"

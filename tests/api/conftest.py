@@ -69,7 +69,6 @@ class World:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings: Any, request: pytest.FixtureRequest) -> None:
-    settings.OKRS_WEBHOOK_THREAD = False
     clear_rate_limits(request)
 
 

@@ -66,7 +66,6 @@ def _demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
 @pytest.fixture
 def lead_token(_demo: None, db: Any, settings: Any, _keep_test_connection: None) -> str:
     settings.OKRS_API_RATE_LIMIT = 0
-    settings.OKRS_WEBHOOK_THREAD = False
     lead = get_user_model().objects.get(username="juniper")  # leads reps in the demo
     return token_create(person=lead, name="schemathesis")[1]
 

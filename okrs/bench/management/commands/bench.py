@@ -244,7 +244,8 @@ def load_test(
         env["OKRS_API_RATE_LIMIT"] = str(10**9)
     command = [str(gunicorn), "okrs.bench.wsgi:application", "--workers", str(workers),
                "--worker-class", worker_class, "--threads", str(threads),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "--no-control-socket"]  # fmt: skip
     server = subprocess.Popen(command, env=env)
     runs = []
     before = machine_load()
