@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from okrs.api import services
 from okrs.api.models import AccessToken
+from okrs.security.forms import CheckedValues
 
 
-class TokenForm(forms.Form):
+class TokenForm(CheckedValues, forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for.")
     read_only = forms.BooleanField(required=False, help_text="Reads only; every write gets 403.")
 

@@ -25,6 +25,7 @@ from okrs.goals.models import (
 )
 from okrs.goals.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
 from okrs.org.models import Cohort, Team
+from okrs.security.forms import CheckedValues
 
 OWNER_ROLES = ("lead", "member")  # viewers read; they do not own objectives or key results
 
@@ -56,7 +57,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.username})" if name else obj.username
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(CheckedValues, forms.ModelForm):
     """Create (with a team among those the user leads) or edit an objective."""
 
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=True)
@@ -142,7 +143,7 @@ class SlugChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.slug})"
 
 
-class KeyResultForm(forms.ModelForm):
+class KeyResultForm(CheckedValues, forms.ModelForm):
     """A key result as a person fills it: only the fields of the chosen direction and measure
     (the others are stored empty), the measure from real inputs (a survey, a cohort, activity
     filters, an event kind) turned into its parameters here, every problem at once beside its
@@ -349,7 +350,7 @@ def _team_and_ancestors(team: Team) -> list[int]:
     return ids
 
 
-class AlignmentForm(forms.Form):
+class AlignmentForm(CheckedValues, forms.Form):
     parent = forms.ModelChoiceField(
         queryset=Objective.objects.none(), label="Contributes to", empty_label="Choose…"
     )
@@ -368,13 +369,13 @@ class AlignmentForm(forms.Form):
         return weight
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedValues, forms.Form):
     body = forms.CharField(
         label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(CheckedValues, forms.Form):
     """A check-in as the reader types it: confidence is a percentage (stored 0.0–1.0)."""
 
     value = forms.FloatField(widget=forms.NumberInput(attrs={"step": "any"}))
@@ -416,7 +417,7 @@ def checkin_form(
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CheckedValues, forms.Form):
     """A period: a quarter named like 2026-Q3 gets its dates from the name when they are left
     empty; any other span needs both dates."""
 

@@ -13,11 +13,12 @@ from okrs.goals.forms import PersonChoiceField
 from okrs.goals.models import KeyResult, ObjectiveState, Period
 from okrs.heartbeats.models import Heartbeat, Priority, RasciRole
 from okrs.org.models import Team
+from okrs.security.forms import CheckedValues
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SplitForm(forms.Form):
+class SplitForm(CheckedValues, forms.Form):
     period = forms.ModelChoiceField(queryset=Period.objects.order_by("-start"), empty_label=None)
     weeks = forms.TypedChoiceField(
         choices=[(3, "3 weeks"), (2, "2 weeks")], coerce=int, label="Heartbeats of"
@@ -27,7 +28,7 @@ class SplitForm(forms.Form):
     )
 
 
-class HeartbeatForm(forms.Form):
+class HeartbeatForm(CheckedValues, forms.Form):
     name = forms.CharField(max_length=100, help_text="e.g. Q3HB1")
     period = forms.ModelChoiceField(queryset=Period.objects.order_by("-start"), empty_label=None)
     start = forms.DateField(widget=DATE)
@@ -71,7 +72,7 @@ def team_people(team: Team) -> QuerySet[Any]:
     )
 
 
-class PacketForm(forms.Form):
+class PacketForm(CheckedValues, forms.Form):
     title = forms.CharField(max_length=500)
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown."
@@ -113,7 +114,7 @@ class PacketForm(forms.Form):
         self.fields["responsible"].queryset = team_people(team)  # type: ignore[attr-defined]
 
 
-class PacketLinksForm(forms.Form):
+class PacketLinksForm(CheckedValues, forms.Form):
     """The KRs a packet moves (replaces the set)."""
 
     key_results = KeyResultChoices(
@@ -128,7 +129,7 @@ class PacketLinksForm(forms.Form):
         self.fields["key_results"].queryset = queryset  # type: ignore[attr-defined]
 
 
-class RoleForm(forms.Form):
+class RoleForm(CheckedValues, forms.Form):
     person = PersonChoiceField(queryset=get_user_model().objects.none(), empty_label="Choose…")
     role = forms.ChoiceField(choices=RasciRole.choices)
 

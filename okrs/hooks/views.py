@@ -12,11 +12,12 @@ from okrs.hooks import services
 from okrs.hooks.access import get_subscription_for_user, get_team_for_webhooks
 from okrs.hooks.models import Event
 from okrs.hooks.selectors import delivery_log, team_subscriptions
+from okrs.security.forms import CheckedValues
 
 LOG_SIZE = 50
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(CheckedValues, forms.Form):
     url = forms.URLField(max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=Event.choices, widget=forms.CheckboxSelectMultiple, initial=Event.values

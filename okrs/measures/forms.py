@@ -13,6 +13,7 @@ from okrs.goals.models import KeyResult
 from okrs.measures.imports import KINDS
 from okrs.org.access import User, visible_cohorts
 from okrs.org.models import Cohort, Team
+from okrs.security.forms import CheckedValues
 
 KIND_CHOICES = [
     (
@@ -26,7 +27,7 @@ KIND_CHOICES = [
 assert {k for k, _ in KIND_CHOICES} == set(KINDS)
 
 
-class ImportForm(forms.Form):
+class ImportForm(CheckedValues, forms.Form):
     kind = forms.ChoiceField(choices=KIND_CHOICES, label="Dataset")
     file = forms.FileField(
         help_text="CSV with a header row, or JSON: a list of objects with the same keys. "
@@ -42,7 +43,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(CheckedValues, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), help_text="Its leads manage it.")
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(
@@ -103,7 +104,7 @@ class SurveyForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CheckedValues, forms.Form):
     score = forms.TypedChoiceField(
         choices=[(i, str(i)) for i in range(11)],
         coerce=int,

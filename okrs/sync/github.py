@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 
+from okrs.core import values
 from okrs.core.tasklist import parse_tasks
 from okrs.goals.models import KeyResult, Period
 from okrs.heartbeats import services
@@ -113,12 +114,84 @@ class Counts:
 
 
 def _date(raw: str | None) -> dt.date | None:
-    parsed = parse_datetime(raw) if raw else None
+    parsed = _time(raw)
     return parsed.astimezone(dt.UTC).date() if parsed else None
 
 
 def _time(raw: str | None) -> dt.datetime | None:
-    return parse_datetime(raw) if raw else None
+    """A time GitHub wrote (ISO 8601), within `okrs.core.values`' range (ValueError if not)."""
+    parsed = parse_datetime(raw) if raw else None
+    return values.check_moment(parsed) if parsed else None
+
+
+def shown(text: str, limit: int) -> str:
+    """Text from a payload as a run records it: NUL characters written out (no database stores
+    them alike), cut to the column."""
+    return text.replace("\x00", "\\x00")[:limit]
+
+
+# What okrs reads of an issue or a milestone: the type of each field (None: may be null) and the
+# longest text its column holds, so a payload of another shape is refused alike on SQLite (which
+# keeps any length) and PostgreSQL (which refuses it).
+ISSUE_SHAPE: dict[str, tuple[tuple[type, ...], int | None]] = {
+    "state": ((str,), 16),
+    "state_reason": ((str, type(None)), 32),
+    "title": ((str, type(None)), None),
+    "body": ((str, type(None)), None),
+    "html_url": ((str,), None),
+    "id": ((int, type(None)), None),
+    "labels": ((list, type(None)), None),
+    "assignees": ((list, type(None)), None),
+    "milestone": ((dict, type(None)), None),
+}
+MILESTONE_SHAPE: dict[str, tuple[tuple[type, ...], int | None]] = {
+    "title": ((str, type(None)), 300),
+}
+
+
+def _shape(item: dict[str, Any], shape: dict[str, tuple[tuple[type, ...], int | None]]) -> None:
+    for name, (types, longest) in shape.items():
+        value = item.get(name)
+        if name not in item and type(None) in types:
+            continue
+        if not isinstance(value, types) or isinstance(value, bool):
+            raise ValueError(f"{name}: expected {' or '.join(t.__name__ for t in types)}")
+        if longest is not None and isinstance(value, str) and len(value) > longest:
+            raise ValueError(f"{name}: longer than {longest} characters")
+    if shape is ISSUE_SHAPE:
+        if item["state"] not in ("open", "closed"):
+            raise ValueError(f"state: expected open or closed, got {item['state']!r:.40}")
+        for name, key in (("labels", "name"), ("assignees", "login")):
+            for entry in item.get(name) or []:
+                if not isinstance(entry, dict) or not isinstance(entry.get(key), str):
+                    raise ValueError(f"{name}: each needs a text {key!r}")
+
+
+def storable(item: Any, what: str) -> dict[str, Any]:
+    """`item` (an issue or a milestone) if every value in it is one both databases store alike
+    (`okrs.core.values`: no NUL, integers within 64 bits, finite numbers, nested at most 32
+    deep) and its number fits the column; a ValidationError naming the problem otherwise, so a
+    hostile payload is refused the same way on SQLite and PostgreSQL, before anything is
+    written."""
+    if not isinstance(item, dict):
+        raise ValidationError(f"{what}: expected an object, got {type(item).__name__}")
+    try:
+        values.check_value(item)
+        number = item.get("number")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValueError(f"number: expected a positive integer, got {number!r:.40}")
+        values.check_int(number, values.INT32)
+        _shape(item, ISSUE_SHAPE if what.startswith("issue") else MILESTONE_SHAPE)
+        for name in ("updated_at", "created_at", "due_on", "closed_at"):
+            raw = item.get(name)
+            if raw is not None and not isinstance(raw, str):
+                raise ValueError(f"{name}: expected a time, got {raw!r:.40}")
+            if raw and parse_datetime(raw) is None:
+                raise ValueError(f"{name}: not a time: {raw!r:.40}")
+            _time(raw)
+    except ValueError as exc:
+        raise ValidationError(f"{what}: {exc}") from None
+    return item
 
 
 # Milestones → heartbeats ------------------------------------------------------------------------
@@ -143,6 +216,7 @@ def heartbeat_for_milestone(
     """The heartbeat a milestone maps to, by the rule in this module's docstring."""
     if not milestone:
         return None
+    storable(milestone, "milestone")
     link = (
         MilestoneLink.objects.select_related("heartbeat")
         .filter(repo=state, number=milestone["number"])
@@ -284,6 +358,7 @@ def _period_for(heartbeat: Heartbeat | None, created: dt.date | None) -> Period 
 @transaction.atomic
 def upsert_issue(state: SyncState, issue: dict[str, Any], counts: Counts) -> WorkPacket | None:
     """Create or update the packet mirroring `issue` (one transaction per issue)."""
+    storable(issue, "issue")  # the run names it by its number
     if "pull_request" in issue:
         counts.skipped_pull_requests += 1
         return None
@@ -612,7 +687,7 @@ def sync_github(*, state: SyncState, client: Client) -> SyncRun:
         message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         if not isinstance(exc, (SyncError, ValidationError)):
             message = [f"{type(exc).__name__}: {exc}"]
-        run.status, run.error = RunStatus.FAILED, f"{step}: {' '.join(message)}"
+        run.status, run.error = RunStatus.FAILED, shown(f"{step}: {' '.join(message)}", 20000)
         if isinstance(exc, RateLimited):
             run.counts["retry_after_seconds"] = exc.retry_after
         if step == "push" or (step == "issues" and counts.failed):

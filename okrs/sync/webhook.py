@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -22,9 +21,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from okrs.core.values import check_value, loads_json
 from okrs.heartbeats.models import PacketStatus
 from okrs.heartbeats.services import packet_set_status
-from okrs.sync.github import Counts, drop_transferred, upsert_issue
+from okrs.sync.github import Counts, drop_transferred, shown, storable, upsert_issue
 from okrs.sync.models import IssueLink, RunStatus, SyncRun, SyncState
 
 
@@ -50,7 +50,9 @@ def github_webhook(request: HttpRequest) -> HttpResponse:
         payload = _payload(request)
         repo, issue = payload["repository"]["full_name"], payload["issue"]
         action = payload.get("action", "")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return JsonResponse({"error": "not an issues event payload"}, status=400)
+    if not isinstance(repo, str) or not isinstance(issue, dict):
         return JsonResponse({"error": "not an issues event payload"}, status=400)
     state = SyncState.objects.select_related("team").filter(repo__iexact=repo).first()
     if state is None:
@@ -59,19 +61,23 @@ def github_webhook(request: HttpRequest) -> HttpResponse:
 
 
 def _payload(request: HttpRequest) -> Any:
-    """The event's JSON, from a JSON body or from the `payload` field of a form-encoded one."""
+    """The event's JSON, from a JSON body or from the `payload` field of a form-encoded one, read
+    strictly (`okrs.core.values.loads_json`; ValueError otherwise)."""
     kind = request.content_type or ""
     if kind == "application/x-www-form-urlencoded":
         fields = parse_qs(request.body.decode("utf-8"), strict_parsing=True)
         [raw] = fields["payload"]
-        return json.loads(raw)
-    return json.loads(request.body)
+        return loads_json(raw)
+    return loads_json(request.body)  # strict: no NaN, nested at most 32 deep
 
 
 def _apply(state: SyncState, action: str, issue: dict, changes: dict) -> HttpResponse:  # type: ignore[type-arg]
-    run = SyncRun(kind="github-webhook", target=f"{state.repo}#{issue.get('number')} {action}")
+    target = f"{state.repo}#{str(issue.get('number'))[:20]} {str(action)[:40]}"
+    run = SyncRun(kind="github-webhook", target=shown(target, 300))
     counts = Counts()
     try:
+        storable(issue, f"issue #{str(issue.get('number'))[:20]}")
+        check_value(changes)
         if action == "deleted":
             link = IssueLink.objects.select_related("packet").filter(
                 repo=state, number=issue.get("number")
@@ -88,8 +94,11 @@ def _apply(state: SyncState, action: str, issue: dict, changes: dict) -> HttpRes
             packet = drop_transferred(state, issue, changes, counts)
         else:
             packet = upsert_issue(state, issue, counts)
-    except (ValidationError, KeyError, TypeError) as exc:
-        run.status, run.error = RunStatus.FAILED, str(exc)
+    except (ValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        # a payload of another shape, or a value `okrs.core.values` refuses: nothing was written
+        # (each event is one transaction), the run says why
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else repr(exc)
+        run.status, run.error = RunStatus.FAILED, shown(message, 2000)
         run.finished_at, run.counts = timezone.now(), counts.as_dict()
         run.save()
         return JsonResponse({"error": run.error}, status=422)

@@ -308,7 +308,7 @@ def test_command_line(reps, github, settings, capsys) -> None:  # type: ignore[n
 def test_a_malformed_issue_is_named_skipped_and_tried_again(reps, github) -> None:  # type: ignore[no-untyped-def]
     del github.issues[2]["html_url"]
     result = run(reps, github)
-    assert result.status == "failed" and "#3: KeyError" in result.error
+    assert result.status == "failed" and "#3: issue: html_url: expected str" in result.error
     assert WorkPacket.objects.count() == 4
     assert (result.counts["created"], result.counts["failed"]) == (4, 1)
     # `since` stops before the bad issue (behind it only the pull request #2 was seen), so the
@@ -321,10 +321,10 @@ def test_a_malformed_issue_is_named_skipped_and_tried_again(reps, github) -> Non
 
 
 def test_counts_are_what_was_committed(reps, github) -> None:  # type: ignore[no-untyped-def]
-    # the packet of #1 is created, then its assignee (no login) fails the issue's transaction
+    # an assignee without a login: #1 is refused before anything of it is written
     github.issues[0]["assignees"] = [{"id": 1}]
     result = run(reps, github)
-    assert result.status == "failed" and "#1: KeyError" in result.error
+    assert result.status == "failed" and "#1: issue: assignees: each needs" in result.error
     assert result.counts["created"] == WorkPacket.objects.count() == 4
 
 

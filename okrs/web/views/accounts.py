@@ -16,9 +16,10 @@ from django.urls import reverse_lazy
 from okrs.accounts.selectors import email_confirmed
 from okrs.accounts.services import change_email
 from okrs.org.models import Membership, Profile
+from okrs.security.forms import CheckedValues
 
 
-class ConfirmedAuthenticationForm(AuthenticationForm):
+class ConfirmedAuthenticationForm(CheckedValues, AuthenticationForm):
     """Django's log-in form; repeated failures are locked out by django-axes at the
     authentication backend (settings.AXES_*), which answers 429 (security/locked_out.html)."""
 
@@ -78,7 +79,7 @@ class PasswordResetCompleteView(auth.PasswordResetCompleteView):
     extra_context = {"title": "Password reset"}
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(CheckedValues, forms.ModelForm):
     email = forms.EmailField(required=False, help_text="For password resets.")
 
     class Meta:
