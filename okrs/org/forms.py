@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from okrs.org.models import Team, Visibility
+from okrs.security.forms import CheckedValues
 
 
-class TeamSettingsForm(forms.Form):
+class TeamSettingsForm(CheckedValues, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -49,7 +50,7 @@ class TeamSettingsForm(forms.Form):
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
 
 
-class RepositoryForm(forms.Form):
+class RepositoryForm(CheckedValues, forms.Form):
     repo = forms.CharField(
         label=_("GitHub repository"),
         max_length=200,
@@ -63,7 +64,7 @@ class RepositoryForm(forms.Form):
     )
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(CheckedValues, forms.Form):
     mirror = forms.BooleanField(
         label=_("Post new comments as replies to the linked Discourse topic"), required=False
     )
