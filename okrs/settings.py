@@ -6,6 +6,7 @@ from pathlib import Path
 from okrs.accounts.config import signup_mode, social_providers
 from okrs.config import (
     env_bool,
+    env_choice,
     env_database,
     env_float,
     env_int,
@@ -180,9 +181,12 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 OKRS_INVITATION_DAYS = env_int("OKRS_INVITATION_DAYS", 14, minimum=1)
 
-LANGUAGE_CODE = "en"
+# The site's language (OKRS_LANGUAGE, English by default): what a reader without a preference
+# gets, and the language of what okrs writes for everyone rather than for one reader: the
+# published post, the reminder and digest mails and the chat messages the worker sends.
+LANGUAGE_CODE = env_choice("OKRS_LANGUAGE", ("en", "es", "fr", "pt-br"), "en")
 # The reader's language: the switcher's choice (a cookie), else the browser's Accept-Language,
-# else English. Dates and numbers follow it (USE_I18N, Django's formats per language).
+# else the site's. Dates and numbers follow it (USE_I18N, Django's formats per language).
 LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),

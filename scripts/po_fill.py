@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ACCENTS = str.maketrans("aeiouyAEIOUYcnsz", "áéíóúýÁÉÍÓÚÝçñšž")
-KEEP = re.compile(r"(%\([a-z_0-9]+\)s|%%|<[^>]*>|&[a-z]+;)")
+KEEP = re.compile(r"(%\([A-Za-z_0-9]+\)s|%%|<[^>]*>|&[a-z]+;)")
 
 
 def pseudo(text: str) -> str:

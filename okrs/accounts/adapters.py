@@ -11,6 +11,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 
 from okrs.accounts import services
 
@@ -60,7 +61,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             return super().get_app(request, provider, client_id)
         except SocialApp.DoesNotExist:
-            raise Http404("No such sign-in provider.") from None
+            raise Http404(gettext("No such sign-in provider.")) from None
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
         found = super().authenticate_by_email(sociallogin)

@@ -3,16 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from okrs.labels import Labelled
 from okrs.org.models import Role
 from okrs.security.forms import CheckedValues
 
 
-class InvitationForm(CheckedValues, forms.Form):
+class InvitationForm(Labelled, CheckedValues, forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
 
-class DeleteAccountForm(CheckedValues, forms.Form):
+class DeleteAccountForm(Labelled, CheckedValues, forms.Form):
     """The password, or for an account without one (signed up through GitHub or OpenID
     Connect) the username, typed again."""
 

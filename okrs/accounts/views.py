@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,14 +75,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     nothing about any team."""
     found = services.pending_invitation(token)
     if found is None:
-        raise Http404("No such invitation.")
+        raise Http404(gettext("No such invitation."))
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{request.path}")
         try:
             services.accept(token, request.user)
         except ValidationError as exc:
-            raise Http404("No such invitation.") from exc
+            raise Http404(gettext("No such invitation.")) from exc
         request.session.pop(INVITATION_SESSION_KEY, None)
         messages.success(request, _("You joined %(team)s.") % {"team": found.team.name})
         return redirect("web:team", slug=found.team.slug)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessToken(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'sheet sync'.")
+    name = models.CharField(
+        max_length=100, help_text=_("What the token is for, e.g. 'sheet sync'.")
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(
-        max_length=16, editable=False, help_text="Shown to tell tokens apart."
+        max_length=16, editable=False, help_text=_("Shown to tell tokens apart.")
     )
     read_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

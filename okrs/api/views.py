@@ -6,16 +6,19 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from okrs.api import services
 from okrs.api.models import AccessToken
+from okrs.labels import Labelled
 from okrs.security.forms import CheckedValues
 
 
-class TokenForm(CheckedValues, forms.Form):
-    name = forms.CharField(max_length=100, help_text="What the token is for.")
-    read_only = forms.BooleanField(required=False, help_text="Reads only; every write gets 403.")
+class TokenForm(Labelled, CheckedValues, forms.Form):
+    name = forms.CharField(max_length=100, help_text=_("What the token is for."))
+    read_only = forms.BooleanField(required=False, help_text=_("Reads only; every write gets 403."))
 
 
 @login_required
@@ -35,7 +38,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": rows, "created": created, "title": "Access tokens"},
+        {"form": form, "tokens": rows, "created": created, "title": gettext("Access tokens")},
         status=201 if created else 200,
     )
 
@@ -45,6 +48,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = AccessToken.objects.filter(person_id=request.user.pk, pk=pk).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(gettext("No such token."))
     services.token_revoke(token=token)
     return redirect("api:tokens")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from okrs.chat.models import Channel, Topic
-from okrs.chat.notes import status_label
+from okrs.chat.notes import in_site_language, status_label
 from okrs.chat.services import announce, site_link
 from okrs.core.chat import Note
 from okrs.goals.access import visible_objectives
@@ -22,6 +22,7 @@ def _grade(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+@in_site_language
 def team_note(team: Team, period: Period, heading: str, on: dt.date | None = None) -> Note:
     public = visible_objectives(AnonymousUser()).filter(team=team, period=period)
     board = scoreboard(period, public, on=on)

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from okrs.chat.models import Kind, Topic
+from okrs.labels import Labelled
 from okrs.security.forms import CheckedValues
 
 
-class ChannelForm(CheckedValues, forms.Form):
+class ChannelForm(Labelled, CheckedValues, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("e.g. #reps-general"))
     kind = forms.ChoiceField(label=_("Chat"), choices=Kind.choices)
     url = forms.URLField(

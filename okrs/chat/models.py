@@ -6,28 +6,29 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from okrs.org.models import Team
 
 
 class Kind(models.TextChoices):
-    SLACK = "slack", "Slack"
-    MATTERMOST = "mattermost", "Mattermost"
-    DISCORD = "discord", "Discord"
-    MATRIX = "matrix", "Matrix (hookshot)"
+    SLACK = "slack", _("Slack")
+    MATTERMOST = "mattermost", _("Mattermost")
+    DISCORD = "discord", _("Discord")
+    MATRIX = "matrix", _("Matrix (hookshot)")
 
 
 class Topic(models.TextChoices):
-    STATUS = "status", "Status changes of key results"
-    REVIEW = "review", "Objectives waiting for review"
-    OFFER = "offer", "Offers of help"
-    DIGEST = "digest", "The weekly digest"
-    POST = "post", "The published post"
+    STATUS = "status", _("Status changes of key results")
+    REVIEW = "review", _("Objectives waiting for review")
+    OFFER = "offer", _("Offers of help")
+    DIGEST = "digest", _("The weekly digest")
+    POST = "post", _("The published post")
 
 
 class Channel(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="chat_channels")
-    name = models.CharField(max_length=100, help_text="Where it goes, e.g. #reps-general.")
+    name = models.CharField(max_length=100, help_text=_("Where it goes, e.g. #reps-general."))
     kind = models.CharField(max_length=16, choices=Kind.choices)
     url = models.URLField(max_length=500)  # holds the webhook's secret: never shown again
     topics = models.JSONField(default=list)
@@ -45,9 +46,9 @@ class Channel(models.Model):
 
 
 class MessageState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class Message(models.Model):

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from okrs.core.chat import Note
@@ -11,6 +17,21 @@ from okrs.goals.access import can_read_objective, is_public
 from okrs.goals.models import KeyResult, Objective, ObjectiveVisibility
 from okrs.org.models import Visibility
 from okrs.talk.models import Offer
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_site_language(build: Callable[P, R]) -> Callable[P, R]:
+    """`build` writes in the site's language (`LANGUAGE_CODE`): a channel is read by the whole
+    team, whoever's change it reports."""
+
+    @wraps(build)
+    def built(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return build(*args, **kwargs)
+
+    return built
 
 
 def status_label(status: Status) -> str:
@@ -49,6 +70,7 @@ def _link(path: str) -> str:
     return site_link(path)
 
 
+@in_site_language
 def status_note(kr: KeyResult, before: Status, after: Status) -> Note:
     objective = kr.objective
     return Note(
@@ -65,6 +87,7 @@ def status_note(kr: KeyResult, before: Status, after: Status) -> Note:
     )
 
 
+@in_site_language
 def review_note(objective: Objective) -> Note:
     team = objective.team
     reviewers = team.parent.name if team.parent_id else team.name
@@ -76,6 +99,7 @@ def review_note(objective: Objective) -> Note:
     )
 
 
+@in_site_language
 def offer_note(offer: Offer) -> Note | None:
     """No name: who offers is for the team's members to see, on the site."""
     target = offer.objective or (offer.key_result.objective if offer.key_result else None)

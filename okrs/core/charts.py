@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
+from okrs.core.messages import gettext_noop
+
 GRADE_BUCKETS: Final = ((0.0, 0.3), (0.3, 0.7), (0.7, 1.0))
 """Grade ranges of the end-of-quarter histogram; each includes its lower bound, the last
 also its upper bound (a grade of exactly 1.0)."""
@@ -49,6 +51,36 @@ def day_label(day: date) -> str:
 def long_day(day: date) -> str:
     """A full date such as ``Feb 1, 2017``."""
     return f"{day:%b} {day.day}, {day.year}"
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """How a chart speaks to its reader: `gettext` translates a message (marked with
+    `gettext_noop` here), the others write a number, a short day ("Feb 1") and a full day
+    ("Feb 1, 2017") as the reader's language does. The default is English, as okrs writes it
+    without Django; `okrs.web.charts` passes the reader's."""
+
+    gettext: Callable[[str], str] = _identity
+    number: Callable[[float], str] = number
+    day: Callable[[date], str] = day_label
+    long_day: Callable[[date], str] = long_day
+
+    def say(self, message: str, **values: object) -> str:
+        """`message` (a `%(name)s` template) translated and filled with `values`."""
+        return self.gettext(message) % values
+
+    def quantity(self, value: float, unit: str) -> str:
+        return quantity(value, unit, self.number)
+
+    def milestone(self, value: float) -> str:
+        return self.gettext(milestone_text(value))
+
+
+ENGLISH: Final = Words()
 
 
 def _f(value: float) -> str:
@@ -158,9 +190,11 @@ def unit_for(value: float, unit: str) -> str:
     return f"{head} {word}" if head else word
 
 
-def quantity(value: float, unit: str) -> str:
-    """A value with its unit, in the right number (``40%``, ``8.25 NPS``, ``1 program``)."""
-    text = number(value)
+def quantity(value: float, unit: str, write: Callable[[float], str] = number) -> str:
+    """A value with its unit, in the right number (``40%``, ``8.25 NPS``, ``1 program``);
+    `write` writes the number (the reader's decimal separator). The unit is the KR's own text,
+    inflected by English rules ("program" → "programs") and kept as it is otherwise."""
+    text = write(value)
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit_for(value, unit)}"
@@ -168,6 +202,12 @@ def quantity(value: float, unit: str) -> str:
 
 def _plural_count(count: int, noun: str) -> str:
     return f"{count} {unit_for(count, noun)}"
+
+
+def _count(words: Words, count: int, one: str, many: str) -> str:
+    """`count` things in words: `one` for one, `many` otherwise (both `%(count)s` templates;
+    the plural of another language follows its translation of `many`)."""
+    return words.say(one if count == 1 else many, count=count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +339,7 @@ class _Plot:
     today: date | None
     values_text: str
     empty_text: str
+    words: Words = ENGLISH
 
 
 def _line_chart(plot: _Plot, size: Size) -> str:
@@ -306,7 +347,8 @@ def _line_chart(plot: _Plot, size: Size) -> str:
     sized from the longest label at each side."""
     font = size.font
     span = (plot.day0, max(plot.day1, plot.day0 + timedelta(days=1)))
-    first_label, last_label = day_label(span[0]), day_label(span[1])
+    words = plot.words
+    first_label, last_label = words.day(span[0]), words.day(span[1])
     left = max(
         36.0,
         8 + max(text_width(text, font) for _, text in plot.ticks) + 8,
@@ -321,9 +363,16 @@ def _line_chart(plot: _Plot, size: Size) -> str:
         legend_items.append(_Legend("band", plot.band_text))
     in_view = [d for d in (plot.deadline, plot.today) if d is not None and span[0] <= d <= span[1]]
     if plot.deadline in in_view and plot.deadline is not None:
-        legend_items.append(_Legend("deadline", f"Deadline {day_label(plot.deadline)}"))
+        legend_items.append(
+            _Legend(
+                "deadline",
+                words.say(gettext_noop("Deadline %(day)s"), day=words.day(plot.deadline)),
+            )
+        )
     if plot.today in in_view and plot.today is not None:
-        legend_items.append(_Legend("today", f"Today {day_label(plot.today)}"))
+        legend_items.append(
+            _Legend("today", words.say(gettext_noop("Today %(day)s"), day=words.day(plot.today)))
+        )
     rows = _legend_rows(legend_items, size, 8)
     axis_height = font + 10 + (font + 4 if years else 0)
     legend_height = len(rows) * (font + 8) + 6
@@ -346,7 +395,7 @@ def _line_chart(plot: _Plot, size: Size) -> str:
         f'<desc id="{ident}-desc">{esc(plot.description)}</desc>',
     ]
     parts += _value_axis(frame, plot.ticks, font)
-    parts += _time_axis(frame, font, years)
+    parts += _time_axis(frame, font, years, words)
     if plot.band is not None:
         low, high = plot.band
         parts.append(
@@ -388,7 +437,7 @@ def _value_axis(frame: _Frame, ticks: Sequence[tuple[float, str]], font: int) ->
     return parts
 
 
-def _time_axis(frame: _Frame, font: int, years: bool) -> list[str]:
+def _time_axis(frame: _Frame, font: int, years: bool, words: Words = ENGLISH) -> list[str]:
     """Day ticks along the bottom; when the axis spans years, the year under the first tick
     and under the first tick of each new year."""
     base = frame.bottom
@@ -404,7 +453,7 @@ def _time_axis(frame: _Frame, font: int, years: bool) -> list[str]:
         parts.append(
             f'<line stroke="#57606a" x1="{x}" x2="{x}" y1="{_f(base)}" y2="{_f(base + 4)}"/>'
             f'<text x="{x}" y="{_f(base + font + 4)}" text-anchor="middle">'
-            f"{esc(day_label(day))}</text>"
+            f"{esc(words.day(day))}</text>"
         )
         if years and day.year != last_year:
             year_labels.append(
@@ -432,7 +481,8 @@ def _value_line(frame: _Frame, plot: _Plot, font: int) -> list[str]:
     for day, value in plot.points:
         parts.append(
             f'<circle class="point" cx="{_f(frame.x(day))}" cy="{_f(frame.y(value))}" r="4">'
-            f"<title>{esc(long_day(day))}: {esc(plot.point_text(value))}</title></circle>"
+            f"<title>{esc(plot.words.long_day(day))}: {esc(plot.point_text(value))}</title>"
+            "</circle>"
         )
     parts.append("</g>")
     return parts
@@ -446,30 +496,58 @@ def _describe(
     deadline: date,
     unit: str,
     milestone: bool,
+    words: Words = ENGLISH,
 ) -> str:
     def say(value: float) -> str:
-        return milestone_text(value) if milestone else quantity(value, unit)
+        return words.milestone(value) if milestone else words.quantity(value, unit)
 
+    due = words.long_day(deadline)
     if points:
         day, value = max(points, key=lambda p: p[0])
-        latest = f"Latest value {say(value)} on {long_day(day)}"
-        count = _plural_count(len(points), "check-ins")
+        latest = words.say(
+            gettext_noop("Latest value %(value)s on %(day)s"),
+            value=say(value),
+            day=words.long_day(day),
+        )
+        count = _count(
+            words,
+            len(points),
+            gettext_noop("%(count)s check-in"),
+            gettext_noop("%(count)s check-ins"),
+        )
     else:
-        latest, count = "No check-in yet", "no values"
+        latest = words.gettext(gettext_noop("No check-in yet"))
+        count = words.gettext(gettext_noop("no values"))
     if milestone:
-        return f"{latest}; to be done by {long_day(deadline)}; {count}."
+        return words.say(
+            gettext_noop("%(latest)s; to be done by %(day)s; %(count)s."),
+            latest=latest,
+            day=due,
+            count=count,
+        )
     if target is None:
-        goal = f"deadline {long_day(deadline)}"
+        goal = words.say(gettext_noop("deadline %(day)s"), day=due)
     elif target_high is not None:
-        goal = f"target between {say(target)} and {say(target_high)} by {long_day(deadline)}"
+        goal = words.say(
+            gettext_noop("target between %(low)s and %(high)s by %(day)s"),
+            low=say(target),
+            high=say(target_high),
+            day=due,
+        )
     else:
-        goal = f"target {say(target)} by {long_day(deadline)}"
-    return f"{latest}; {goal}; baseline {say(baseline)}; {count}."
+        goal = words.say(gettext_noop("target %(target)s by %(day)s"), target=say(target), day=due)
+    return words.say(
+        gettext_noop("%(latest)s; %(goal)s; baseline %(baseline)s; %(count)s."),
+        latest=latest,
+        goal=goal,
+        baseline=say(baseline),
+        count=count,
+    )
 
 
 def milestone_text(value: float) -> str:
     """A milestone's value in words: done (1 or more) or not done."""
-    return "done" if value >= 1 else "not done"
+    return gettext_noop("done") if value >= 1 else gettext_noop("not done")
 
 
 def kr_chart_svg(
@@ -487,6 +565,7 @@ def kr_chart_svg(
     today: date | None = None,
     milestone: bool = False,
     size: Size = WIDE,
+    words: Words = ENGLISH,
 ) -> str:
     """The values of a key result over time against its expected progress, as SVG text.
 
@@ -498,6 +577,7 @@ def kr_chart_svg(
     runs from ``start`` to ``end``, widened to take in check-ins outside it; the value axis
     takes in every value, the baseline and the targets. A ``milestone`` has two values, not
     done (0) and done (1), and says so on its axis. ``chart_id`` keeps ids unique on a page.
+    ``words`` say it in the reader's language.
     """
     ordered = sorted(points, key=lambda p: p[0])
     values = [v for _, v in ordered] + [baseline]
@@ -505,15 +585,18 @@ def kr_chart_svg(
     if not all(math.isfinite(v) for v in values):
         raise ValueError("chart values must be finite numbers")
     if milestone:
-        ticks = [(0.0, "Not done"), (1.0, "Done")]
+        ticks = [
+            (0.0, words.gettext(gettext_noop("Not done"))),
+            (1.0, words.gettext(gettext_noop("Done"))),
+        ]
         low, high = min(0.0, *values), max(1.0, *values)
         if low < 0.0 or high > 1.0:
-            ticks = [(t, milestone_text(t)) for t in nice_ticks(low, high)]
+            ticks = [(t, words.milestone(t)) for t in nice_ticks(low, high)]
     else:
-        ticks = [(t, quantity(t, unit)) for t in nice_ticks(min(values), max(values))]
+        ticks = [(t, words.quantity(t, unit)) for t in nice_ticks(min(values), max(values))]
 
     def say(value: float) -> str:
-        return milestone_text(value) if milestone else quantity(value, unit)
+        return words.milestone(value) if milestone else words.quantity(value, unit)
 
     expected: list[tuple[date, float]] = []
     if target is not None:
@@ -521,21 +604,32 @@ def kr_chart_svg(
     plot = _Plot(
         css="kr-chart",
         title=title,
-        description=_describe(ordered, baseline, target, target_high, deadline, unit, milestone),
+        description=_describe(
+            ordered, baseline, target, target_high, deadline, unit, milestone, words
+        ),
         chart_id=chart_id,
         points=ordered,
         point_text=say,
         expected=expected,
         expected_text=(
-            f"Expected: {say(baseline)} on {long_day(start)} to {say(target)} on"
-            f" {long_day(deadline)}"
+            words.say(
+                gettext_noop("Expected: %(baseline)s on %(start)s to %(target)s on %(deadline)s"),
+                baseline=say(baseline),
+                start=words.long_day(start),
+                target=say(target),
+                deadline=words.long_day(deadline),
+            )
             if target is not None
             else ""
         ),
-        expected_legend="Expected",
+        expected_legend=words.gettext(gettext_noop("Expected")),
         band=(target, target_high) if target is not None and target_high is not None else None,
         band_text=(
-            f"Target range {say(target)} to {say(target_high)}"
+            words.say(
+                gettext_noop("Target range %(low)s to %(high)s"),
+                low=say(target),
+                high=say(target_high),
+            )
             if target is not None and target_high is not None
             else ""
         ),
@@ -544,10 +638,18 @@ def kr_chart_svg(
         day1=max([end, deadline, *(d for d, _ in ordered)]),
         deadline=deadline,
         today=today,
-        values_text="Values",
-        empty_text="No check-in yet",
+        values_text=words.gettext(gettext_noop("Values")),
+        empty_text=words.gettext(gettext_noop("No check-in yet")),
+        words=words,
     )
     return _line_chart(plot, size)
+
+
+def grade2(words: Words, value: float) -> str:
+    """A grade with two decimals, with the reader's decimal separator ("0.50", "0,50")."""
+    whole, _, decimals = f"{value:.2f}".partition(".")
+    sep = words.number(1.5)[1:2] or "."
+    return f"{whole}{sep}{decimals}"
 
 
 GRADE_TICKS: Final = tuple((t / 4, f"{t / 4:.2f}") for t in range(5))
@@ -564,6 +666,7 @@ def trend_chart_svg(
     chart_id: str = "trend",
     today: date | None = None,
     size: Size = WIDE,
+    words: Words = ENGLISH,
 ) -> str:
     """A grade over time (0 to 1) against the grade expected by then, as SVG text.
 
@@ -580,26 +683,50 @@ def trend_chart_svg(
     ticks = list(GRADE_TICKS)
     if top > 1.0 or low < 0.0:
         ticks = [(t, f"{t:.2f}") for t in nice_ticks(low, top)]
+    ticks = [(t, grade2(words, t)) for t, _ in ticks]
     if graded:
         day, value = graded[-1]
         due = next((v for d, v in reversed(line) if d <= day), None)
-        versus = "" if due is None else f", expected {due:.2f}"
-        description = (
-            f"Grade of {subject} over time: {value:.2f} on {long_day(day)}{versus};"
-            f" {_plural_count(len(graded), 'samples')} from {long_day(graded[0][0])}."
+        samples = _count(
+            words, len(graded), gettext_noop("%(count)s sample"), gettext_noop("%(count)s samples")
         )
+        if due is None:
+            description = words.say(
+                gettext_noop(
+                    "Grade of %(subject)s over time: %(grade)s on %(day)s;"
+                    " %(samples)s from %(first)s."
+                ),
+                subject=subject,
+                grade=grade2(words, value),
+                day=words.long_day(day),
+                samples=samples,
+                first=words.long_day(graded[0][0]),
+            )
+        else:
+            description = words.say(
+                gettext_noop(
+                    "Grade of %(subject)s over time: %(grade)s on %(day)s, expected %(expected)s;"
+                    " %(samples)s from %(first)s."
+                ),
+                subject=subject,
+                grade=grade2(words, value),
+                day=words.long_day(day),
+                expected=grade2(words, due),
+                samples=samples,
+                first=words.long_day(graded[0][0]),
+            )
     else:
-        description = f"No grade of {subject} yet."
+        description = words.say(gettext_noop("No grade of %(subject)s yet."), subject=subject)
     plot = _Plot(
         css="trend-chart",
         title=title,
         description=description,
         chart_id=chart_id,
         points=graded,
-        point_text=lambda g: f"grade {g:.2f}",
+        point_text=lambda g: words.say(gettext_noop("grade %(grade)s"), grade=grade2(words, g)),
         expected=line,
-        expected_text="Expected grade",
-        expected_legend="Expected grade",
+        expected_text=words.gettext(gettext_noop("Expected grade")),
+        expected_legend=words.gettext(gettext_noop("Expected grade")),
         band=None,
         band_text="",
         ticks=ticks,
@@ -607,8 +734,9 @@ def trend_chart_svg(
         day1=max([end, *(d for d, _ in graded)]),
         deadline=None,
         today=today,
-        values_text="Grade",
-        empty_text="No grade yet",
+        values_text=words.gettext(gettext_noop("Grade")),
+        empty_text=words.gettext(gettext_noop("No grade yet")),
+        words=words,
     )
     return _line_chart(plot, size)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from okrs.core.messages import Message, gettext_noop
+
 # fields each direction takes; the others are left out of the form and stored empty
 DIRECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "increase": ("baseline", "target", "stretch"),
@@ -48,33 +50,75 @@ def problems(
               "stretch": stretch}  # fmt: skip
     for name, value in values.items():
         if value is not None and not math.isfinite(value):
-            found.append((name, "Give an ordinary number."))
+            found.append((name, Message(gettext_noop("Give an ordinary number."))))
     if found:
         return found
     if is_count(unit, measure_kind):
         for name, value in values.items():
             if value is not None and value < 0:
-                found.append((name, "A count cannot be negative."))
+                found.append((name, Message(gettext_noop("A count cannot be negative."))))
     start = 0.0 if baseline is None else baseline
     if direction == "milestone":
         return found
     if target is None:
-        words = "the low end of the range" if direction == "range" else "the value to reach"
-        found.append(("target", f"Give the target: {words}."))
+        if direction == "range":
+            found.append(
+                ("target", Message(gettext_noop("Give the target: the low end of the range.")))
+            )
+        else:
+            found.append(("target", Message(gettext_noop("Give the target: the value to reach."))))
         return found
     if direction == "increase" and not target > start:
-        found.append(("target", f"An increase ends above where it starts ({start:g})."))
+        found.append(
+            (
+                "target",
+                Message(
+                    gettext_noop("An increase ends above where it starts (%(start)s)."),
+                    start=f"{start:g}",
+                ),
+            )
+        )
     if direction == "decrease" and not target < start:
-        found.append(("target", f"A decrease ends below where it starts ({start:g})."))
+        found.append(
+            (
+                "target",
+                Message(
+                    gettext_noop("A decrease ends below where it starts (%(start)s)."),
+                    start=f"{start:g}",
+                ),
+            )
+        )
     if direction == "range":
         if target_high is None:
-            found.append(("target_high", "Give the high end of the range."))
+            found.append(("target_high", Message(gettext_noop("Give the high end of the range."))))
         elif target_high < target:
             found.append(
-                ("target_high", f"The high end must not be below the low end ({target:g}).")
+                (
+                    "target_high",
+                    Message(
+                        gettext_noop("The high end must not be below the low end (%(low)s)."),
+                        low=f"{target:g}",
+                    ),
+                )
             )
     if stretch is not None and direction in ("increase", "at_least") and not stretch > target:
-        found.append(("stretch", f"A stretch goes beyond the target: above {target:g}."))
+        found.append(
+            (
+                "stretch",
+                Message(
+                    gettext_noop("A stretch goes beyond the target: above %(target)s."),
+                    target=f"{target:g}",
+                ),
+            )
+        )
     if stretch is not None and direction in ("decrease", "at_most") and not stretch < target:
-        found.append(("stretch", f"A stretch goes beyond the target: below {target:g}."))
+        found.append(
+            (
+                "stretch",
+                Message(
+                    gettext_noop("A stretch goes beyond the target: below %(target)s."),
+                    target=f"{target:g}",
+                ),
+            )
+        )
     return found

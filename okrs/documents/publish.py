@@ -12,9 +12,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
+from django.utils import translation
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from okrs.core.pacing import Status
 from okrs.goals.access import visible_objectives
@@ -27,20 +31,19 @@ from okrs.talk.models import ForumTopic
 FORMATS = ("markdown", "discourse", "html")
 
 QUESTIONS = (
-    "Which of the above objectives are you most interested in?",
-    "What key result would you like to hear more about?",
-    "What do you find intriguing?",
-    "Where would you like to help out?",
+    gettext_lazy("Which of the above objectives are you most interested in?"),
+    gettext_lazy("What key result would you like to hear more about?"),
+    gettext_lazy("What do you find intriguing?"),
+    gettext_lazy("Where would you like to help out?"),
 )
-
 _STATUS = {
-    Status.ON_TRACK: "on track",
-    Status.AT_RISK: "at risk",
-    Status.OFF_TRACK: "off track",
-    Status.NO_DATA: "no data yet",
-    Status.UNCERTAIN: "uncertain",
-    Status.ACHIEVED: "achieved",
-    Status.MISSED: "missed",
+    Status.ON_TRACK: gettext_lazy("on track"),
+    Status.AT_RISK: gettext_lazy("at risk"),
+    Status.OFF_TRACK: gettext_lazy("off track"),
+    Status.NO_DATA: gettext_lazy("no data yet"),
+    Status.UNCERTAIN: gettext_lazy("uncertain"),
+    Status.ACHIEVED: gettext_lazy("achieved"),
+    Status.MISSED: gettext_lazy("missed"),
 }
 
 
@@ -116,58 +119,94 @@ def _attach_heartbeats(teams: list[TeamPost], period: Period, on: dt.date) -> No
 
 
 def _day(day: dt.date) -> str:
-    return f"{day:%B} {day.day}"
+    return date_format(day, pgettext("a day in the published post (a date format)", "F j"))
+
+
+def _grade(value: float) -> str:
+    return number_format(value, 2)
 
 
 def _grade_line(score_grade: float | None, status: Status) -> str:
     if score_grade is None:
-        return "Status: no check-in yet"
-    return f"Status: grade {score_grade:.2f}, {_STATUS[status]}"
+        return gettext("Status: no check-in yet")
+    return gettext("Status: grade %(grade)s, %(status)s") % {
+        "grade": _grade(score_grade),
+        "status": _STATUS[status],
+    }
 
 
 def _heartbeat_sentence(post: TeamPost) -> str | None:
     if post.heartbeat is None:
         return None
     heartbeat = post.heartbeat
-    return (
-        f"We work in heartbeats. For the heartbeat {heartbeat.name} "
-        f"(ends {_day(heartbeat.end)}) we have defined our work packets:"
-    )
+    return gettext(
+        "We work in heartbeats. For the heartbeat %(heartbeat)s (ends %(end)s) we have defined"
+        " our work packets:"
+    ) % {"heartbeat": heartbeat.name, "end": _day(heartbeat.end)}
 
 
 def _packet_line(packet: WorkPacket) -> str:
-    done = " (done)" if packet.status == PacketStatus.DONE else ""
-    return f"{packet.title}{done}"
+    if packet.status == PacketStatus.DONE:
+        return gettext("%(packet)s (done)") % {"packet": packet.title}
+    return packet.title
 
 
 def _blocks(post: Post) -> list[tuple[str, str]]:
-    """The post as (kind, text) blocks: h1, h2, p, kr, status, li, link, question."""
+    """The post as (kind, text) blocks: h1, h2, p, kr, status, li, link, question; in the
+    site's language (`LANGUAGE_CODE`, OKRS_LANGUAGE), whoever publishes it: the post is one
+    public text for the community, the same from the page, the command and the chat."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _site_blocks(post)
+
+
+def _site_blocks(post: Post) -> list[tuple[str, str]]:
     blocks: list[tuple[str, str]] = []
     period = post.period
     for team_post in post.teams:
         team = team_post.team
-        blocks.append(("h1", f"{team.name} OKRs for {period}"))
-        intro = (
-            f"These are the objectives and key results of {team.name} for {period} "
-            f"({_day(period.start)} to {_day(period.end)}, {period.end.year})."
+        blocks.append(
+            ("h1", gettext("%(team)s OKRs for %(period)s") % {"team": team.name, "period": period})
         )
+        intro = gettext(
+            "These are the objectives and key results of %(team)s for %(period)s (%(start)s to"
+            " %(end)s, %(year)s)."
+        ) % {
+            "team": team.name,
+            "period": period,
+            "start": _day(period.start),
+            "end": _day(period.end),
+            "year": period.end.year,
+        }
         blocks.append(("p", intro))
         if post.graded and team_post.grade is not None:
             blocks.append(
                 (
                     "p",
-                    f"As of {_day(post.on)} the overall grade is {team_post.grade:.2f}.",
+                    gettext("As of %(day)s the overall grade is %(grade)s.")
+                    % {"day": _day(post.on), "grade": _grade(team_post.grade)},
                 )
             )
         for number, row in enumerate(team_post.objectives, start=1):
-            blocks.append(("h2", f"Objective {number} – {row.objective.title}"))
+            blocks.append(
+                (
+                    "h2",
+                    gettext("Objective %(number)s – %(title)s")
+                    % {"number": number, "title": row.objective.title},
+                )
+            )
             if post.graded:
                 blocks.append(("status", _grade_line(row.grade, row.status)))
             if row.objective.pk in post.objective_topics:
                 url = post.objective_topics[row.objective.pk]
-                blocks.append(("link", f"Discuss this objective|{url}"))
+                blocks.append(("link", f"{gettext('Discuss this objective')}|{url}"))
             for kr_number, kr_row in enumerate(row.key_results, start=1):
-                blocks.append(("kr", f"KR {kr_number} – {kr_row.key_result.title}"))
+                blocks.append(
+                    (
+                        "kr",
+                        gettext("KR %(number)s – %(title)s")
+                        % {"number": kr_number, "title": kr_row.key_result.title},
+                    )
+                )
                 if post.graded:
                     blocks.append(("status", _grade_line(kr_row.score.grade, kr_row.score.status)))
         sentence = _heartbeat_sentence(team_post)
@@ -178,15 +217,18 @@ def _blocks(post: Post) -> list[tuple[str, str]]:
             blocks.append(
                 (
                     "link",
-                    f"You can follow the progress of these tasks in the {team.name} "
-                    f"issue tracker|{team.tracker_url}",
+                    gettext(
+                        "You can follow the progress of these tasks in the %(team)s issue tracker"
+                    )
+                    % {"team": team.name}
+                    + f"|{team.tracker_url}",
                 )
             )
-        blocks.extend(("question", q) for q in QUESTIONS)
-        closing = "Let’s keep the conversation going!"
+        blocks.extend(("question", str(q)) for q in QUESTIONS)
+        closing = gettext("Let’s keep the conversation going!")
         discussion = post.topic_url or team.discussion_url
         if discussion:
-            blocks.append(("link", f"{closing} Join the discussion|{discussion}"))
+            blocks.append(("link", f"{closing} {gettext('Join the discussion')}|{discussion}"))
         else:
             blocks.append(("p", closing))
     return blocks

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from okrs.core.okrlint import LintKR, LintObjective, lint
@@ -48,7 +50,7 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
         "text": text,
         "period_slug": period_slug,
         "periods": list(Period.objects.order_by("-start").only("slug", "name", "start")[:200]),
-        "title": f"Import OKRs · {team.name}",
+        "title": gettext("Import OKRs · %(team)s") % {"team": team.name},
         "directions": DIRECTIONS,
         "errors": [],
     }
@@ -58,8 +60,14 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
     if len(text) > MAX_DOCUMENT:  # refused whole: a cut document would import in part
         context["text"] = ""
         context["errors"] = [
-            f"The document has {len(text):,} characters; at most {MAX_DOCUMENT:,} are read. "
-            "Import it in parts (one team's OKRs at a time)."
+            gettext(
+                "The document has %(length)s characters; at most %(most)s are read. Import it in"
+                " parts (one team's OKRs at a time)."
+            )
+            % {
+                "length": number_format(len(text), force_grouping=True),
+                "most": number_format(MAX_DOCUMENT, force_grouping=True),
+            }
         ]
         return render(request, "documents/paste.html", context, status=413)
     period, problem = _period(period_slug)
@@ -88,7 +96,7 @@ def paste(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = drafts_from_text(text, period)
     unplaced = unplaced_lines(text)
     if not drafts:
-        context["errors"] = ["No objectives found: write 'Objective 1 – …' then its KRs."]
+        context["errors"] = [gettext("No objectives found: write 'Objective 1 – …' then its KRs.")]
     context.update(_review(text, drafts, period, team, unplaced))
     return render(request, "documents/paste.html", context)
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from okrs.goals.models import KeyResult, Objective, ObjectiveState, ObjectiveVisibility
 from okrs.org.access import User, can_lead_team, is_site_admin, team_role
@@ -180,9 +181,9 @@ def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objec
         Objective.objects.select_related("team", "period", "owner__profile").filter(pk=pk).first()
     )
     if objective is None or not can_read_objective(user, objective):
-        raise Http404("No such objective.")
+        raise Http404(gettext("No such objective."))
     if write and not can_edit_objective(user, objective):
-        raise PermissionDenied("Only the team's leads may change this objective.")
+        raise PermissionDenied(gettext("Only the team's leads may change this objective."))
     return objective
 
 
@@ -194,9 +195,9 @@ def get_key_result_for_user(user: User, pk: int, *, action: str = "read") -> Key
         .first()
     )
     if key_result is None or not can_read_objective(user, key_result.objective):
-        raise Http404("No such key result.")
+        raise Http404(gettext("No such key result."))
     if action == "checkin" and not can_check_in(user, key_result):
-        raise PermissionDenied("Only the team's members and the owner may check in here.")
+        raise PermissionDenied(gettext("Only the team's members and the owner may check in here."))
     if action == "edit" and not can_edit_objective(user, key_result.objective):
-        raise PermissionDenied("Only the team's leads may change this key result.")
+        raise PermissionDenied(gettext("Only the team's leads may change this key result."))
     return key_result

@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from okrs.core.kr_input import DIRECTION_FIELDS, VALUE_FIELDS
 from okrs.core.kr_input import problems as kr_problems
@@ -24,8 +26,10 @@ from okrs.goals.models import (
     Period,
 )
 from okrs.goals.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
+from okrs.labels import Labelled
 from okrs.org.models import Cohort, Team
 from okrs.security.forms import CheckedValues
+from okrs.web.words import say
 
 OWNER_ROLES = ("lead", "member")  # viewers read; they do not own objectives or key results
 
@@ -57,7 +61,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.username})" if name else obj.username
 
 
-class ObjectiveForm(CheckedValues, forms.ModelForm):
+class ObjectiveForm(Labelled, CheckedValues, forms.ModelForm):
     """Create (with a team among those the user leads) or edit an objective."""
 
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=True)
@@ -65,9 +69,9 @@ class ObjectiveForm(CheckedValues, forms.ModelForm):
     contributes_to = forms.ModelChoiceField(
         queryset=Objective.objects.none(),
         required=False,
-        label="Contributes to",
-        empty_label="Nothing yet",
-        help_text="An objective of a team above this one, in the same period.",
+        label=_("Contributes to"),
+        empty_label=_("Nothing yet"),
+        help_text=_("An objective of a team above this one, in the same period."),
     )
 
     class Meta:
@@ -123,7 +127,7 @@ class ObjectiveForm(CheckedValues, forms.ModelForm):
     def clean_weight(self) -> float:
         weight = self.cleaned_data["weight"]
         if weight is None or weight <= 0:
-            raise forms.ValidationError("must be greater than 0.")
+            raise forms.ValidationError(_("must be greater than 0."))
         return weight
 
 
@@ -143,40 +147,44 @@ class SlugChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.slug})"
 
 
-class KeyResultForm(CheckedValues, forms.ModelForm):
+class KeyResultForm(Labelled, CheckedValues, forms.ModelForm):
     """A key result as a person fills it: only the fields of the chosen direction and measure
     (the others are stored empty), the measure from real inputs (a survey, a cohort, activity
     filters, an event kind) turned into its parameters here, every problem at once beside its
     field in the reader's words (`okrs.core.kr_input`)."""
 
     owner = PersonChoiceField(queryset=get_user_model().objects.none(), required=False)
-    survey = SlugChoiceField(queryset=None, required=False, label="Survey", empty_label="Choose…")
+    survey = SlugChoiceField(
+        queryset=None, required=False, label=_("Survey"), empty_label=_("Choose…")
+    )
     cohort = SlugChoiceField(
-        queryset=None, required=False, label="Cohort", empty_label="Everyone",
-        help_text="Whose data counts.",
+        queryset=None, required=False, label=_("Cohort"), empty_label=_("Everyone"),
+        help_text=_("Whose data counts."),
     )  # fmt: skip
-    activity_type = forms.CharField(required=False, max_length=200, label="Activity type")
-    activity_initiative = forms.CharField(required=False, max_length=200, label="Initiative")
-    activity_tag = forms.CharField(required=False, max_length=200, label="Tag")
+    activity_type = forms.CharField(required=False, max_length=200, label=_("Activity type"))
+    activity_initiative = forms.CharField(required=False, max_length=200, label=_("Initiative"))
+    activity_tag = forms.CharField(required=False, max_length=200, label=_("Tag"))
     event = forms.CharField(
-        required=False, max_length=200, label="Event kind", help_text="e.g. feedback"
+        required=False, max_length=200, label=_("Event kind"), help_text=_("e.g. feedback")
     )
     subject = forms.CharField(
-        required=False, max_length=200, label="Subject", help_text="e.g. cpg-draft (optional)"
+        required=False, max_length=200, label=_("Subject"), help_text=_("e.g. cpg-draft (optional)")
     )
     fact_key = forms.CharField(
-        required=False, max_length=200, label="Fact", help_text="e.g. discourse.watching.reps"
+        required=False, max_length=200, label=_("Fact"), help_text=_("e.g. discourse.watching.reps")
     )
-    fact_value = forms.CharField(required=False, max_length=500, label="Fact value", initial="true")
+    fact_value = forms.CharField(
+        required=False, max_length=500, label=_("Fact value"), initial="true"
+    )
 
     class Meta:
         model = KeyResult
         fields = [f for f in KEY_RESULT_FIELDS if f != "measure_params"]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {
-            "measure_kind": "Measure",
-            "target_high": "Target (high end)",
-            "baseline": "Baseline (where it starts)",
+            "measure_kind": _("Measure"),
+            "target_high": _("Target (high end)"),
+            "baseline": _("Baseline (where it starts)"),
         }
 
     def __init__(self, *args: Any, objective: Objective, user: Any = None, **kwargs: Any) -> None:
@@ -199,10 +207,13 @@ class KeyResultForm(CheckedValues, forms.ModelForm):
         for name in ("baseline", "target", "target_high", "stretch", "weight"):
             self.fields[name].widget.attrs.update(step="any")
         period = objective.period
-        self.fields["deadline"].help_text = (
-            f"Inside {period} ({period.start:%b %-d} – {period.end:%b %-d, %Y});"
-            " empty means the period end."
-        )
+        self.fields["deadline"].help_text = _(
+            "Inside %(period)s (%(start)s – %(end)s); empty means the period end."
+        ) % {
+            "period": period,
+            "start": date_format(period.start, "MONTH_DAY_FORMAT"),
+            "end": date_format(period.end, "DATE_FORMAT"),
+        }
         if current:
             self._initial_from_params(current)
         self.direction = self._chosen("direction", DirectionChoices.INCREASE)
@@ -223,9 +234,11 @@ class KeyResultForm(CheckedValues, forms.ModelForm):
         if self.measure == MeasureKind.DISTINCT_PEOPLE:
             self.fields["event"].required = True
         if self.direction == DirectionChoices.RANGE:
-            self.fields["target"].label = "Target (low end)"
+            self.fields["target"].label = _("Target (low end)")
         if self.measure in ("activity_share", "cohort_fact_share", "nps"):
-            self.fields["unit"].help_text = f"Measured in {UNITS[self.measure]}."
+            self.fields["unit"].help_text = _("Measured in %(unit)s.") % {
+                "unit": UNITS[self.measure]
+            }
 
     def _chosen(self, name: str, default: str) -> str:
         if self.is_bound:
@@ -254,7 +267,7 @@ class KeyResultForm(CheckedValues, forms.ModelForm):
     def clean_weight(self) -> float:
         weight = self.cleaned_data["weight"]
         if weight is None or weight <= 0:
-            raise forms.ValidationError("The weight must be greater than 0.")
+            raise forms.ValidationError(_("The weight must be greater than 0."))
         return weight
 
     def clean(self) -> dict[str, Any]:
@@ -275,7 +288,7 @@ class KeyResultForm(CheckedValues, forms.ModelForm):
                 unit=data.get("unit") or "",
                 measure_kind=self.measure,
             ):
-                self.add_error(field if field in self.fields else None, problem)
+                self.add_error(field if field in self.fields else None, say(problem))
         deadline = data.get("deadline")
         period = self.instance.objective.period
         if deadline and not period.contains(deadline):
@@ -313,7 +326,7 @@ class KeyResultForm(CheckedValues, forms.ModelForm):
                 if data.get(f"activity_{key}")
             }
             if kind == MeasureKind.ACTIVITY_SHARE and not found and not self.errors:
-                self.add_error("activity_type", "Give an activity type, initiative or tag.")
+                self.add_error("activity_type", _("Give an activity type, initiative or tag."))
             params: dict[str, Any] = {"filter": found}
             if cohort:
                 params["cohort"] = cohort.slug
@@ -350,9 +363,9 @@ def _team_and_ancestors(team: Team) -> list[int]:
     return ids
 
 
-class AlignmentForm(CheckedValues, forms.Form):
+class AlignmentForm(Labelled, CheckedValues, forms.Form):
     parent = forms.ModelChoiceField(
-        queryset=Objective.objects.none(), label="Contributes to", empty_label="Choose…"
+        queryset=Objective.objects.none(), label=_("Contributes to"), empty_label=_("Choose…")
     )
     weight = forms.FloatField(initial=1.0, widget=forms.NumberInput(attrs={"step": "any"}))
 
@@ -365,22 +378,22 @@ class AlignmentForm(CheckedValues, forms.Form):
     def clean_weight(self) -> float:
         weight = self.cleaned_data["weight"]
         if weight <= 0:
-            raise forms.ValidationError("must be greater than 0.")
+            raise forms.ValidationError(_("must be greater than 0."))
         return weight
 
 
-class ReviewForm(CheckedValues, forms.Form):
+class ReviewForm(Labelled, CheckedValues, forms.Form):
     body = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CheckInForm(CheckedValues, forms.Form):
+class CheckInForm(Labelled, CheckedValues, forms.Form):
     """A check-in as the reader types it: confidence is a percentage (stored 0.0–1.0)."""
 
     value = forms.FloatField(widget=forms.NumberInput(attrs={"step": "any"}))
     confidence = forms.FloatField(
-        label="Confidence (%)",
+        label=_("Confidence (%)"),
         required=False,
         min_value=0,
         max_value=100,
@@ -417,12 +430,12 @@ def checkin_form(
     )
 
 
-class PeriodForm(CheckedValues, forms.Form):
+class PeriodForm(Labelled, CheckedValues, forms.Form):
     """A period: a quarter named like 2026-Q3 gets its dates from the name when they are left
     empty; any other span needs both dates."""
 
-    slug = forms.SlugField(max_length=32, label="Short name", help_text="e.g. 2026-Q3")
-    name = forms.CharField(max_length=100, required=False, help_text="e.g. Q3 2026")
+    slug = forms.SlugField(max_length=32, label=_("Short name"), help_text=_("e.g. 2026-Q3"))
+    name = forms.CharField(max_length=100, required=False, help_text=_("e.g. Q3 2026"))
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -437,7 +450,7 @@ class PeriodForm(CheckedValues, forms.Form):
             except ValueError:
                 for name in ("start", "end"):
                     if data.get(name) is None and name not in self.errors:
-                        self.add_error(name, "Give the date (or name the period like 2026-Q3).")
+                        self.add_error(name, _("Give the date (or name the period like 2026-Q3)."))
             else:
                 data["start"] = data.get("start") or span.start
                 data["end"] = data.get("end") or span.end

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from okrs.core.kr_input import is_count
 from okrs.core.measures import MeasureParamsError, params_as_json, parse_measure
@@ -41,20 +42,20 @@ class Period(models.Model):
 
 
 class ObjectiveState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
 
 
 class ObjectiveVisibility(models.TextChoices):
-    TEAM = "team", "As the team"
-    PRIVATE = "private", "Team members only"
+    TEAM = "team", _("As the team")
+    PRIVATE = "private", _("Team members only")
 
 
 class CommitmentChoices(models.TextChoices):
-    COMMITTED = Commitment.COMMITTED.value, "Committed"
-    ASPIRATIONAL = Commitment.ASPIRATIONAL.value, "Aspirational"
+    COMMITTED = Commitment.COMMITTED.value, _("Committed")
+    ASPIRATIONAL = Commitment.ASPIRATIONAL.value, _("Aspirational")
 
 
 class Objective(models.Model):
@@ -67,7 +68,7 @@ class Objective(models.Model):
         related_name="objectives",
         db_index=False,  # `objective_period_id` (period, id) serves it
     )
-    code = models.CharField(max_length=16, blank=True, help_text="Short reference, e.g. O2.")
+    code = models.CharField(max_length=16, blank=True, help_text=_("Short reference, e.g. O2."))
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
@@ -89,20 +90,20 @@ class Objective(models.Model):
         max_length=16, choices=ObjectiveVisibility.choices, default=ObjectiveVisibility.TEAM
     )
     illustrative = models.BooleanField(
-        default=False, help_text="Written for the demo, not taken from a real source."
+        default=False, help_text=_("Written for the demo, not taken from a real source.")
     )
     # Kept on write (`okrs.goals.scores`): rolled up from the key results and the contributing
     # objectives in the transaction that changes them; `okrs scores verify` checks them.
     kept_grade = models.FloatField(null=True, blank=True, editable=False)
     kept_progress = models.FloatField(null=True, blank=True, editable=False)
     kept_confidence = models.FloatField(
-        null=True, blank=True, editable=False, help_text="The lowest of its key results'."
+        null=True, blank=True, editable=False, help_text=_("The lowest of its key results'.")
     )
     kept_measured = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Its key results with a value."
+        default=0, editable=False, help_text=_("Its key results with a value.")
     )
     kept_total = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Its key results that count (not archived)."
+        default=0, editable=False, help_text=_("Its key results that count (not archived).")
     )
     contributes_to = models.ManyToManyField(
         "self",
@@ -156,46 +157,46 @@ class Alignment(models.Model):
 
 
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    TWICE_MONTHLY = "twice_monthly", "Twice a month"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    TWICE_MONTHLY = "twice_monthly", _("Twice a month")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class MeasureKind(models.TextChoices):
     """Where a key result's value comes from; computed kinds are evaluated by `okrs.measures`."""
 
-    MANUAL = "manual", "Manual check-ins"
-    NPS = "nps", "Net Promoter Score of a survey"
-    ACTIVITY_SHARE = "activity_share", "Share of activities matching a filter"
-    COHORT_FACT_SHARE = "cohort_fact_share", "Share of a cohort whose facts satisfy a condition"
-    DISTINCT_PEOPLE = "distinct_people", "Distinct people with an event"
-    ACTIVITY_COUNT = "activity_count", "Number of activities"
+    MANUAL = "manual", _("Manual check-ins")
+    NPS = "nps", _("Net Promoter Score of a survey")
+    ACTIVITY_SHARE = "activity_share", _("Share of activities matching a filter")
+    COHORT_FACT_SHARE = "cohort_fact_share", _("Share of a cohort whose facts satisfy a condition")
+    DISTINCT_PEOPLE = "distinct_people", _("Distinct people with an event")
+    ACTIVITY_COUNT = "activity_count", _("Number of activities")
 
 
 class DirectionChoices(models.TextChoices):
-    INCREASE = Direction.INCREASE.value, "Increase to"
-    DECREASE = Direction.DECREASE.value, "Decrease to"
-    AT_LEAST = Direction.AT_LEAST.value, "Stay at least"
-    AT_MOST = Direction.AT_MOST.value, "Stay at most"
-    RANGE = Direction.RANGE.value, "Stay within a range"
-    MILESTONE = Direction.MILESTONE.value, "Milestone"
+    INCREASE = Direction.INCREASE.value, _("Increase to")
+    DECREASE = Direction.DECREASE.value, _("Decrease to")
+    AT_LEAST = Direction.AT_LEAST.value, _("Stay at least")
+    AT_MOST = Direction.AT_MOST.value, _("Stay at most")
+    RANGE = Direction.RANGE.value, _("Stay within a range")
+    MILESTONE = Direction.MILESTONE.value, _("Milestone")
 
 
 class KeyResult(models.Model):
     """A measurable result of an objective. The value comes from its check-in history."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
-    code = models.CharField(max_length=16, blank=True, help_text="Short reference, e.g. KR2.")
+    code = models.CharField(max_length=16, blank=True, help_text=_("Short reference, e.g. KR2."))
     title = models.CharField(max_length=500)
     direction = models.CharField(
         max_length=16, choices=DirectionChoices.choices, default=DirectionChoices.INCREASE
     )
     baseline = models.FloatField(default=0.0)
-    target = models.FloatField(null=True, blank=True, help_text="For a range: its lower bound.")
-    target_high = models.FloatField(null=True, blank=True, help_text="For a range: upper bound.")
+    target = models.FloatField(null=True, blank=True, help_text=_("For a range: its lower bound."))
+    target_high = models.FloatField(null=True, blank=True, help_text=_("For a range: upper bound."))
     stretch = models.FloatField(null=True, blank=True)
     unit = models.CharField(max_length=32, blank=True)
-    deadline = models.DateField(null=True, blank=True, help_text="Defaults to the period end.")
+    deadline = models.DateField(null=True, blank=True, help_text=_("Defaults to the period end."))
     weight = models.FloatField(default=1.0)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -210,20 +211,24 @@ class KeyResult(models.Model):
     )
     measure_params = models.JSONField(default=dict, blank=True)
     cadence = models.CharField(
-        max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY, help_text="Check-in rhythm."
+        max_length=16,
+        choices=Cadence.choices,
+        default=Cadence.WEEKLY,
+        help_text=_("Check-in rhythm."),
     )
     archived = models.BooleanField(
-        default=False, help_text="Archived KRs keep their history but no longer count in grades."
+        default=False, help_text=_("Archived KRs keep their history but no longer count in grades.")
     )
     uncertain = models.BooleanField(
         default=False,
-        help_text="The computed value's 95% interval contains the target (set by the measure).",
+        # xgettext:no-python-format
+        help_text=_("The computed value's 95% interval contains the target (set by the measure)."),
     )
     deleted_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="Deleted (`key_result_delete`): archived for good, its history kept.",
+        help_text=_("Deleted (`key_result_delete`): archived for good, its history kept."),
     )
     # Kept on write (`okrs.goals.scores`): the latest check-in's value and confidence, and the
     # progress and grade they give, updated in the transaction of the check-in or the edit.
@@ -311,10 +316,10 @@ class KeyResult(models.Model):
 
 
 class CheckInSource(models.TextChoices):
-    MANUAL = "manual", "Manual"
-    COMPUTED = "computed", "Computed"
-    IMPORT = "import", "Imported"
-    API = "api", "API"
+    MANUAL = "manual", _("Manual")
+    COMPUTED = "computed", _("Computed")
+    IMPORT = "import", _("Imported")
+    API = "api", _("API")
 
 
 class CheckIn(models.Model):
@@ -327,7 +332,7 @@ class CheckIn(models.Model):
         db_index=False,  # `checkin_latest` (key_result, -at, -id) serves it
     )
     value = models.FloatField()
-    confidence = models.FloatField(null=True, blank=True, help_text="0.0 to 1.0")
+    confidence = models.FloatField(null=True, blank=True, help_text=_("0.0 to 1.0"))
     note = models.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -336,7 +341,7 @@ class CheckIn(models.Model):
         on_delete=models.SET_NULL,
         related_name="checkins",
     )
-    at = models.DateTimeField(default=timezone.now, help_text="When the value was true.")
+    at = models.DateTimeField(default=timezone.now, help_text=_("When the value was true."))
     recorded_at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(
         max_length=16, choices=CheckInSource.choices, default=CheckInSource.MANUAL
@@ -357,20 +362,20 @@ class CheckIn(models.Model):
 
 
 class ChangeAction(models.TextChoices):
-    CREATED = "created", "Created"
-    UPDATED = "updated", "Edited"
-    MOVED = "moved", "Reordered"
-    ARCHIVED = "archived", "Archived"
-    RESTORED = "restored", "Restored"
-    ALIGNED = "aligned", "Aligned"
-    UNALIGNED = "unaligned", "Alignment removed"
-    PROPOSED = "proposed", "Proposed for review"
-    COMMENTED = "commented", "Commented"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    REMEASURED = "remeasured", "Re-measured after the period closed"
-    DELETED = "deleted", "Deleted"
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Edited")
+    MOVED = "moved", _("Reordered")
+    ARCHIVED = "archived", _("Archived")
+    RESTORED = "restored", _("Restored")
+    ALIGNED = "aligned", _("Aligned")
+    UNALIGNED = "unaligned", _("Alignment removed")
+    PROPOSED = "proposed", _("Proposed for review")
+    COMMENTED = "commented", _("Commented")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    REMEASURED = "remeasured", _("Re-measured after the period closed")
+    DELETED = "deleted", _("Deleted")
 
 
 class Change(models.Model):

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from okrs.core.pacing import Commitment, Status
 from okrs.core.rollup import CycleError, rollup_objectives
@@ -90,7 +91,10 @@ def checkin_create(
     before the transaction opens, so it needs no savepoint of its own inside a caller's: an
     error inside it is a database error, which rolls the caller's transaction back."""
     if key_result.deleted_at is not None:
-        raise ValidationError(f"The key result {key_result} was deleted: it takes no check-in.")
+        raise ValidationError(
+            gettext("The key result %(key_result)s was deleted: it takes no check-in.")
+            % {"key_result": key_result}
+        )
     moment = at or timezone.now()
     period = key_result.objective.period
     check_checkin_day(period, moment, given=at is not None)
@@ -265,7 +269,10 @@ def _apply(instance: models.Model, allowed: tuple[str, ...], changes: Mapping[st
     """Set `changes` on `instance`; return the diff {field: [old, new]} of what really changed."""
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("These fields cannot be changed here: %(value)s.")
+            % {"value": ", ".join(sorted(unknown))}
+        )
     diff: dict[str, list[Any]] = {}
     for name, new in changes.items():
         old = getattr(instance, name)
@@ -391,7 +398,10 @@ def objective_restore(*, objective: Objective, actor: Actor) -> Objective:
 def _move(instance: models.Model, siblings: models.QuerySet, direction: str) -> int | None:
     """Swap `instance` with its neighbour among `siblings`; return the new position or None."""
     if direction not in ("up", "down"):
-        raise ValidationError(f"direction: must be 'up' or 'down', got {direction!r}.")
+        raise ValidationError(
+            gettext("direction: must be 'up' or 'down', got %(direction)s.")
+            % {"direction": repr(direction)}
+        )
     ordered = list(siblings.select_for_update().order_by("order", "id"))
     ids = [s.pk for s in ordered]
     index = ids.index(instance.pk)
@@ -454,7 +464,7 @@ def review_comment_create(
     """A comment on an objective being drafted or reviewed."""
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write a comment."})
+        raise ValidationError({"body": gettext("Write a comment.")})
     comment = ReviewComment.objects.create(
         objective=objective,
         author=author if author is not None and author.is_authenticated else None,
@@ -471,7 +481,7 @@ def objective_request_changes(*, objective: Objective, actor: Actor, comment: st
     """A reviewer sends the objective back to draft, saying what to change."""
     _require_state(objective, ObjectiveState.IN_REVIEW, doing="request changes")
     if not comment.strip():
-        raise ValidationError({"body": "Say what should change."})
+        raise ValidationError({"body": gettext("Say what should change.")})
     review_comment_create(
         objective=objective, author=actor, body=comment, verdict=ChangeAction.CHANGES_REQUESTED
     )
@@ -540,12 +550,17 @@ def alignment_set(
 ) -> Alignment:
     """`child` contributes to `parent` with `weight` (created or re-weighted). Refuses cycles."""
     if child.pk == parent.pk:
-        raise ValidationError({"parent": "An objective cannot contribute to itself."})
+        raise ValidationError({"parent": gettext("An objective cannot contribute to itself.")})
     if not weight > 0:
-        raise ValidationError({"weight": "must be greater than 0."})
+        raise ValidationError({"weight": gettext("must be greater than 0.")})
     for end, name in ((child, "objective"), (parent, "parent")):
         if end.state == ObjectiveState.ARCHIVED:
-            raise ValidationError({name: f"{end} is archived: restore it before aligning it."})
+            raise ValidationError(
+                {
+                    name: gettext("%(end)s is archived: restore it before aligning it.")
+                    % {"end": end}
+                }
+            )
     links = list(Alignment.objects.select_for_update().values_list("child_id", "parent_id"))
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for link_child, link_parent in [*links, (child.pk, parent.pk)]:
@@ -647,9 +662,9 @@ def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = 
     in its objective's grade."""
     if key_result.archived == archived:
         state = "archived" if archived else "not archived"
-        raise ValidationError(f"The key result is already {state}.")
+        raise ValidationError(gettext("The key result is already %(state)s.") % {"state": state})
     if key_result.deleted_at is not None:
-        raise ValidationError("The key result was deleted: it cannot be restored.")
+        raise ValidationError(gettext("The key result was deleted: it cannot be restored."))
     key_result.archived = archived
     key_result.save(update_fields=["archived", "updated_at"])
     scores.roll_up([key_result.objective_id])
@@ -670,7 +685,7 @@ def key_result_delete(*, key_result: KeyResult, actor: Actor) -> KeyResult:
     its objective's kept scores are rolled up in the same transaction, and the history says who
     deleted it and how many check-ins it kept."""
     if key_result.deleted_at is not None:
-        raise ValidationError("The key result is already deleted.")
+        raise ValidationError(gettext("The key result is already deleted."))
     was_archived = key_result.archived
     key_result.archived = True
     key_result.deleted_at = timezone.now()
@@ -747,4 +762,4 @@ def period_update(*, period: Period, changes: Mapping[str, Any]) -> Period:
 
 def _check_period_dates(period: Period) -> None:
     if period.start and period.end and period.start >= period.end:
-        raise ValidationError({"end": "must come after the start."})
+        raise ValidationError({"end": gettext("must come after the start.")})

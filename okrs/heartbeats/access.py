@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from okrs.heartbeats.models import Heartbeat, RasciRole, WorkPacket
 from okrs.heartbeats.selectors import calendar_team
@@ -38,7 +39,7 @@ def get_heartbeat_for_user(
     owner = calendar_team(team)
     heartbeat = Heartbeat.objects.select_related("period", "team").filter(pk=pk, team=owner).first()
     if heartbeat is None:
-        raise Http404("No such heartbeat in this team's calendar.")
+        raise Http404(gettext("No such heartbeat in this team's calendar."))
     return team, heartbeat
 
 
@@ -46,7 +47,7 @@ def get_packet_for_user(user: User, slug: str, pk: int, *, write: bool = False) 
     team = get_team_for_user(user, slug)
     packet = WorkPacket.objects.select_related("team", "heartbeat").filter(pk=pk, team=team).first()
     if packet is None:
-        raise Http404("No such packet.")
+        raise Http404(gettext("No such packet."))
     if write and not can_edit_packet(user, packet):
         raise PermissionDenied(
             "Only the team's leads and the packet's Responsible members may change it."

@@ -8,28 +8,32 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from okrs.goals.forms import PersonChoiceField
 from okrs.goals.models import KeyResult, ObjectiveState, Period
 from okrs.heartbeats.models import Heartbeat, Priority, RasciRole
+from okrs.labels import Labelled
 from okrs.org.models import Team
 from okrs.security.forms import CheckedValues
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SplitForm(CheckedValues, forms.Form):
+class SplitForm(Labelled, CheckedValues, forms.Form):
     period = forms.ModelChoiceField(queryset=Period.objects.order_by("-start"), empty_label=None)
     weeks = forms.TypedChoiceField(
-        choices=[(3, "3 weeks"), (2, "2 weeks")], coerce=int, label="Heartbeats of"
+        choices=[(3, _("3 weeks")), (2, _("2 weeks"))], coerce=int, label=_("Heartbeats of")
     )
     start = forms.DateField(
-        required=False, widget=DATE, help_text="Empty: the period's start (or after the last one)."
+        required=False,
+        widget=DATE,
+        help_text=_("Empty: the period's start (or after the last one)."),
     )
 
 
-class HeartbeatForm(CheckedValues, forms.Form):
-    name = forms.CharField(max_length=100, help_text="e.g. Q3HB1")
+class HeartbeatForm(Labelled, CheckedValues, forms.Form):
+    name = forms.CharField(max_length=100, help_text=_("e.g. Q3HB1"))
     period = forms.ModelChoiceField(queryset=Period.objects.order_by("-start"), empty_label=None)
     start = forms.DateField(widget=DATE)
     end = forms.DateField(widget=DATE)
@@ -72,29 +76,29 @@ def team_people(team: Team) -> QuerySet[Any]:
     )
 
 
-class PacketForm(CheckedValues, forms.Form):
+class PacketForm(Labelled, CheckedValues, forms.Form):
     title = forms.CharField(max_length=500)
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown."
+        required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=_("Markdown.")
     )
     heartbeat = forms.ModelChoiceField(
-        queryset=Heartbeat.objects.none(), required=False, empty_label="Not scheduled yet"
+        queryset=Heartbeat.objects.none(), required=False, empty_label=_("Not scheduled yet")
     )
     priority = forms.ChoiceField(choices=Priority.choices, required=False)
     key_results = KeyResultChoices(
         queryset=KeyResult.objects.none(),
         required=False,
-        label="Key results it moves",
+        label=_("Key results it moves"),
         widget=forms.CheckboxSelectMultiple,
     )
     responsible = PersonMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
-        label="Responsible",
+        label=_("Responsible"),
         widget=forms.CheckboxSelectMultiple,
     )
     due = forms.DateField(required=False, widget=DATE)
-    external_url = forms.URLField(required=False, label="Issue URL", assume_scheme="https")
+    external_url = forms.URLField(required=False, label=_("Issue URL"), assume_scheme="https")
 
     def __init__(
         self, *args: Any, team: Team, heartbeats: QuerySet[Heartbeat], user: Any, **kwargs: Any
@@ -114,13 +118,13 @@ class PacketForm(CheckedValues, forms.Form):
         self.fields["responsible"].queryset = team_people(team)  # type: ignore[attr-defined]
 
 
-class PacketLinksForm(CheckedValues, forms.Form):
+class PacketLinksForm(Labelled, CheckedValues, forms.Form):
     """The KRs a packet moves (replaces the set)."""
 
     key_results = KeyResultChoices(
         queryset=KeyResult.objects.none(),
         required=False,
-        label="Key results it moves",
+        label=_("Key results it moves"),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -129,8 +133,8 @@ class PacketLinksForm(CheckedValues, forms.Form):
         self.fields["key_results"].queryset = queryset  # type: ignore[attr-defined]
 
 
-class RoleForm(CheckedValues, forms.Form):
-    person = PersonChoiceField(queryset=get_user_model().objects.none(), empty_label="Choose…")
+class RoleForm(Labelled, CheckedValues, forms.Form):
+    person = PersonChoiceField(queryset=get_user_model().objects.none(), empty_label=_("Choose…"))
     role = forms.ChoiceField(choices=RasciRole.choices)
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from okrs.goals.models import KeyResult, Period
 from okrs.org.models import Team
@@ -20,7 +22,7 @@ class Heartbeat(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="heartbeats")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="heartbeats")
-    name = models.CharField(max_length=100, help_text="e.g. Q1HB1")
+    name = models.CharField(max_length=100, help_text=_("e.g. Q1HB1"))
     start = models.DateField()
     end = models.DateField()
 
@@ -51,21 +53,24 @@ class Heartbeat(models.Model):
             .first()
         )
         if clash is not None:
-            raise ValidationError(f"{self.name} overlaps {clash} in the same calendar.")
+            raise ValidationError(
+                gettext("%(self)s overlaps %(clash)s in the same calendar.")
+                % {"self": self.name, "clash": clash}
+            )
 
 
 class PacketStatus(models.TextChoices):
-    TODO = "todo", "To do"
-    IN_PROGRESS = "in_progress", "In progress"
-    BLOCKED = "blocked", "Blocked"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 class Priority(models.TextChoices):
-    NONE = "", "None"
-    P1 = "P1", "P1 (close to 100%)"
-    P2 = "P2", "P2 (at least 50%)"
+    NONE = "", _("None")
+    P1 = "P1", _("P1 (close to 100%)")
+    P2 = "P2", _("P2 (at least 50%)")
 
 
 class WorkPacket(models.Model):
@@ -103,11 +108,11 @@ class WorkPacket(models.Model):
 
 
 class RasciRole(models.TextChoices):
-    RESPONSIBLE = "R", "Responsible"
-    ACCOUNTABLE = "A", "Accountable"
-    SUPPORTING = "S", "Supporting"
-    CONSULTED = "C", "Consulted"
-    INFORMED = "I", "Informed"
+    RESPONSIBLE = "R", _("Responsible")
+    ACCOUNTABLE = "A", _("Accountable")
+    SUPPORTING = "S", _("Supporting")
+    CONSULTED = "C", _("Consulted")
+    INFORMED = "I", _("Informed")
 
 
 class PacketRole(models.Model):
@@ -138,10 +143,10 @@ class HeartbeatReview(models.Model):
 
     heartbeat = models.ForeignKey(Heartbeat, on_delete=models.CASCADE, related_name="reviews")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="heartbeat_reviews")
-    plan_note = models.TextField(blank=True, help_text="What the heartbeat sets out to do.")
-    midpoint_note = models.TextField(blank=True, help_text="The mid-point check.")
+    plan_note = models.TextField(blank=True, help_text=_("What the heartbeat sets out to do."))
+    midpoint_note = models.TextField(blank=True, help_text=_("The mid-point check."))
     midpoint_on = models.DateField(null=True, blank=True)
-    learned = models.TextField(blank=True, help_text="What we learned; what stopped us.")
+    learned = models.TextField(blank=True, help_text=_("What we learned; what stopped us."))
     demo_notes = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -162,10 +167,10 @@ class HeartbeatReview(models.Model):
 
 
 class Outcome(models.TextChoices):
-    OPEN = "", "Not reviewed yet"
-    DONE = "done", "Done"
-    NOT_DONE = "not_done", "Not done"
-    CARRIED_OVER = "carried_over", "Carried over"
+    OPEN = "", _("Not reviewed yet")
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+    CARRIED_OVER = "carried_over", _("Carried over")
 
 
 class Commitment(models.Model):
@@ -179,7 +184,7 @@ class Commitment(models.Model):
     packet = models.ForeignKey(WorkPacket, on_delete=models.CASCADE, related_name="commitments")
     priority = models.CharField(max_length=2, choices=Priority.choices, default="", blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default="", blank=True)
-    reason = models.TextField(blank=True, help_text="Why it was not done or carried over.")
+    reason = models.TextField(blank=True, help_text=_("Why it was not done or carried over."))
     committed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -204,7 +209,7 @@ class ChecklistItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="checklist_items",
     )
-    owner_name = models.CharField(max_length=200, blank=True, help_text="As written.")
+    owner_name = models.CharField(max_length=200, blank=True, help_text=_("As written."))
     due = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     order = models.PositiveIntegerField(default=0)
@@ -217,12 +222,12 @@ class ChecklistItem(models.Model):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    STATUS = "status", "Status changed"
-    COMMITTED = "committed", "Committed to a heartbeat"
-    CARRIED_OVER = "carried_over", "Carried over"
-    REVIEWED = "reviewed", "Reviewed"
-    SYNCED = "synced", "Synced from a tracker"
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status changed")
+    COMMITTED = "committed", _("Committed to a heartbeat")
+    CARRIED_OVER = "carried_over", _("Carried over")
+    REVIEWED = "reviewed", _("Reviewed")
+    SYNCED = "synced", _("Synced from a tracker")
 
 
 class PacketEvent(models.Model):

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from okrs.core.calendar import CalendarError, heartbeat_prefix, split_period
 from okrs.goals.models import KeyResult, Period
@@ -51,7 +52,10 @@ def _refuse_if_following(team: Team) -> None:
 
 def _check_span(team: Team, period: Period, name: str, start: dt.date, end: dt.date) -> None:
     if start >= end:
-        raise ValidationError(f"{name}: the start ({start}) must come before the end ({end}).")
+        raise ValidationError(
+            gettext("%(name)s: the start (%(start)s) must come before the end (%(end)s).")
+            % {"name": name, "start": start, "end": end}
+        )
     if start < period.start or end > period.end:
         raise ValidationError(
             f"{name}: a heartbeat must lie inside {period} ({period.start} to {period.end})."
@@ -60,7 +64,10 @@ def _check_span(team: Team, period: Period, name: str, start: dt.date, end: dt.d
     if clash is not None:
         raise ValidationError(f"{name} ({start} to {end}) overlaps {clash} of {team.name}.")
     if Heartbeat.objects.filter(team=team, name=name).exists():
-        raise ValidationError(f"{team.name} already has a heartbeat named {name}.")
+        raise ValidationError(
+            gettext("%(team)s already has a heartbeat named %(name)s.")
+            % {"team": team.name, "name": name}
+        )
 
 
 def _save_heartbeat(heartbeat: Heartbeat) -> Heartbeat:
@@ -69,7 +76,10 @@ def _save_heartbeat(heartbeat: Heartbeat) -> Heartbeat:
         with transaction.atomic():
             heartbeat.save()
     except (IntegrityError, DatabaseError) as exc:
-        raise ValidationError(f"{heartbeat.name}: the database refused it ({exc}).") from exc
+        raise ValidationError(
+            gettext("%(heartbeat)s: the database refused it (%(exc)s).")
+            % {"heartbeat": heartbeat.name, "exc": exc}
+        ) from exc
     return heartbeat
 
 
@@ -81,7 +91,7 @@ def heartbeat_create(
     _refuse_if_following(team)
     name = name.strip()
     if not name:
-        raise ValidationError("A heartbeat needs a name, e.g. Q1HB1.")
+        raise ValidationError(gettext("A heartbeat needs a name, e.g. Q1HB1."))
     _check_span(team, period, name, start, end)
     return _save_heartbeat(Heartbeat(team=team, period=period, name=name, start=start, end=end))
 
@@ -91,10 +101,13 @@ def heartbeat_update(*, heartbeat: Heartbeat, name: str, start: dt.date, end: dt
     """Rename or re-date a heartbeat; it stays inside its period and clear of the others."""
     name = name.strip()
     if not name:
-        raise ValidationError("A heartbeat needs a name, e.g. Q1HB1.")
+        raise ValidationError(gettext("A heartbeat needs a name, e.g. Q1HB1."))
     others = Heartbeat.objects.filter(team_id=heartbeat.team_id).exclude(pk=heartbeat.pk)
     if start >= end:
-        raise ValidationError(f"{name}: the start ({start}) must come before the end ({end}).")
+        raise ValidationError(
+            gettext("%(name)s: the start (%(start)s) must come before the end (%(end)s).")
+            % {"name": name, "start": start, "end": end}
+        )
     period = heartbeat.period
     if start < period.start or end > period.end:
         raise ValidationError(
@@ -104,13 +117,18 @@ def heartbeat_update(*, heartbeat: Heartbeat, name: str, start: dt.date, end: dt
     if clash is not None:
         raise ValidationError(f"{name} ({start} to {end}) overlaps {clash}.")
     if others.filter(name=name).exists():
-        raise ValidationError(f"{heartbeat.team.name} already has a heartbeat named {name}.")
+        raise ValidationError(
+            gettext("%(team)s already has a heartbeat named %(name)s.")
+            % {"team": heartbeat.team.name, "name": name}
+        )
     heartbeat.name, heartbeat.start, heartbeat.end = name, start, end
     try:
         with transaction.atomic():
             heartbeat.save(update_fields=["name", "start", "end"])
     except (IntegrityError, DatabaseError) as exc:
-        raise ValidationError(f"{name}: the database refused it ({exc}).") from exc
+        raise ValidationError(
+            gettext("%(name)s: the database refused it (%(exc)s).") % {"name": name, "exc": exc}
+        ) from exc
     return heartbeat
 
 
@@ -187,7 +205,10 @@ def _check_key_results(team: Team, key_results: Sequence[KeyResult]) -> None:
 def _check_choice(field: str, value: str, choices: Iterable[tuple[str, str]]) -> None:
     allowed = [v for v, _ in choices]
     if value not in allowed:
-        raise ValidationError(f"{field}: {value!r} is not one of {', '.join(map(repr, allowed))}.")
+        raise ValidationError(
+            gettext("%(field)s: %(value)s is not one of %(value2)s.")
+            % {"field": field, "value": repr(value), "value2": ", ".join(map(repr, allowed))}
+        )
 
 
 @transaction.atomic
@@ -208,7 +229,7 @@ def packet_create(
     """A new packet of `team`, optionally in a heartbeat of its calendar (not committed yet)."""
     title = title.strip()
     if not title:
-        raise ValidationError("title: a packet needs a title.")
+        raise ValidationError(gettext("title: a packet needs a title."))
     _check_choice("status", status, PacketStatus.choices)
     _check_choice("priority", priority, Priority.choices)
     _check_heartbeat(team, heartbeat)
@@ -249,7 +270,7 @@ def packet_update(
     changed = []
     if title is not None:
         if not title.strip():
-            raise ValidationError("title: a packet needs a title.")
+            raise ValidationError(gettext("title: a packet needs a title."))
         packet.title, changed = title.strip(), [*changed, "title"]
     if description is not None:
         packet.description, changed = description, [*changed, "description"]
@@ -310,7 +331,7 @@ def checklist_item_add(
 ) -> ChecklistItem:
     text = text.strip()
     if not text:
-        raise ValidationError("text: a checklist item needs a text.")
+        raise ValidationError(gettext("text: a checklist item needs a text."))
     order = packet.checklist.count()
     item = ChecklistItem(
         packet=packet,
@@ -382,7 +403,9 @@ def heartbeat_plan(
     _check_heartbeat(team, heartbeat)
     for packet, priority in commitments:
         if packet.team_id != team.pk:
-            raise ValidationError(f"plan: {packet} is a packet of another team.")
+            raise ValidationError(
+                gettext("plan: %(packet)s is a packet of another team.") % {"packet": packet}
+            )
         commitment_add(heartbeat=heartbeat, packet=packet, priority=priority, actor=actor)
     review = _review_row(heartbeat, team)
     if note is not None:
@@ -399,7 +422,10 @@ def heartbeat_midpoint(
     _check_heartbeat(team, heartbeat)
     on = on or timezone.localdate()
     if not heartbeat.start <= on <= heartbeat.end:
-        raise ValidationError(f"midpoint_on: {on} is outside {heartbeat}.")
+        raise ValidationError(
+            gettext("midpoint_on: %(on)s is outside %(heartbeat)s.")
+            % {"on": on, "heartbeat": heartbeat}
+        )
     review = _review_row(heartbeat, team)
     review.midpoint_note, review.midpoint_on = note, on
     review.save(update_fields=["midpoint_note", "midpoint_on"])
@@ -477,10 +503,16 @@ def carry_over(
     _check_heartbeat(team, heartbeat)
     target = to or next_heartbeat(heartbeat)
     if target is None:
-        raise ValidationError(f"{heartbeat} is the last heartbeat of its calendar; add the next.")
+        raise ValidationError(
+            gettext("%(heartbeat)s is the last heartbeat of its calendar; add the next.")
+            % {"heartbeat": heartbeat}
+        )
     _check_heartbeat(team, target)
     if target.start <= heartbeat.start:
-        raise ValidationError(f"to: {target} does not come after {heartbeat}.")
+        raise ValidationError(
+            gettext("to: %(target)s does not come after %(heartbeat)s.")
+            % {"target": target, "heartbeat": heartbeat}
+        )
     packets = list(
         WorkPacket.objects.filter(team=team, heartbeat=heartbeat, status__in=OPEN_STATUSES)
     )

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrs.goals.access import get_key_result_for_user, visible_key_results
@@ -56,7 +57,9 @@ def heartbeat_list(request: HttpRequest, slug: str) -> HttpResponse:
         current = current_period()
         context["split_form"] = SplitForm(initial={"period": current, "weeks": 3})
     return render(
-        request, "heartbeats/list.html", {**context, "title": f"Heartbeats of {team.name}"}
+        request,
+        "heartbeats/list.html",
+        {**context, "title": gettext("Heartbeats of %(team)s") % {"team": team.name}},
     )
 
 
@@ -99,12 +102,16 @@ def heartbeat_new(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, f"Heartbeat {beat.name} created.")
+            messages.success(request, gettext("Heartbeat %(beat)s created.") % {"beat": beat.name})
             return redirect("heartbeats:board", slug=slug, pk=beat.pk)
     return render(
         request,
         "heartbeats/heartbeat_form.html",
-        {"team": team, "form": form, "title": f"New heartbeat · {team.name}"},
+        {
+            "team": team,
+            "form": form,
+            "title": gettext("New heartbeat · %(team)s") % {"team": team.name},
+        },
         status=400 if form.errors else 200,
     )
 
@@ -114,7 +121,8 @@ def heartbeat_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=True)
     if heartbeat.team_id != team.pk:
         raise PermissionDenied(
-            f"This heartbeat is in the calendar of {heartbeat.team.name}; its leads change it."
+            gettext("This heartbeat is in the calendar of %(team)s; its leads change it.")
+            % {"team": heartbeat.team.name}
         )
     initial = {
         "name": heartbeat.name,
@@ -135,12 +143,19 @@ def heartbeat_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, f"Heartbeat {heartbeat.name} saved.")
+            messages.success(
+                request, gettext("Heartbeat %(heartbeat)s saved.") % {"heartbeat": heartbeat.name}
+            )
             return redirect("heartbeats:board", slug=slug, pk=heartbeat.pk)
     return render(
         request,
         "heartbeats/heartbeat_form.html",
-        {"team": team, "form": form, "heartbeat": heartbeat, "title": f"Edit {heartbeat.name}"},
+        {
+            "team": team,
+            "form": form,
+            "heartbeat": heartbeat,
+            "title": gettext("Edit %(heartbeat)s") % {"heartbeat": heartbeat.name},
+        },
         status=400 if form.errors else 200,
     )
 
@@ -178,12 +193,18 @@ def packet_new(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, f"Packet “{packet.title}” created.")
+            messages.success(
+                request, gettext("Packet “%(packet)s” created.") % {"packet": packet.title}
+            )
             return redirect("heartbeats:packet", slug=slug, pk=packet.pk)
     return render(
         request,
         "heartbeats/packet_form.html",
-        {"team": team, "form": form, "title": f"New packet · {team.name}"},
+        {
+            "team": team,
+            "form": form,
+            "title": gettext("New packet · %(team)s") % {"team": team.name},
+        },
         status=400 if form.errors else 200,
     )
 
@@ -319,7 +340,9 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, f"Review of {heartbeat.name} saved.")
+            messages.success(
+                request, gettext("Review of %(heartbeat)s saved.") % {"heartbeat": heartbeat.name}
+            )
             return redirect("heartbeats:review", slug=slug, pk=pk)
     notes = heartbeat.reviews.filter(team=team).select_related("reviewed_by").first()
     return render(
@@ -335,7 +358,8 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_lead": (can_lead := can_lead_team(request.user, team)),
             "candidates": plan_candidates(heartbeat, team) if can_lead else [],
             "errors": errors,
-            "title": f"Review of {heartbeat.name} · {team.name}",
+            "title": gettext("Review of %(heartbeat)s · %(team)s")
+            % {"heartbeat": heartbeat.name, "team": team.name},
         },
         status=400 if errors else 200,
     )
@@ -369,7 +393,9 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Plan of {heartbeat.name} saved.")
+        messages.success(
+            request, gettext("Plan of %(heartbeat)s saved.") % {"heartbeat": heartbeat.name}
+        )
     return redirect("heartbeats:review", slug=slug, pk=pk)
 
 
@@ -430,7 +456,10 @@ def _optional_day(raw: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValidationError(f"{field}: {raw!r} is not a date such as 2017-02-10.") from None
+        raise ValidationError(
+            gettext("%(field)s: %(raw)s is not a date such as 2017-02-10.")
+            % {"field": field, "raw": repr(raw)}
+        ) from None
 
 
 def _back_to(packet_url: tuple[str, int], request: HttpRequest, action) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -527,6 +556,6 @@ def packet_list(request: HttpRequest, slug: str) -> HttpResponse:
             "statuses": PacketStatus.choices,
             "editable": set(),
             "can_lead": can_lead_team(request.user, team),
-            "title": f"Packets of {team.name}",
+            "title": gettext("Packets of %(team)s") % {"team": team.name},
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 
 from okrs.hooks.models import Subscription
 from okrs.org.access import User, can_lead_team, can_read_team, get_team_for_user
@@ -18,7 +19,7 @@ def get_team_for_webhooks(user: User, slug: str) -> Team:
 def get_subscription_for_user(user: User, pk: int) -> Subscription:
     subscription = Subscription.objects.select_related("team").filter(pk=pk).first()
     if subscription is None or not can_read_team(user, subscription.team):
-        raise Http404("No such webhook.")
+        raise Http404(gettext("No such webhook."))
     if not can_lead_team(user, subscription.team):
-        raise PermissionDenied("Only the team's leads see and change its webhooks.")
+        raise PermissionDenied(gettext("Only the team's leads see and change its webhooks."))
     return subscription

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from okrs.org.models import Team
 
 
 class Event(models.TextChoices):
-    CHECKIN_RECORDED = "checkin.recorded", "A check-in was recorded"
-    STATUS_CHANGED = "status.changed", "A key result's status changed"
-    OBJECTIVE_CREATED = "objective.created", "An objective was created"
-    OBJECTIVE_CHANGED = "objective.changed", "An objective was changed"
-    PACKET_CHANGED = "packet.changed", "A work packet was created or changed"
+    CHECKIN_RECORDED = "checkin.recorded", _("A check-in was recorded")
+    STATUS_CHANGED = "status.changed", _("A key result's status changed")
+    OBJECTIVE_CREATED = "objective.created", _("An objective was created")
+    OBJECTIVE_CHANGED = "objective.changed", _("An objective was changed")
+    PACKET_CHANGED = "packet.changed", _("A work packet was created or changed")
 
 
 class Subscription(models.Model):
@@ -23,7 +24,7 @@ class Subscription(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=100, editable=False)
-    events = models.JSONField(default=list, help_text="Event names, e.g. ['checkin.recorded'].")
+    events = models.JSONField(default=list, help_text=_("Event names, e.g. ['checkin.recorded']."))
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -38,9 +39,9 @@ class Subscription(models.Model):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed (gave up)"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (gave up)")
 
 
 class Delivery(models.Model):

@@ -6,18 +6,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from okrs.hooks import services
 from okrs.hooks.access import get_subscription_for_user, get_team_for_webhooks
 from okrs.hooks.models import Event
 from okrs.hooks.selectors import delivery_log, team_subscriptions
+from okrs.labels import Labelled
 from okrs.security.forms import CheckedValues
 
 LOG_SIZE = 50
 
 
-class SubscriptionForm(CheckedValues, forms.Form):
+class SubscriptionForm(Labelled, CheckedValues, forms.Form):
     url = forms.URLField(max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=Event.choices, widget=forms.CheckboxSelectMultiple, initial=Event.values
@@ -49,7 +51,7 @@ def webhooks(request: HttpRequest, slug: str) -> HttpResponse:
         "subscriptions": subscriptions,
         "deliveries": deliveries,
         "secret": secret,
-        "title": f"Webhooks of {team}",
+        "title": gettext("Webhooks of %(team)s") % {"team": team},
     }
     return render(request, "hooks/webhooks.html", context)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from okrs.measures.models import Survey
 from okrs.org.access import User, can_lead_team, can_read_team, is_site_admin
@@ -29,7 +30,7 @@ def can_import_data(user: User) -> bool:
 
 def require_import_data(user: User) -> None:
     if not can_import_data(user):
-        raise PermissionDenied("Only team leads may import datasets.")
+        raise PermissionDenied(gettext("Only team leads may import datasets."))
 
 
 def can_manage_survey(user: User, survey: Survey) -> bool:
@@ -67,15 +68,15 @@ def get_survey_for_user(user: User, slug: str, *, manage: bool = False) -> Surve
     neither answer nor manage it, 403 when they may answer but not manage."""
     survey = Survey.objects.select_related("team", "cohort").filter(slug=slug).first()
     if survey is None:
-        raise Http404("No such survey.")
+        raise Http404(gettext("No such survey."))
     manager = can_manage_survey(user, survey)
     if manage:
         if manager:
             return survey
         if survey.team is not None and can_read_team(user, survey.team):
-            raise PermissionDenied("Only the team's leads see the answers.")
-        raise Http404("No such survey.")
+            raise PermissionDenied(gettext("Only the team's leads see the answers."))
+        raise Http404(gettext("No such survey."))
     anonymous_visit = not user.is_authenticated and survey.hosted and not in_private_team(survey)
     if manager or can_answer_survey(user, survey) or anonymous_visit:
         return survey  # anonymous visitors are asked to sign in
-    raise Http404("No such survey.")
+    raise Http404(gettext("No such survey."))

@@ -8,8 +8,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from okrs.goals.models import KeyResult
+from okrs.labels import Labelled
 from okrs.measures.imports import KINDS
 from okrs.org.access import User, visible_cohorts
 from okrs.org.models import Cohort, Team
@@ -18,20 +21,22 @@ from okrs.security.forms import CheckedValues
 KIND_CHOICES = [
     (
         "responses",
-        "Survey responses (survey, score, submitted_at; respondent, comment, external_id)",
+        _("Survey responses (survey, score, submitted_at; respondent, comment, external_id)"),
     ),
-    ("activities", "Activities (person, date, type; initiative, tags, link, external_id)"),
-    ("facts", "Person facts (person, key, value, observed_at)"),
-    ("events", "Participation events (person, kind, subject, at)"),
+    ("activities", _("Activities (person, date, type; initiative, tags, link, external_id)")),
+    ("facts", _("Person facts (person, key, value, observed_at)")),
+    ("events", _("Participation events (person, kind, subject, at)")),
 ]
 assert {k for k, _ in KIND_CHOICES} == set(KINDS)
 
 
-class ImportForm(CheckedValues, forms.Form):
-    kind = forms.ChoiceField(choices=KIND_CHOICES, label="Dataset")
+class ImportForm(Labelled, CheckedValues, forms.Form):
+    kind = forms.ChoiceField(choices=KIND_CHOICES, label=_("Dataset"))
     file = forms.FileField(
-        help_text="CSV with a header row, or JSON: a list of objects with the same keys. "
-        "Times in ISO 8601, people by username; tags separated by ';'."
+        help_text=_(
+            "CSV with a header row, or JSON: a list of objects with the same keys. "
+            "Times in ISO 8601, people by username; tags separated by ';'."
+        )
     )
 
     def clean_file(self) -> Any:
@@ -39,24 +44,30 @@ class ImportForm(CheckedValues, forms.Form):
         upload = self.cleaned_data["file"]
         limit: int = settings.OKRS_IMPORT_MAX_BYTES
         if upload.size is not None and upload.size > limit:
-            raise forms.ValidationError(f"The file is over {limit:,} bytes.", code="too_large")
+            raise forms.ValidationError(
+                _("The file is over %(limit)s bytes.")
+                % {"limit": number_format(limit, force_grouping=True)},
+                code="too_large",
+            )
         return upload
 
 
-class SurveyForm(CheckedValues, forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), help_text="Its leads manage it.")
+class SurveyForm(Labelled, CheckedValues, forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), help_text=_("Its leads manage it."))
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(
         max_length=64,
         required=False,
-        help_text="Part of the link: /surveys/<slug>/ (empty: made from the title).",
+        help_text=_("Part of the link: /surveys/<slug>/ (empty: made from the title)."),
     )
     question = forms.CharField(
         max_length=300,
-        initial="How likely are you to recommend us to a friend or colleague?",
+        initial=_("How likely are you to recommend us to a friend or colleague?"),
     )
     cohort = forms.ModelChoiceField(
-        queryset=Cohort.objects.none(), required=False, help_text="Who may answer when signed in."
+        queryset=Cohort.objects.none(),
+        required=False,
+        help_text=_("Who may answer when signed in."),
     )
     opens_at = forms.DateTimeField(
         required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -65,14 +76,14 @@ class SurveyForm(CheckedValues, forms.Form):
         required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     allow_anonymous = forms.BooleanField(
-        required=False, help_text="Anyone with the link may answer without signing in."
+        required=False, help_text=_("Anyone with the link may answer without signing in.")
     )
     key_result = forms.ModelChoiceField(
         queryset=KeyResult.objects.none(),
         required=False,
-        label="Key result it measures",
-        empty_label="None",
-        help_text="Its value becomes this survey's NPS, updated as people answer.",
+        label=_("Key result it measures"),
+        empty_label=_("None"),
+        help_text=_("Its value becomes this survey's NPS, updated as people answer."),
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], user: User, **kwargs: Any) -> None:
@@ -100,18 +111,22 @@ class SurveyForm(CheckedValues, forms.Form):
         data = super().clean()
         kr, team = data.get("key_result"), data.get("team")
         if kr is not None and team is not None and kr.objective.team_id != team.pk:
-            self.add_error("key_result", f"{kr} belongs to {kr.objective.team}, not {team}.")
+            self.add_error(
+                "key_result",
+                _("%(kr)s belongs to %(owner)s, not %(team)s.")
+                % {"kr": kr, "owner": kr.objective.team, "team": team},
+            )
         return data
 
 
-class AnswerForm(CheckedValues, forms.Form):
+class AnswerForm(Labelled, CheckedValues, forms.Form):
     score = forms.TypedChoiceField(
         choices=[(i, str(i)) for i in range(11)],
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your answer, from 0 (not at all likely) to 10 (extremely likely)",
+        label=_("Your answer, from 0 (not at all likely) to 10 (extremely likely)"),
     )
     comment = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-        label="Anything you want to add? (optional)",
+        label=_("Anything you want to add? (optional)"),
     )  # fmt: skip

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from okrs.goals.models import KeyResult
 from okrs.org.models import Cohort, Team
@@ -36,12 +37,12 @@ class Survey(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="surveys",
-        help_text="Who is asked; empty means any signed-in person.",
+        help_text=_("Who is asked; empty means any signed-in person."),
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     allow_anonymous = models.BooleanField(default=False)
-    hosted = models.BooleanField(default=False, help_text="Answered on okrs (not imported).")
+    hosted = models.BooleanField(default=False, help_text=_("Answered on okrs (not imported)."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,7 +183,7 @@ class Measurement(models.Model):
         KeyResult, on_delete=models.CASCADE, related_name="measurement"
     )
     value = models.FloatField(null=True, blank=True)
-    sample = models.PositiveIntegerField(default=0, help_text="n behind the value.")
+    sample = models.PositiveIntegerField(default=0, help_text=_("n behind the value."))
     detail = models.JSONField(default=dict, blank=True)
     as_of = models.DateTimeField()
     computed_at = models.DateTimeField(default=timezone.now)

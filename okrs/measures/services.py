@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from okrs.core.measures import MeasureParamsError, describe, params_as_json, parse_measure
 from okrs.goals.models import Change, ChangeAction, CheckIn, KeyResult, MeasureKind, Period
@@ -92,7 +93,7 @@ def measure_key_result(
     final = as_of_for(key_result, computed_at)
     closed = timezone.localtime(computed_at).date() > period.end
     if remeasure_by is not None and not is_site_admin(remeasure_by):
-        raise PermissionDenied("Only a site admin may re-measure a closed period.")
+        raise PermissionDenied(gettext("Only a site admin may re-measure a closed period."))
     if closed and remeasure_by is None and _measured_as_of(key_result, final):
         return Outcome(key_result, None, None, frozen=True)
     as_of = as_of or final
@@ -307,11 +308,11 @@ def survey_answer(
     """
     now = now or timezone.now()
     if not survey.is_open(now):
-        raise ValidationError({"survey": "This survey is closed."})
+        raise ValidationError({"survey": gettext("This survey is closed.")})
     if not 0 <= score <= 10:
-        raise ValidationError({"score": "Choose a score from 0 to 10."})
+        raise ValidationError({"score": gettext("Choose a score from 0 to 10.")})
     if respondent is None and not (survey.allow_anonymous and anonymous_id):
-        raise ValidationError({"survey": "Sign in to answer this survey."})
+        raise ValidationError({"survey": gettext("Sign in to answer this survey.")})
     key = f"user:{respondent.pk}" if respondent is not None else f"anon:{anonymous_id}"
     response, _ = SurveyResponse.objects.update_or_create(
         survey=survey,

@@ -8,6 +8,7 @@ from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from okrs.measures import access, selectors, services
 from okrs.measures.forms import AnswerForm, ImportForm, SurveyForm
@@ -30,14 +31,19 @@ def import_data(request: HttpRequest) -> HttpResponse:
         status = 200 if report.ok else 422
     elif form.has_error("file", code="too_large"):
         status = 413  # as the API answers; the page says why and keeps the form
-    context = {"form": form, "report": report, "outcomes": outcomes, "title": "Import data"}
+    context = {
+        "form": form,
+        "report": report,
+        "outcomes": outcomes,
+        "title": gettext("Import data"),
+    }
     return render(request, "measures/import.html", context, status=status)
 
 
 def survey_new(request: HttpRequest) -> HttpResponse:
     teams = access.led_teams(request.user)
     if not request.user.is_authenticated or not teams.exists():
-        raise PermissionDenied("Only team leads may open surveys.")
+        raise PermissionDenied(gettext("Only team leads may open surveys."))
     initial = {"team": teams.filter(slug=request.GET.get("team", "")).first()}
     form = SurveyForm(request.POST or None, teams=teams, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +54,9 @@ def survey_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("measures:survey_results", survey.slug)
-    return render(request, "measures/survey_form.html", {"form": form, "title": "Open a survey"})
+    return render(
+        request, "measures/survey_form.html", {"form": form, "title": gettext("Open a survey")}
+    )
 
 
 def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
@@ -59,7 +67,7 @@ def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
         "link": link,
         "results": selectors.survey_results(survey),
         "comments": selectors.recent_comments(survey),
-        "title": f"Survey: {survey}",
+        "title": gettext("Survey: %(survey)s") % {"survey": survey},
     }
     return render(request, "measures/survey_results.html", context)
 
@@ -83,7 +91,9 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
     saved = False
     if request.method == "POST":
         if not may_answer:
-            raise PermissionDenied("You may not answer this survey (closed, or sign in first).")
+            raise PermissionDenied(
+                gettext("You may not answer this survey (closed, or sign in first).")
+            )
         if form.is_valid():
             new_id = anonymous_id or services.new_anonymous_id()
             services.survey_answer(

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from okrs.org.models import Cohort, Membership, Role, Team, Visibility
 
@@ -66,7 +67,7 @@ def get_team_for_user(user: User, slug: str, *, write: bool = False) -> Team:
     when the user may read but not lead it and `write` is asked."""
     team = Team.objects.select_related("parent").filter(slug=slug).first()
     if team is None or not can_read_team(user, team):
-        raise Http404("No such team.")
+        raise Http404(gettext("No such team."))
     if write and not can_lead_team(user, team):
-        raise PermissionDenied("Only the team's leads may change it.")
+        raise PermissionDenied(gettext("Only the team's leads may change it."))
     return team

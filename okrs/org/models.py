@@ -7,11 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public: anyone may read"
-    PRIVATE = "private", "Private: members only"
+    PUBLIC = "public", _("Public: anyone may read")
+    PRIVATE = "private", _("Private: members only")
 
 
 class Team(models.Model):
@@ -26,10 +28,10 @@ class Team(models.Model):
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    tracker_url = models.URLField(blank=True, help_text="The public issue tracker of the team.")
-    discussion_url = models.URLField(blank=True, help_text="Where the community discusses.")
+    tracker_url = models.URLField(blank=True, help_text=_("The public issue tracker of the team."))
+    discussion_url = models.URLField(blank=True, help_text=_("Where the community discusses."))
     follows_parent_heartbeats = models.BooleanField(
-        default=False, help_text="Work in the parent team's heartbeat calendar."
+        default=False, help_text=_("Work in the parent team's heartbeat calendar.")
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -49,15 +51,15 @@ class Team(models.Model):
         node = self.parent
         while node is not None:
             if node.pk in seen:
-                raise ValidationError({"parent": "A team cannot be its own ancestor."})
+                raise ValidationError({"parent": gettext("A team cannot be its own ancestor.")})
             seen.add(node.pk)
             node = node.parent
 
 
 class Role(models.TextChoices):
-    LEAD = "lead", "Team lead"
-    MEMBER = "member", "Member"
-    VIEWER = "viewer", "Viewer"
+    LEAD = "lead", _("Team lead")
+    MEMBER = "member", _("Member")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Membership(models.Model):

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from okrs.core import reminders as rules
 from okrs.goals.access import visible_objectives
@@ -86,20 +90,32 @@ def remind_owners(*, now: dt.datetime, dry_run: bool = False) -> Report:
         if not dry_run:
             _send(
                 owner.email,
-                f"Check-in due: {len(krs)} key result(s)",
+                partial(_due_subject, len(krs)),
                 "reminders/reminder.txt",
                 {"person": owner, "key_results": krs, "site": settings.OKRS_SITE_URL},
             )
     return report
 
 
-def _send(to: str, subject: str, template: str, context: dict[str, Any]) -> None:
-    send_mail(
-        subject=f"[okrs] {subject}",
-        message=render_to_string(template, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[to],
-    )
+def _due_subject(count: int) -> str:
+    return ngettext(
+        "Check-in due: %(count)s key result", "Check-in due: %(count)s key results", count
+    ) % {"count": count}
+
+
+def _digest_subject(team: Any) -> str:
+    return gettext("Weekly digest of %(team)s") % {"team": team}
+
+
+def _send(to: str, subject: Callable[[], str], template: str, context: dict[str, Any]) -> None:
+    """A mail in the site's language (`LANGUAGE_CODE`): the worker sends it, no reader asked."""
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=f"[okrs] {subject()}",
+            message=render_to_string(template, context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[to],
+        )
 
 
 def digest_for(membership: Any, *, now: dt.datetime) -> dict[str, Any] | None:
@@ -152,7 +168,7 @@ def send_digests(*, now: dt.datetime, dry_run: bool = False) -> Report:
             continue
         _send(
             membership.person.email,
-            f"Weekly digest of {membership.team}",
+            partial(_digest_subject, membership.team),
             "reminders/digest.txt",
             context,
         )

@@ -4,6 +4,7 @@ which issue is which packet; which milestone is which heartbeat; and every run w
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from okrs.heartbeats.models import Heartbeat, WorkPacket
 from okrs.org.models import Team
@@ -14,33 +15,36 @@ DEFAULT_LABEL_PATTERN = r"^O(?P<objective>\d+)\s*KR(?P<kr>\d+)$"
 class SyncState(models.Model):
     """One GitHub repository followed by one team."""
 
-    repo = models.CharField(max_length=200, unique=True, help_text="OWNER/REPO")
+    repo = models.CharField(max_length=200, unique=True, help_text=_("OWNER/REPO"))
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="github_repos")
     label_pattern = models.CharField(
         max_length=200,
         default=DEFAULT_LABEL_PATTERN,
-        help_text="Regular expression with groups `objective` and `kr` (O2KR2 → O2, KR2).",
+        help_text=_("Regular expression with groups `objective` and `kr` (O2KR2 → O2, KR2)."),
     )
     push_enabled = models.BooleanField(
-        default=False, help_text="Packets created or closed in okrs are created/closed on GitHub."
+        default=False,
+        help_text=_("Packets created or closed in okrs are created/closed on GitHub."),
     )
     push_since = models.DateTimeField(
-        null=True, blank=True, help_text="Only packets created after this are pushed."
+        null=True, blank=True, help_text=_("Only packets created after this are pushed.")
     )
     last_synced_at = models.DateTimeField(
-        null=True, blank=True, help_text="The `since` of the next incremental run."
+        null=True, blank=True, help_text=_("The `since` of the next incremental run.")
     )
     sync_every_minutes = models.PositiveIntegerField(
         default=60,
-        help_text="The worker syncs the repository this often (0: only by hand and webhooks).",
+        help_text=_("The worker syncs the repository this often (0: only by hand and webhooks)."),
     )
     next_sync_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the worker syncs it next (empty: at once)."
+        null=True, blank=True, help_text=_("When the worker syncs it next (empty: at once).")
     )
     etags = models.JSONField(
         default=dict,
         blank=True,
-        help_text="ETag of the first page of each listing, sent as If-None-Match (304: no cost).",
+        help_text=_(
+            "ETag of the first page of each listing, sent as If-None-Match (304: no cost)."
+        ),
     )
 
     def __str__(self) -> str:
@@ -56,9 +60,9 @@ class IssueLink(models.Model):
     packet = models.OneToOneField(WorkPacket, on_delete=models.CASCADE, related_name="github")
     state = models.CharField(max_length=16, default="open")
     state_reason = models.CharField(max_length=32, blank=True)
-    updated_at = models.DateTimeField(null=True, blank=True, help_text="As GitHub last said.")
+    updated_at = models.DateTimeField(null=True, blank=True, help_text=_("As GitHub last said."))
     content_hash = models.CharField(
-        max_length=64, blank=True, help_text="Hash of what was applied at `updated_at`."
+        max_length=64, blank=True, help_text=_("Hash of what was applied at `updated_at`.")
     )
     milestone_number = models.PositiveIntegerField(null=True, blank=True)
 
@@ -97,8 +101,10 @@ class DiscourseSync(models.Model):
     cohort = models.OneToOneField(
         "org.Cohort", on_delete=models.CASCADE, related_name="discourse_sync"
     )
-    url = models.URLField(max_length=300, help_text="Base URL of the Discourse site.")
-    categories = models.JSONField(default=list, help_text="Category slugs, e.g. ['reps/general'].")
+    url = models.URLField(max_length=300, help_text=_("Base URL of the Discourse site."))
+    categories = models.JSONField(
+        default=list, help_text=_("Category slugs, e.g. ['reps/general'].")
+    )
     enabled = models.BooleanField(default=True)
 
     def __str__(self) -> str:
@@ -106,9 +112,9 @@ class DiscourseSync(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    OK = "ok", "Succeeded"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 INTERRUPTED = "interrupted: the process ended before the run finished (killed or crashed)"
@@ -128,7 +134,7 @@ class SyncRunQuerySet(models.QuerySet["SyncRun"]):
 class SyncRun(models.Model):
     """One run of a sync: when, what, how it ended, and what failed."""
 
-    kind = models.CharField(max_length=16, help_text="github, github-webhook or discourse")
+    kind = models.CharField(max_length=16, help_text=_("github, github-webhook or discourse"))
     target = models.CharField(max_length=300)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

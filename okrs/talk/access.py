@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 
 from okrs.goals.access import can_read_objective
 from okrs.goals.models import KeyResult, Objective
@@ -67,9 +68,9 @@ def get_target_for_user(user: User, kind: str, pk: int, *, take_part: bool = Fal
     interest, offer, follow) is asked by someone not signed in."""
     target = load_target(kind, pk)
     if target is None or not can_read_target(user, target):
-        raise Http404("Nothing to discuss here.")
+        raise Http404(gettext("Nothing to discuss here."))
     if take_part and not user.is_authenticated:
-        raise PermissionDenied("Sign in to take part in the discussion.")
+        raise PermissionDenied(gettext("Sign in to take part in the discussion."))
     return target
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 
 from okrs.api.common import page, paginate
@@ -103,7 +104,7 @@ def team_offers(request: HttpRequest, slug: Slug, filters: Query[OfferFilters]) 
     user = request.auth  # type: ignore[attr-defined]
     team = get_team_for_user(user, slug)
     if not (is_site_admin(user) or team_role(user, team) is not None):
-        raise PermissionDenied("Only the team's members see its offers of help.")
+        raise PermissionDenied(gettext("Only the team's members see its offers of help."))
     offers = Offer.objects.filter(team=team).select_related("person", "decided_by")
     if filters.state:
         offers = offers.filter(state=filters.state)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from okrs.goals.models import KeyResult, Objective, Period
 from okrs.heartbeats.models import Heartbeat, WorkPacket
@@ -72,7 +73,7 @@ class Comment(TargetMixin, models.Model):
         Team,
         on_delete=models.CASCADE,
         related_name="talk_comments",
-        help_text="The team of the target, kept for access checks and the overview.",
+        help_text=_("The team of the target, kept for access checks and the overview."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talk_comments"
@@ -172,10 +173,10 @@ class Interest(TargetMixin, models.Model):
 
 
 class OfferState(models.TextChoices):
-    OPEN = "open", "Open"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Offer(TargetMixin, models.Model):
@@ -214,7 +215,7 @@ class Offer(TargetMixin, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The cohort the person joined when the offer was accepted.",
+        help_text=_("The cohort the person joined when the offer was accepted."),
     )
 
     class Meta:
@@ -278,14 +279,14 @@ class Follow(TargetMixin, models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    MENTION = "mention", "Mentioned you"
-    REPLY = "reply", "Replied to you"
-    COMMENT = "comment", "Commented on what you follow"
-    STATUS = "status", "Status changed"
-    OFFER = "offer", "Offered help"
-    OFFER_ACCEPTED = "offer_accepted", "Accepted your offer"
-    OFFER_DECLINED = "offer_declined", "Declined your offer"
-    REVIEW = "review", "Waits for your review"
+    MENTION = "mention", _("Mentioned you")
+    REPLY = "reply", _("Replied to you")
+    COMMENT = "comment", _("Commented on what you follow")
+    STATUS = "status", _("Status changed")
+    OFFER = "offer", _("Offered help")
+    OFFER_ACCEPTED = "offer_accepted", _("Accepted your offer")
+    OFFER_DECLINED = "offer_declined", _("Declined your offer")
+    REVIEW = "review", _("Waits for your review")
 
 
 class Notification(models.Model):
@@ -334,11 +335,11 @@ class NotificationSettings(models.Model):
     email_mentions = models.BooleanField(default=True)
     email_replies = models.BooleanField(default=True)
     email_follows = models.BooleanField(
-        default=False, help_text="Comments and status changes on what you follow or own."
+        default=False, help_text=_("Comments and status changes on what you follow or own.")
     )
     email_offers = models.BooleanField(default=True)
     email_reviews = models.BooleanField(
-        default=True, help_text="An objective of a team below yours proposed for your review."
+        default=True, help_text=_("An objective of a team below yours proposed for your review.")
     )
 
     def __str__(self) -> str:
@@ -350,7 +351,7 @@ class TeamTalkSettings(models.Model):
 
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="talk_settings")
     mirror_to_forum = models.BooleanField(
-        default=False, help_text="Post new comments as replies to the linked Discourse topic."
+        default=False, help_text=_("Post new comments as replies to the linked Discourse topic.")
     )
 
     def __str__(self) -> str:
@@ -382,9 +383,9 @@ class ForumTopic(models.Model):
 
 
 class MirrorState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed, will retry"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
 
 
 class MirrorPost(models.Model):

@@ -14,7 +14,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from okrs.goals.models import KeyResult, Objective, ObjectiveState
 from okrs.heartbeats.models import Heartbeat, PacketEvent, RasciRole, WorkPacket
@@ -92,7 +93,7 @@ def _target_fields(target: Target) -> dict[str, Target]:
 
 
 def _name(person: AbstractBaseUser | None) -> str:
-    return person.get_username() if person is not None else "someone"
+    return person.get_username() if person is not None else in_site(gettext_noop("someone"))
 
 
 # -- notifications ---------------------------------------------------------------------------
@@ -107,6 +108,13 @@ EMAIL_FLAG = {
     NotificationKind.OFFER_DECLINED: "email_offers",
     NotificationKind.REVIEW: "email_reviews",
 }
+
+
+def in_site(message: str, **values: object) -> str:
+    """`message` filled with `values`, in the site's language (`LANGUAGE_CODE`): an inbox line
+    and its mail are written once, for a reader whose language okrs does not know."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(message) % values
 
 
 def notify(
@@ -160,9 +168,12 @@ def _enqueue_emails(emails: list[tuple[str, str, str]]) -> None:
 def send_emails(emails: list[tuple[str, str, str]] | list[list[str]]) -> None:
     base = getattr(settings, "OKRS_SITE_URL", "").rstrip("/")
     for address, summary, url in emails:
+        footer = in_site(
+            gettext_noop("What comes by email: %(url)s"), url=f"{base}/inbox/settings/"
+        )
         send_mail(
             subject=f"[okrs] {summary}"[:150],
-            message=f"{summary}\n\n{base}{url}\n\nWhat comes by email: {base}/inbox/settings/",
+            message=f"{summary}\n\n{base}{url}\n\n{footer}",
             from_email=None,
             recipient_list=[address],
             fail_silently=True,
@@ -206,9 +217,14 @@ def readers_among(people: QuerySet, target: Target) -> list[AbstractBaseUser]:
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "Write something before posting."})
+        raise ValidationError({"body": gettext("Write something before posting.")})
     if len(body) > MAX_COMMENT:
-        raise ValidationError({"body": f"A comment holds at most {MAX_COMMENT} characters."})
+        raise ValidationError(
+            {
+                "body": gettext("A comment holds at most %(MAX_COMMENT)s characters.")
+                % {"MAX_COMMENT": MAX_COMMENT}
+            }
+        )
     return body
 
 
@@ -223,7 +239,9 @@ def comment_post(
         kind_of(target),
         target.pk,
     ):
-        raise ValidationError({"parent": "A reply must be on the same page as its comment."})
+        raise ValidationError(
+            {"parent": gettext("A reply must be on the same page as its comment.")}
+        )
     check_rate(person=author, action="comment")
     comment = Comment.objects.create(
         team=target_team(target), author=author, body=body, parent=parent, **_target_fields(target)
@@ -236,7 +254,9 @@ def comment_post(
         recipients=mentioned,
         kind=NotificationKind.MENTION,
         actor=author,
-        summary=f"{_name(author)} mentioned you on {label}",
+        summary=in_site(
+            gettext_noop("%(who)s mentioned you on %(label)s"), who=_name(author), label=label
+        ),
         url=url,
         comment=comment,
     )
@@ -246,7 +266,9 @@ def comment_post(
             recipients=[parent.author],
             kind=NotificationKind.REPLY,
             actor=author,
-            summary=f"{_name(author)} replied to you on {label}",
+            summary=in_site(
+                gettext_noop("%(who)s replied to you on %(label)s"), who=_name(author), label=label
+            ),
             url=url,
             comment=comment,
         )
@@ -255,7 +277,9 @@ def comment_post(
         recipients=[p for p in followers_of(target) if p.pk not in told],
         kind=NotificationKind.COMMENT,
         actor=author,
-        summary=f"{_name(author)} commented on {label}",
+        summary=in_site(
+            gettext_noop("%(who)s commented on %(label)s"), who=_name(author), label=label
+        ),
         url=url,
         comment=comment,
     )
@@ -275,12 +299,15 @@ def _readers_named(usernames: list[str], target: Target) -> list[AbstractBaseUse
 
 def _may_edit(comment: Comment, editor: AbstractBaseUser) -> None:
     if comment.author_id != editor.pk:
-        raise PermissionDenied("Only the author may edit a comment.")
+        raise PermissionDenied(gettext("Only the author may edit a comment."))
     if comment.removed:
-        raise PermissionDenied("This comment was removed.")
+        raise PermissionDenied(gettext("This comment was removed."))
     if timezone.now() - comment.created_at > edit_window():
         minutes = int(edit_window().total_seconds() // 60)
-        raise PermissionDenied(f"Comments can be edited for {minutes} minutes after posting.")
+        raise PermissionDenied(
+            gettext("Comments can be edited for %(minutes)s minutes after posting.")
+            % {"minutes": minutes}
+        )
 
 
 def can_edit_comment(comment: Comment, user: AbstractBaseUser) -> bool:
@@ -309,7 +336,9 @@ def comment_edit(*, comment: Comment, editor: AbstractBaseUser, body: str) -> Co
 def comment_delete(*, comment: Comment, actor: AbstractBaseUser) -> Comment:
     """The author or a lead of the team deletes a comment; its text stays for site admins."""
     if comment.author_id != actor.pk and not can_lead_target(actor, comment.target):
-        raise PermissionDenied("Only the author or a lead of the team may delete a comment.")
+        raise PermissionDenied(
+            gettext("Only the author or a lead of the team may delete a comment.")
+        )
     if comment.deleted_at is None:
         comment.deleted_at = timezone.now()
         comment.deleted_by = actor
@@ -321,9 +350,9 @@ def comment_delete(*, comment: Comment, actor: AbstractBaseUser) -> Comment:
 def comment_hide(*, comment: Comment, actor: AbstractBaseUser, reason: str = "") -> Comment:
     """A lead hides a comment (spam, abuse); site admins still read it in the history."""
     if not can_lead_target(actor, comment.target):
-        raise PermissionDenied("Only a lead of the team may hide a comment.")
+        raise PermissionDenied(gettext("Only a lead of the team may hide a comment."))
     if len(reason) > 300:
-        raise ValidationError({"reason": "Say why in at most 300 characters."})
+        raise ValidationError({"reason": gettext("Say why in at most 300 characters.")})
     if comment.hidden_at is None:
         comment.hidden_at = timezone.now()
         comment.hidden_by = actor
@@ -339,7 +368,9 @@ def comment_hide(*, comment: Comment, actor: AbstractBaseUser, reason: str = "")
 def interest_toggle(*, target: Target, person: AbstractBaseUser) -> bool:
     """Mark or unmark `person` as interested in an objective or KR; True when now interested."""
     if not isinstance(target, (Objective, KeyResult)):
-        raise ValidationError({"target": "Interest is marked on objectives and key results."})
+        raise ValidationError(
+            {"target": gettext("Interest is marked on objectives and key results.")}
+        )
     fields = _target_fields(target)
     deleted, _ = Interest.objects.filter(person=person, **fields).delete()
     if deleted:
@@ -356,7 +387,7 @@ def interest_toggle(*, target: Target, person: AbstractBaseUser) -> bool:
 def follow_toggle(*, target: Target, person: AbstractBaseUser) -> bool:
     """Follow or stop following an objective, KR or packet; True when now following."""
     if isinstance(target, Heartbeat):
-        raise ValidationError({"target": "Follow an objective, a key result or a packet."})
+        raise ValidationError({"target": gettext("Follow an objective, a key result or a packet.")})
     fields = _target_fields(target)
     deleted, _ = Follow.objects.filter(person=person, **fields).delete()
     if deleted:
@@ -385,15 +416,24 @@ def _team_leads(target: Target) -> list[AbstractBaseUser]:
 def offer_make(*, target: Target, person: AbstractBaseUser, note: str) -> Offer:
     """Offer help on an objective, KR or packet with a short note; the team's leads hear of it."""
     if isinstance(target, Heartbeat):
-        raise ValidationError({"target": "Offer help on an objective, a key result or a packet."})
+        raise ValidationError(
+            {"target": gettext("Offer help on an objective, a key result or a packet.")}
+        )
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Say in a few words how you would like to help."})
+        raise ValidationError({"note": gettext("Say in a few words how you would like to help.")})
     if len(note) > MAX_NOTE:
-        raise ValidationError({"note": f"The note holds at most {MAX_NOTE} characters."})
+        raise ValidationError(
+            {
+                "note": gettext("The note holds at most %(MAX_NOTE)s characters.")
+                % {"MAX_NOTE": MAX_NOTE}
+            }
+        )
     fields = _target_fields(target)
     if Offer.objects.filter(person=person, state=OfferState.OPEN, **fields).exists():
-        raise ValidationError({"note": "You already offered help here; a lead will answer."})
+        raise ValidationError(
+            {"note": gettext("You already offered help here; a lead will answer.")}
+        )
     check_rate(person=person, action="offer")
     offer = Offer.objects.create(team=target_team(target), person=person, note=note, **fields)
     _announce_offer(offer)
@@ -401,7 +441,11 @@ def offer_make(*, target: Target, person: AbstractBaseUser, note: str) -> Offer:
         recipients=_team_leads(target),
         kind=NotificationKind.OFFER,
         actor=person,
-        summary=f"{_name(person)} offered help on {target_label(target)}",
+        summary=in_site(
+            gettext_noop("%(who)s offered help on %(label)s"),
+            who=_name(person),
+            label=target_label(target),
+        ),
         url=reverse("talk:offers", args=[offer.team.slug]),
         offer=offer,
     )
@@ -439,9 +483,14 @@ def named_cohort(target: Target) -> Cohort | None:
 
 def _decide(offer: Offer, lead: AbstractBaseUser) -> None:
     if not can_lead_target(lead, offer.target):
-        raise PermissionDenied("Only a lead of the team may decide on offers of help.")
+        raise PermissionDenied(gettext("Only a lead of the team may decide on offers of help."))
     if offer.state != OfferState.OPEN:
-        raise ValidationError({"offer": f"This offer was already {offer.get_state_display()}."})
+        raise ValidationError(
+            {
+                "offer": gettext("This offer was already %(value)s.")
+                % {"value": offer.get_state_display()}
+            }
+        )
 
 
 @transaction.atomic
@@ -453,7 +502,12 @@ def offer_accept(
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _decide(offer, lead)
     if len(note) > MAX_NOTE:
-        raise ValidationError({"note": f"The note holds at most {MAX_NOTE} characters."})
+        raise ValidationError(
+            {
+                "note": gettext("The note holds at most %(MAX_NOTE)s characters.")
+                % {"MAX_NOTE": MAX_NOTE}
+            }
+        )
     target = offer.target
     if isinstance(target, WorkPacket):
         packet_set_role(packet=target, person=offer.person, role=RasciRole.SUPPORTING, actor=lead)
@@ -461,7 +515,7 @@ def offer_accept(
         cohort = cohort or named_cohort(target)
         if cohort is not None:
             if cohort.team_id not in (None, offer.team_id) and not is_site_admin(lead):
-                raise ValidationError({"cohort": "Choose a cohort of this team."})
+                raise ValidationError({"cohort": gettext("Choose a cohort of this team.")})
             cohort_join(cohort=cohort, person=offer.person)  # from today: the past unchanged
     offer.state = OfferState.ACCEPTED
     offer.decided_at = timezone.now()
@@ -469,12 +523,27 @@ def offer_accept(
     offer.decision_note = note.strip()
     offer.cohort = cohort if not isinstance(target, WorkPacket) else None
     offer.save(update_fields=["state", "decided_at", "decided_by", "decision_note", "cohort"])
-    joined = f" and added you to {cohort.name}" if offer.cohort else ""
+    accepted = (
+        in_site(
+            gettext_noop(
+                "%(who)s accepted your offer of help on %(label)s and added you to %(cohort)s"
+            ),
+            who=_name(lead),
+            label=target_label(target),
+            cohort=cohort.name,
+        )
+        if offer.cohort
+        else in_site(
+            gettext_noop("%(who)s accepted your offer of help on %(label)s"),
+            who=_name(lead),
+            label=target_label(target),
+        )
+    )
     notify(
         recipients=[offer.person],
         kind=NotificationKind.OFFER_ACCEPTED,
         actor=lead,
-        summary=f"{_name(lead)} accepted your offer of help on {target_label(target)}{joined}",
+        summary=accepted,
         url=target_url(target),
         offer=offer,
     )
@@ -488,9 +557,14 @@ def offer_decline(*, offer: Offer, lead: AbstractBaseUser, note: str) -> Offer:
     _decide(offer, lead)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Say why, kindly: the person will read it."})
+        raise ValidationError({"note": gettext("Say why, kindly: the person will read it.")})
     if len(note) > MAX_NOTE:
-        raise ValidationError({"note": f"The note holds at most {MAX_NOTE} characters."})
+        raise ValidationError(
+            {
+                "note": gettext("The note holds at most %(MAX_NOTE)s characters.")
+                % {"MAX_NOTE": MAX_NOTE}
+            }
+        )
     offer.state = OfferState.DECLINED
     offer.decided_at = timezone.now()
     offer.decided_by = lead
@@ -501,7 +575,12 @@ def offer_decline(*, offer: Offer, lead: AbstractBaseUser, note: str) -> Offer:
         recipients=[offer.person],
         kind=NotificationKind.OFFER_DECLINED,
         actor=lead,
-        summary=f"{_name(lead)} declined your offer on {target_label(target)}: {note}",
+        summary=in_site(
+            gettext_noop("%(who)s declined your offer on %(label)s: %(note)s"),
+            who=_name(lead),
+            label=target_label(target),
+            note=note,
+        ),
         url=target_url(target),
         offer=offer,
     )
@@ -525,7 +604,7 @@ def notification_settings_update(
     allowed = {"email_mentions", "email_replies", "email_follows", "email_offers", "email_reviews"}
     unknown = set(flags) - allowed
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: "No such notification setting."})
+        raise ValidationError({sorted(unknown)[0]: gettext("No such notification setting.")})
     row, _ = NotificationSettings.objects.get_or_create(person=person)
     for name, value in flags.items():
         setattr(row, name, bool(value))
@@ -547,7 +626,11 @@ def notify_review_requested(*, objective: Objective, actor: AbstractBaseUser | N
         recipients=list(leads.distinct()),
         kind=NotificationKind.REVIEW,
         actor=actor,
-        summary=f"{target_label(objective)} ({objective.team}) waits for your review",
+        summary=in_site(
+            gettext_noop("%(label)s (%(team)s) waits for your review"),
+            label=target_label(objective),
+            team=objective.team,
+        ),
         url=target_url(objective),
     )
 
@@ -625,7 +708,9 @@ def _queue_mirror(comment: Comment, target: Target) -> None:
         MirrorPost.objects.create(comment=comment, topic=topic)
 
 
-TOPIC_URL_HELP = "A topic address such as https://discourse.example.org/t/some-slug/123"
+TOPIC_URL_HELP = gettext_lazy(
+    "A topic address such as https://discourse.example.org/t/some-slug/123"
+)
 
 
 @transaction.atomic
@@ -637,11 +722,11 @@ def forum_topic_link(
     from okrs.talk.forum import topic_id_from_url
 
     if (objective is None) == (period is None):
-        raise ValidationError({"target": "Link a topic to an objective or to a period."})
+        raise ValidationError({"target": gettext("Link a topic to an objective or to a period.")})
     if objective is not None and not can_lead_target(actor, objective):
-        raise PermissionDenied("Only the team's leads may link a forum topic.")
+        raise PermissionDenied(gettext("Only the team's leads may link a forum topic."))
     if period is not None and not is_site_admin(actor):
-        raise PermissionDenied("Only site admins may link a period's forum topic.")
+        raise PermissionDenied(gettext("Only site admins may link a period's forum topic."))
     topic_id = topic_id_from_url(url)
     if topic_id is None:
         raise ValidationError({"url": TOPIC_URL_HELP})
@@ -658,7 +743,7 @@ def team_talk_settings_update(
 ) -> TeamTalkSettings:
     """A lead opts the team's discussions in or out of mirroring to the forum."""
     if not can_lead_team(actor, team):
-        raise PermissionDenied("Only the team's leads may change its discussion settings.")
+        raise PermissionDenied(gettext("Only the team's leads may change its discussion settings."))
     row, _ = TeamTalkSettings.objects.get_or_create(team=team)
     row.mirror_to_forum = bool(mirror_to_forum)
     row.save(update_fields=["mirror_to_forum"])

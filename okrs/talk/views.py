@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrs.org.access import get_team_for_user
@@ -52,7 +53,7 @@ def _respond(
         return render(
             request,
             "talk/error.html",
-            {"error": error, "back": services.target_url(target), "title": "Not saved"},
+            {"error": error, "back": services.target_url(target), "title": gettext("Not saved")},
             status=status,
         )
     return redirect(f"{services.target_url(target)}#{anchor}")
@@ -60,7 +61,7 @@ def _respond(
 
 def _target(request: HttpRequest, kind: str, pk: int) -> Target:
     if kind not in KIND_NAMES:
-        raise Http404("Nothing to discuss here.")
+        raise Http404(gettext("Nothing to discuss here."))
     return get_target_for_user(request.user, kind, pk, take_part=True)
 
 
@@ -85,11 +86,11 @@ def _comment(request: HttpRequest, pk: int | str) -> Comment:
             "objective__team", "key_result__objective__team", "heartbeat__team", "packet__team"
         ).get(pk=int(pk))
     except (Comment.DoesNotExist, ValueError):
-        raise Http404("No such comment.") from None
+        raise Http404(gettext("No such comment.")) from None
     if not can_read_target(request.user, comment.target):
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     if not request.user.is_authenticated:
-        raise PermissionDenied("Sign in to take part in the discussion.")
+        raise PermissionDenied(gettext("Sign in to take part in the discussion."))
     return comment
 
 
@@ -98,7 +99,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     if request.method == "GET":
         if not services.can_edit_comment(comment, request.user):  # type: ignore[arg-type]
-            raise PermissionDenied("This comment can no longer be edited.")
+            raise PermissionDenied(gettext("This comment can no longer be edited."))
         return render(
             request,
             "talk/edit.html",
@@ -173,9 +174,9 @@ def _offer(request: HttpRequest, pk: int) -> Offer:
         .first()
     )
     if offer is None or not can_read_target(request.user, offer.target):
-        raise Http404("No such offer.")
+        raise Http404(gettext("No such offer."))
     if not can_lead_target(request.user, offer.target):
-        raise PermissionDenied("Only a lead of the team may decide on offers of help.")
+        raise PermissionDenied(gettext("Only a lead of the team may decide on offers of help."))
     return offer
 
 
@@ -187,7 +188,7 @@ def _decided(request: HttpRequest, offer: Offer, action: Callable[[], Any]) -> H
             return render(
                 request,
                 "talk/error.html",
-                {"error": _message(exc), "back": "", "title": "Not saved"},
+                {"error": _message(exc), "back": "", "title": gettext("Not saved")},
                 status=400,
             )
         return redirect("talk:offers", slug=offer.team.slug)
@@ -204,7 +205,11 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request,
                 "talk/error.html",
-                {"error": "cohort: no such cohort.", "back": "", "title": "Not saved"},
+                {
+                    "error": gettext("cohort: no such cohort."),
+                    "back": "",
+                    "title": gettext("Not saved"),
+                },
                 status=400,
             )
     return _decided(
@@ -234,7 +239,7 @@ def team_offers(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_team_for_user(request.user, slug, write=True)
     state = request.GET.get("state", "open")
     if state not in {s.value for s in OfferState} | {"all"}:
-        raise Http404("`state` must be open, accepted, declined, withdrawn or all.")
+        raise Http404(gettext("`state` must be open, accepted, declined, withdrawn or all."))
     offers = selectors.team_offers(team.pk, state="" if state == "all" else state)
     return render(
         request,
@@ -252,7 +257,7 @@ def team_offers(request: HttpRequest, slug: str) -> HttpResponse:
             "cohorts": list(Cohort.objects.filter(team=team).order_by("name")),
             "mirror": TeamTalkSettings.objects.filter(team=team, mirror_to_forum=True).exists(),
             "mirroring_configured": services.mirroring_enabled(),
-            "title": f"Offers of help · {team.name}",
+            "title": gettext("Offers of help · %(team)s") % {"team": team.name},
         },
     )
 
@@ -276,11 +281,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 FLAGS = [
-    ("email_mentions", "When someone mentions me"),
-    ("email_replies", "When someone replies to me"),
-    ("email_follows", "Comments and status changes on what I own or follow"),
-    ("email_offers", "Offers of help (for leads) and answers to my offers"),
-    ("email_reviews", "Objectives proposed for my review (for leads of a parent team)"),
+    ("email_mentions", gettext_lazy("When someone mentions me")),
+    ("email_replies", gettext_lazy("When someone replies to me")),
+    ("email_follows", gettext_lazy("Comments and status changes on what I own or follow")),
+    ("email_offers", gettext_lazy("Offers of help (for leads) and answers to my offers")),
+    (
+        "email_reviews",
+        gettext_lazy("Objectives proposed for my review (for leads of a parent team)"),
+    ),
 ]
 
 
@@ -298,7 +306,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "talk/settings.html",
         {
             "flags": [(name, label, getattr(row, name)) for name, label in FLAGS],
-            "title": "Email notifications",
+            "title": gettext("Email notifications"),
         },
     )
 

@@ -9,14 +9,16 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from okrs.core import charts
 from okrs.goals.history import Trend, grade_history, sample_days
 from okrs.goals.models import Objective, Period
+from okrs.web.words import reader_words
 
 
-def _grade(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+def _grade(words: charts.Words, value: float | None) -> str:
+    return "—" if value is None else charts.grade2(words, value)
 
 
 def key_result_chart(key_result, checkins, period: Period) -> SafeString:
@@ -31,9 +33,10 @@ def key_result_chart(key_result, checkins, period: Period) -> SafeString:
         "deadline": key_result.due(period),
         "end": period.end,
         "unit": key_result.unit,
-        "title": f"{key_result.title}: values over time",
+        "title": gettext("%(kr)s: values over time") % {"kr": key_result.title},
         "today": timezone.localdate(),
         "milestone": milestone,
+        "words": reader_words(),
     }
     wide = charts.kr_chart_svg(**args, chart_id="kr-chart")
     narrow = charts.kr_chart_svg(**args, chart_id="kr-chart-narrow", size=charts.NARROW)
@@ -59,14 +62,19 @@ def trend_chart(
         "title": title,
         "subject": subject,
         "today": timezone.localdate(),
+        "words": reader_words(),
     }
     wide = charts.trend_chart_svg(**args, chart_id=chart_id)
     narrow = charts.trend_chart_svg(**args, chart_id=f"{chart_id}-narrow", size=charts.NARROW)
     due = dict(expected)
+    words = args["words"]
     table = charts.values_table(
-        caption=f"{title}: the values",
-        headings=["Day", "Grade", "Expected"],
-        rows=[[charts.long_day(day), _grade(grade), _grade(due.get(day))] for day, grade in points],
+        caption=gettext("%(title)s: the values") % {"title": title},
+        headings=[gettext("Day"), gettext("Grade"), gettext("Expected")],
+        rows=[
+            [words.long_day(day), _grade(words, grade), _grade(words, due.get(day))]
+            for day, grade in points
+        ],
     )
     # trend_chart_svg and values_table escape every text they write
     return mark_safe(charts.responsive(wide, narrow) + table)
@@ -83,8 +91,8 @@ def objective_trend(period: Period, scope: QuerySet[Objective], objective: Objec
         points=points,
         expected=expected,
         period=period,
-        title=f"Grade of {objective.title} over time",
-        subject="the objective",
+        title=gettext("Grade of %(objective)s over time") % {"objective": objective.title},
+        subject=gettext("the objective"),
         chart_id="objective-trend",
     )
 
@@ -95,7 +103,7 @@ def team_trend(period: Period, scope: QuerySet[Objective], team) -> SafeString:
         points=points,
         expected=expected,
         period=period,
-        title=f"Grade of {team.name} over time",
+        title=gettext("Grade of %(team)s over time") % {"team": team.name},
         subject=team.name,
         chart_id="team-trend",
     )
@@ -107,7 +115,7 @@ def period_trend(period: Period, scope: QuerySet[Objective]) -> SafeString:
         points=points,
         expected=expected,
         period=period,
-        title=f"Organization grade over time, {period}",
-        subject="the organization",
+        title=gettext("Organization grade over time, %(period)s") % {"period": period},
+        subject=gettext("the organization"),
         chart_id="period-trend",
     )

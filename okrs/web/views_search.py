@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from okrs.goals.access import visible_key_results, visible_objectives
 from okrs.heartbeats.access import visible_packets
@@ -26,8 +27,8 @@ PREVIEW: Final = 5
 
 KINDS: Final = {
     "objectives": "Objectives",
-    "key_results": "Key results",
-    "packets": "Work packets",
+    "key_results": gettext_lazy("Key results"),
+    "packets": gettext_lazy("Work packets"),
 }
 
 FIELDS: Final = {
@@ -125,6 +126,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "words": words,
             "sections": sections,
             "total": sum(section.count for section in sections),
-            "title": f"Search: {query}" if query else "Search",
+            "title": gettext("Search: %(query)s") % {"query": query}
+            if query
+            else gettext("Search"),
         },
     )

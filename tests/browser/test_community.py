@@ -121,29 +121,89 @@ def test_signing_in_through_github_and_openid_connect(
     assert "GET /oidc/userinfo" in standin.requests and "GET /api/v3/user" in standin.requests
 
 
+WIDE = {"width": 1366, "height": 900}
+
+
 @pytest.mark.parametrize(("header", "lang", "direction", "word"), [
     ("es-ES,es;q=0.9", "es", "ltr", "Resultado clave"),
     ("qps-rtl", "qps-rtl", "rtl", "Kéý réšúlt"),
 ])  # fmt: skip
-def test_overview_in_spanish_and_right_to_left_fits(
+def test_pages_in_spanish_and_right_to_left_fit(
     browser: Any, live_server: Any, header: str, lang: str, direction: str, word: str
 ) -> None:
+    """The overview, an objective, the team page and the map, translated (Spanish or the
+    right-to-left pseudo-locale, a third longer), are no wider than a phone or a laptop."""
     reps = _reps()
     f.checkin(reps["kr"], 20, "2017-02-10T12:00Z")
-    context = browser.new_context(viewport=DESKTOP, extra_http_headers={"Accept-Language": header})
+    pages = [
+        "/?period=2017-Q1&on=2017-02-15",
+        f"/objectives/{reps['objective'].pk}/",
+        "/teams/reps/?period=2017-Q1",
+        "/map/?period=2017-Q1",
+    ]
+    context = browser.new_context(viewport=WIDE, extra_http_headers={"Accept-Language": header})
     tab = context.new_page()
     try:
-        for size in (DESKTOP, PHONE):
+        for size in (WIDE, PHONE):
             tab.set_viewport_size(size)
-            tab.goto(live_server.url + "/?period=2017-Q1&on=2017-02-15")
-            assert tab.get_attribute("html", "lang") == lang
-            assert tab.get_attribute("html", "dir") == direction
-            assert tab.evaluate("getComputedStyle(document.body).direction") == direction
-            assert tab.get_by_text(word).count() > 0  # the page is translated
-            width = tab.evaluate("document.documentElement.scrollWidth")
-            assert width <= size["width"], f"{lang} at {size['width']} px is {width} px wide"
+            for path in pages:
+                tab.goto(live_server.url + path)
+                assert tab.get_attribute("html", "lang") == lang, path
+                assert tab.get_attribute("html", "dir") == direction, path
+                assert tab.evaluate("getComputedStyle(document.body).direction") == direction
+                if "teams" not in path and "map" not in path:  # their own words: issue #24 later
+                    assert tab.get_by_text(word).count() > 0, f"{path} is not translated"
+                width = tab.evaluate("document.documentElement.scrollWidth")
+                assert width <= size["width"], f"{path} in {lang} at {size['width']} px: {width} px"
     finally:
         context.close()
+
+
+def test_a_locked_out_username_still_signs_in_through_github(
+    page: Any, settings: Any, standin: Provider, monkeypatch: Any
+) -> None:
+    """The rule: the lockout (django-axes) guards the password of a username from an address;
+    a provider that vouches for the person is not a password guess. So after too many wrong
+    passwords even the right one is refused there, while signing in through GitHub, which
+    proves the account's verified email, still lets its owner in; and the password stays
+    locked until the cool-off (a GitHub sign-in does not lift a lock on guessing)."""
+    from allauth.account.models import EmailAddress
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    for where in ("axes.attempts.now", "axes.handlers.proxy.now"):
+        monkeypatch.setattr(where, lambda: timezone.now())
+    settings.AXES_FAILURE_LIMIT = 3
+    reps = _reps()
+    rosa = reps["lead"]
+    rosa.set_password("the right one 2017")
+    rosa.save()
+    EmailAddress.objects.create(user=rosa, email=rosa.email, verified=True, primary=True)
+
+    def password(secret: str) -> None:
+        page.goto(page.base + "/accounts/login/")
+        page.fill("#id_username", "rosa")
+        page.fill("#id_password", secret)
+        page.get_by_role("button", name="Log in").click()
+
+    for _ in range(3):
+        password("a guess")
+        page.get_by_text("Please enter a correct username and password").wait_for()
+    password("the right one 2017")
+    page.get_by_role("heading", name="Too many failed attempts").wait_for()
+    assert page.get_by_role("button", name="Log out").count() == 0
+
+    standin.person = Person("77", "rosa-gh", rosa.email, name="Rosa")
+    page.goto(page.base + "/accounts/login/")
+    page.get_by_role("button", name="Sign in with GitHub").click()
+    page.get_by_role("button", name="Log out").wait_for()
+    assert Profile.objects.get(person=rosa).github_login == "rosa-gh"  # linked, the same person
+    assert User.objects.filter(email=rosa.email).count() == 1
+
+    page.get_by_role("button", name="Log out").click()
+    password("the right one 2017")
+    page.get_by_role("heading", name="Too many failed attempts").wait_for()
+    assert AccessAttempt.objects.get(username="rosa").failures_since_start >= 3
 
 
 def test_a_status_change_reaches_slack(page: Any, receiver: Any) -> None:  # noqa: F811

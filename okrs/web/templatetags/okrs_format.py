@@ -13,8 +13,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from markdown_it import MarkdownIt
 
 from okrs.accounts.services import FORMER_MEMBER
-from okrs.core import charts
+from okrs.labels import label
 from okrs.org.access import can_read_team
+from okrs.web import words
 from okrs.web.paths import path_to
 
 register = template.Library()
@@ -79,7 +80,7 @@ def quantity(value: float | None, unit: str = "") -> str:
     without needless decimals."""
     if value is None:
         return "—"
-    return charts.quantity(value, unit)
+    return words.quantity(value, unit)
 
 
 @register.filter
@@ -89,7 +90,7 @@ def kr_value(value: float | None, key_result: Any) -> str:
     if value is None:
         return "—"
     if getattr(key_result, "direction", "") == "milestone":
-        return charts.milestone_text(value)
+        return words.milestone(value)
     return quantity(value, getattr(key_result, "unit", ""))
 
 
@@ -143,7 +144,8 @@ def diff_value(value: object) -> str:
 
 @register.filter
 def field_label(name: str) -> str:
-    return str(name).replace("_", " ")
+    """A field's name in the history of changes, in the reader's words (`okrs.labels`)."""
+    return str(label(name))
 
 
 @register.filter

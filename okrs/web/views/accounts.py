@@ -12,14 +12,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from okrs.accounts.selectors import email_confirmed
 from okrs.accounts.services import change_email
+from okrs.labels import Labelled
 from okrs.org.models import Membership, Profile
 from okrs.security.forms import CheckedValues
 
 
-class ConfirmedAuthenticationForm(CheckedValues, AuthenticationForm):
+class ConfirmedAuthenticationForm(Labelled, CheckedValues, AuthenticationForm):
     """Django's log-in form; repeated failures are locked out by django-axes at the
     authentication backend (settings.AXES_*), which answers 429 (security/locked_out.html)."""
 
@@ -29,7 +32,9 @@ class ConfirmedAuthenticationForm(CheckedValues, AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.last_login is None and not email_confirmed(user):
             raise forms.ValidationError(
-                "Confirm your email address first: follow the link in the mail we sent you.",
+                gettext(
+                    "Confirm your email address first: follow the link in the mail we sent you."
+                ),
                 code="unconfirmed",
             )
 
@@ -37,7 +42,7 @@ class ConfirmedAuthenticationForm(CheckedValues, AuthenticationForm):
 class LoginView(auth.LoginView):
     template_name = "registration/login.html"
     authentication_form = ConfirmedAuthenticationForm
-    extra_context = {"title": "Log in"}
+    extra_context = {"title": gettext_lazy("Log in")}
 
 
 class LogoutView(auth.LogoutView):
@@ -47,12 +52,12 @@ class LogoutView(auth.LogoutView):
 class PasswordChangeView(auth.PasswordChangeView):
     template_name = "registration/change_password.html"
     success_url = reverse_lazy("web:password_change_done")
-    extra_context = {"title": "Change password"}
+    extra_context = {"title": gettext_lazy("Change password")}
 
 
 class PasswordChangeDoneView(auth.PasswordChangeDoneView):
     template_name = "registration/change_password_done.html"
-    extra_context = {"title": "Password changed"}
+    extra_context = {"title": gettext_lazy("Password changed")}
 
 
 class PasswordResetView(auth.PasswordResetView):
@@ -60,37 +65,40 @@ class PasswordResetView(auth.PasswordResetView):
     email_template_name = "registration/reset_password_email.txt"
     subject_template_name = "registration/reset_password_subject.txt"
     success_url = reverse_lazy("web:password_reset_done")
-    extra_context = {"title": "Reset password"}
+    extra_context = {"title": gettext_lazy("Reset password")}
 
 
 class PasswordResetDoneView(auth.PasswordResetDoneView):
     template_name = "registration/reset_password_sent.html"
-    extra_context = {"title": "Check your mail"}
+    extra_context = {"title": gettext_lazy("Check your mail")}
 
 
 class PasswordResetConfirmView(auth.PasswordResetConfirmView):
     template_name = "registration/reset_password_confirm.html"
     success_url = reverse_lazy("web:password_reset_complete")
-    extra_context = {"title": "Choose a new password"}
+    extra_context = {"title": gettext_lazy("Choose a new password")}
 
 
 class PasswordResetCompleteView(auth.PasswordResetCompleteView):
     template_name = "registration/reset_password_complete.html"
-    extra_context = {"title": "Password reset"}
+    extra_context = {"title": gettext_lazy("Password reset")}
 
 
-class SettingsForm(CheckedValues, forms.ModelForm):
-    email = forms.EmailField(required=False, help_text="For password resets.")
+class SettingsForm(Labelled, CheckedValues, forms.ModelForm):
+    email = forms.EmailField(required=False, help_text=_("For password resets."))
 
     class Meta:
         model = Profile
         fields = ["display_name", "github_login", "discourse_username"]
-        labels = {"github_login": "GitHub login", "discourse_username": "Discourse username"}
+        labels = {
+            "github_login": gettext_lazy("GitHub login"),
+            "discourse_username": gettext_lazy("Discourse username"),
+        }
 
     def clean_github_login(self) -> str:
         login = self.cleaned_data["github_login"].strip().lstrip("@")
         if login and not all(c.isalnum() or c == "-" for c in login):
-            raise forms.ValidationError("A GitHub login has only letters, digits and dashes.")
+            raise forms.ValidationError(_("A GitHub login has only letters, digits and dashes."))
         return login
 
 
@@ -104,7 +112,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         form.save()
         if form.cleaned_data["email"] != request.user.email:
             change_email(request, form.cleaned_data["email"])
-        messages.success(request, "Your settings are saved.")
+        messages.success(request, gettext("Your settings are saved."))
         return redirect("web:settings")
     memberships = Membership.objects.filter(person=request.user).select_related("team")
     return render(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from okrs.goals import services
@@ -81,7 +82,9 @@ def _led_teams(request: HttpRequest):  # type: ignore[no-untyped-def]
 def objective_new(request: HttpRequest) -> HttpResponse:
     teams = _led_teams(request)
     if not teams.exists():
-        raise PermissionDenied("Only team leads may create objectives: you need the lead role.")
+        raise PermissionDenied(
+            gettext("Only team leads may create objectives: you need the lead role.")
+        )
     period = current_period()
     chosen = teams.filter(slug=request.GET.get("team", "")).first()
     if chosen is None and not request.GET.get("team"):
@@ -100,12 +103,12 @@ def objective_new(request: HttpRequest) -> HttpResponse:
     form = ObjectiveForm(data, initial=initial, teams=teams, parents=parents)
     objective = _save(form, lambda: _create_aligned(request, form))
     if objective is not None:
-        messages.success(request, "Objective created as a draft. Add its key results.")
+        messages.success(request, gettext("Objective created as a draft. Add its key results."))
         return redirect("web:objective", objective.pk)
     return render(
         request,
         "web/objective_form.html",
-        {"form": form, "team": chosen, "title": "New objective"},
+        {"form": form, "team": chosen, "title": gettext("New objective")},
         status=400 if form.errors else 200,
     )
 
@@ -141,7 +144,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            messages.success(request, "Objective saved.")
+            messages.success(request, gettext("Objective saved."))
             return redirect("web:objective", objective.pk)
     return render(
         request,
@@ -150,7 +153,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "objective": objective,
             "team": objective.team,
-            "title": f"Edit {objective}",
+            "title": gettext("Edit %(objective)s") % {"objective": objective},
         },
         status=400 if form.errors else 200,
     )
@@ -170,10 +173,13 @@ def objective_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 STATE_ACTIONS = {
-    "archive": (services.objective_archive, "Objective archived."),
-    "restore": (services.objective_restore, "Objective restored as a draft."),
-    "propose": (services.objective_propose, "Proposed for review by the parent team's leads."),
-    "publish": (services.objective_publish, "Objective published."),
+    "archive": (services.objective_archive, gettext_lazy("Objective archived.")),
+    "restore": (services.objective_restore, gettext_lazy("Objective restored as a draft.")),
+    "propose": (
+        services.objective_propose,
+        gettext_lazy("Proposed for review by the parent team's leads."),
+    ),
+    "publish": (services.objective_publish, gettext_lazy("Objective published.")),
 }
 
 
@@ -184,7 +190,7 @@ def objective_state(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_objective_for_user(request.user, pk, write=True)
     action = request.POST.get("action", "")
     if action not in STATE_ACTIONS:
-        messages.error(request, f"Unknown action {action!r}.")
+        messages.error(request, gettext("Unknown action %(action)s.") % {"action": repr(action)})
         return redirect("web:objective", pk)
     service, done = STATE_ACTIONS[action]
     if _act(request, lambda: service(objective=objective, actor=request.user)):
@@ -193,9 +199,9 @@ def objective_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 REVIEW_DONE = {
-    "": "Comment added.",
-    "request_changes": "Sent back to draft.",
-    "approve": "Approved and published.",
+    "": gettext_lazy("Comment added."),
+    "request_changes": gettext_lazy("Sent back to draft."),
+    "approve": gettext_lazy("Approved and published."),
 }
 
 
@@ -207,13 +213,13 @@ def objective_review(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = request.POST.get("verdict", "")
     reviewer = can_review_objective(request.user, objective)
     if verdict and not reviewer:
-        raise PermissionDenied("Only the parent team's leads review this objective.")
+        raise PermissionDenied(gettext("Only the parent team's leads review this objective."))
     if not verdict and not (
         reviewer
         or can_edit_objective(request.user, objective)
         or selectors.abilities(request.user).roles.get(objective.team_id)
     ):
-        raise PermissionDenied("Only the team and its reviewers comment here.")
+        raise PermissionDenied(gettext("Only the team and its reviewers comment here."))
     form = ReviewForm(request.POST)
     form.is_valid()
     body = form.cleaned_data.get("body", "")
@@ -229,7 +235,9 @@ def objective_review(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }.get(verdict)
     if write is None:
-        messages.error(request, f"Unknown verdict {verdict!r}.")
+        messages.error(
+            request, gettext("Unknown verdict %(verdict)s.") % {"verdict": repr(verdict)}
+        )
     elif _act(request, write):
         messages.success(request, REVIEW_DONE[verdict])
     return redirect("web:objective", pk)
@@ -241,7 +249,9 @@ def alignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: find an objective to contribute to (by title, code or team); POST: align."""
     objective = get_objective_for_user(request.user, pk, write=True)
     if objective.state == ObjectiveState.ARCHIVED:
-        messages.error(request, "An archived objective cannot be aligned; restore it first.")
+        messages.error(
+            request, gettext("An archived objective cannot be aligned; restore it first.")
+        )
         return redirect("web:objective", pk)
     query = request.GET.get("q", "").strip()[:200]
     if request.method == "GET":
@@ -260,7 +270,10 @@ def alignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if done is not None:
-        messages.success(request, f"Now contributes to {form.cleaned_data['parent']}.")
+        messages.success(
+            request,
+            gettext("Now contributes to %(parent)s.") % {"parent": form.cleaned_data["parent"]},
+        )
         return redirect("web:objective", pk)
     # the choices shown again are a short list again; the one chosen stays among them
     chosen = [int(request.POST["parent"])] if request.POST.get("parent", "").isdigit() else []
@@ -285,7 +298,7 @@ def _alignment_page(
             "objective": objective,
             "query": query,
             "full": len(offered) >= selectors.ALIGN_CHOICES,
-            "title": f"Align {objective}",
+            "title": gettext("Align %(objective)s") % {"objective": objective},
         },
         status=status,
     )
@@ -301,7 +314,9 @@ def alignment_remove(request: HttpRequest, pk: int, alignment_pk: int) -> HttpRe
         child=objective,
     )
     services.alignment_remove(alignment=alignment, actor=request.user)
-    messages.success(request, f"No longer contributes to {alignment.parent}.")
+    messages.success(
+        request, gettext("No longer contributes to %(parent)s.") % {"parent": alignment.parent}
+    )
     return redirect("web:objective", pk)
 
 
@@ -334,7 +349,11 @@ def _key_result_form(request: HttpRequest, objective: Objective, instance=None):
 
 
 def _key_result_page(request, form, objective, kr=None):  # type: ignore[no-untyped-def]
-    title = f"Edit {kr}" if kr else f"New key result for {objective}"
+    title = (
+        gettext("Edit %(kr)s") % {"kr": kr}
+        if kr
+        else gettext("New key result for %(objective)s") % {"objective": objective}
+    )
     return render(
         request,
         "web/key_result_form.html",
@@ -359,7 +378,7 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if key_result is not None:
         _measure_now(key_result)
-        messages.success(request, "Key result added.")
+        messages.success(request, gettext("Key result added."))
         return redirect("web:objective", objective.pk)
     return _key_result_page(request, form, objective)
 
@@ -381,7 +400,7 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             _measure_now(done)
-            messages.success(request, "Key result saved.")
+            messages.success(request, gettext("Key result saved."))
             return redirect("web:key_result", key_result.pk)
     return _key_result_page(request, form, objective, key_result)
 
@@ -411,7 +430,10 @@ def key_result_archive(request: HttpRequest, pk: int) -> HttpResponse:
             key_result=key_result, actor=request.user, archived=archived
         ),
     ):
-        messages.success(request, "Key result archived." if archived else "Key result restored.")
+        messages.success(
+            request,
+            gettext("Key result archived.") if archived else gettext("Key result restored."),
+        )
     return redirect("web:key_result", pk)
 
 

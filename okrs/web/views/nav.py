@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from okrs.goals.selectors import current_period
@@ -61,7 +62,9 @@ def surveys(request: HttpRequest) -> HttpResponse:
     """The surveys of the teams the reader leads, newest first, with their number of answers."""
     teams = led_teams(request.user)
     if not teams.exists():
-        raise PermissionDenied("Surveys are run by team leads: you need the lead role in a team.")
+        raise PermissionDenied(
+            gettext("Surveys are run by team leads: you need the lead role in a team.")
+        )
     chosen = teams.filter(slug=request.GET.get("team", "")).first()
     rows = Survey.objects.filter(team__in=[chosen] if chosen else teams.values("pk"))
     rows = rows.select_related("team", "cohort").annotate(answers=Count("responses"))
@@ -72,6 +75,8 @@ def surveys(request: HttpRequest) -> HttpResponse:
             "surveys": list(rows.order_by("-created_at", "slug")[:200]),
             "chosen": chosen,
             "team": None,
-            "title": f"Surveys of {chosen.name}" if chosen else "Surveys",
+            "title": gettext("Surveys of %(chosen)s") % {"chosen": chosen.name}
+            if chosen
+            else gettext("Surveys"),
         },
     )

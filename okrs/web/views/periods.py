@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from okrs.goals import services
@@ -17,7 +18,7 @@ from okrs.goals.models import Period
 from okrs.web.menus import can_create_period
 from okrs.web.views.editing import _save
 
-NEEDED = "Periods are set up by site admins and the leads of a top-level team."
+NEEDED = gettext_lazy("Periods are set up by site admins and the leads of a top-level team.")
 
 
 @login_required
@@ -29,12 +30,16 @@ def period_new(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.POST if request.method == "POST" else None, initial=initial)
     period = _save(form, lambda: services.period_create(**form.cleaned_data))
     if period is not None:
-        messages.success(request, f"Period {period} created. Split it into heartbeats per team.")
+        messages.success(
+            request,
+            gettext("Period %(period)s created. Split it into heartbeats per team.")
+            % {"period": period},
+        )
         return redirect("web:periods")
     return render(
         request,
         "web/period_form.html",
-        {"form": form, "title": "New period"},
+        {"form": form, "title": gettext("New period")},
         status=400 if form.errors else 200,
     )
 
@@ -49,11 +54,15 @@ def period_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = PeriodForm(request.POST if request.method == "POST" else None, initial=initial)
     done = _save(form, lambda: services.period_update(period=period, changes=form.cleaned_data))
     if done is not None:
-        messages.success(request, f"Period {done} saved.")
+        messages.success(request, gettext("Period %(done)s saved.") % {"done": done})
         return redirect("web:periods")
     return render(
         request,
         "web/period_form.html",
-        {"form": form, "period": period, "title": f"Edit {period}"},
+        {
+            "form": form,
+            "period": period,
+            "title": gettext("Edit %(period)s") % {"period": period},
+        },
         status=400 if form.errors else 200,
     )

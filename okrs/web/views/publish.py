@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from okrs.documents.publish import build_post
@@ -52,8 +53,10 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated or not may_post:
             raise PermissionDenied(
-                "Posting the quarter is for site admins, the leads of a top-level team, or the"
-                " chosen team's leads."
+                gettext(
+                    "Posting the quarter is for site admins, the leads of a top-level team, or"
+                    " the chosen team's leads."
+                )
             )
         return _post_to_forum(request, period, topic, texts["discourse"])
     if request.GET.get("download") == "1":
@@ -74,7 +77,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
             "topic": topic,
             "may_post": may_post and topic is not None and mirroring_enabled(),
             "why_not": _why_not(may_post, topic),
-            "title": f"Publish {period}",
+            "title": gettext("Publish %(period)s") % {"period": period},
         },
     )
 
@@ -83,7 +86,7 @@ def _why_not(may_post: bool, topic: ForumTopic | None) -> str:
     if not may_post:
         return ""
     if topic is None:
-        return "Link the period's Discourse topic (admin: Forum topics) to post it there."
+        return gettext("Link the period's Discourse topic (admin: Forum topics) to post it there.")
     if not mirroring_enabled():
         return "Set OKRS_DISCOURSE_URL and OKRS_DISCOURSE_API_KEY to post to Discourse."
     return ""
@@ -106,10 +109,22 @@ def _post_to_forum(
         with httpx.Client(headers=headers, timeout=TIMEOUT, transport=TRANSPORT) as client:
             response = client.post(url, json={"topic_id": topic.topic_id, "raw": raw})
     except httpx.HTTPError as exc:
-        messages.error(request, f"The forum could not be reached ({type(exc).__name__}).")
+        messages.error(
+            request,
+            gettext("The forum could not be reached (%(__name__)s).")
+            % {"__name__": type(exc).__name__},
+        )
         return back
     if response.status_code >= 300:
-        messages.error(request, f"The forum refused the post (HTTP {response.status_code}).")
+        messages.error(
+            request,
+            gettext("The forum refused the post (HTTP %(status_code)s).")
+            % {"status_code": response.status_code},
+        )
         return back
-    messages.success(request, f"Posted to the Discourse topic of {period}: {topic.url}")
+    messages.success(
+        request,
+        gettext("Posted to the Discourse topic of %(period)s: %(topic)s")
+        % {"period": period, "topic": topic.url},
+    )
     return back
