@@ -9,7 +9,7 @@ WORKERS ?= 2
 # the address links in mails and chat messages point at, and that `okrs demo` says to log in at
 SITE_URL ?= $(if $(OKRS_SITE_URL),$(OKRS_SITE_URL),http://$(HOST):$(PORT))
 
-.PHONY: run test install lint migrate demo clean
+.PHONY: run test install lint migrate demo clean messages
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/okrs makemigrations --check --dry-run
 	$(BIN)/mypy --strict okrs/core/
+
+# after changing user-facing strings: extract them into the catalogs (okrs/locale), refresh the
+# pseudo-locale and compile the .mo files, which are committed (tests/i18n fails when they lag)
+messages: $(STAMP)
+	cd okrs && ../$(BIN)/okrs makemessages -l es -l fr -l pt_BR -l qps_Rtl --verbosity 0
+	$(BIN)/python scripts/po_fill.py pseudo okrs/locale/qps_Rtl/LC_MESSAGES/django.po
+	cd okrs && ../$(BIN)/okrs compilemessages --verbosity 0
 
 clean:
 	rm -rf $(VENV) var test-artifacts
