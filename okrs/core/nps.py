@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from okrs.core.messages import Message, gettext_noop
+
 Z95 = 1.959963984540054
 #: Below this many answers a verdict is reported with a warning: the interval is wide and
 #: normal approximations are rough.
@@ -195,11 +197,15 @@ class NpsSummary:
 def small_sample_warning(counts: NpsCounts, minimum: int = MIN_SAMPLE) -> str | None:
     """A warning when the sample is too small for the interval to mean much."""
     if counts.n == 0:
-        return "No answers yet: the NPS is unknown."
+        return Message(gettext_noop("No answers yet: the NPS is unknown."))
     if counts.n < minimum:
-        return (
-            f"Only {counts.n} answers (fewer than {minimum}): "
-            "the interval is wide and only a rough guide."
+        return Message(
+            gettext_noop(
+                "Only %(n)s answers (fewer than %(minimum)s): the interval is wide and only a"
+                " rough guide."
+            ),
+            n=counts.n,
+            minimum=minimum,
         )
     return None
 

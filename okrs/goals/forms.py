@@ -294,8 +294,12 @@ class KeyResultForm(Labelled, CheckedValues, forms.ModelForm):
         if deadline and not period.contains(deadline):
             self.add_error(
                 "deadline",
-                f"The deadline must lie inside {period} ({period.start:%b %-d} –"
-                f" {period.end:%b %-d, %Y}).",
+                _("The deadline must lie inside %(period)s (%(start)s – %(end)s).")
+                % {
+                    "period": period,
+                    "start": date_format(period.start, "MONTH_DAY_FORMAT"),
+                    "end": date_format(period.end, "DATE_FORMAT"),
+                },
             )
         data["measure_params"] = params = self._measure_params(data)
         if self.measure != MeasureKind.MANUAL:

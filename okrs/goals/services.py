@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from okrs.core.pacing import Commitment, Status
@@ -223,16 +224,28 @@ def check_checkin_day(period: Period, at: dt.datetime, *, given: bool) -> None:
     day = timezone.localtime(at).date()
     if period.contains(day):
         return
-    span = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
+    span = {
+        "period": period,
+        "start": date_format(period.start, "DATE_FORMAT"),
+        "end": date_format(period.end, "DATE_FORMAT"),
+    }
     if not given and day > period.end:
         raise ValidationError(
             {
-                "at": f"The period {period} has ended ({span}): a check-in now would count"
-                " nowhere. Give the date inside the period that the value is for."
+                "at": gettext(
+                    "The period %(period)s has ended (%(start)s to %(end)s): a check-in now would"
+                    " count nowhere. Give the date inside the period that the value is for."
+                )
+                % span
             }
         )
     raise ValidationError(
-        {"at": f"The date {day:%d %b %Y} lies outside the period {period} ({span})."}
+        {
+            "at": gettext(
+                "The date %(day)s lies outside the period %(period)s (%(start)s to %(end)s)."
+            )
+            % {**span, "day": date_format(day, "DATE_FORMAT")}
+        }
     )
 
 
@@ -512,8 +525,11 @@ def objective_publish(*, objective: Objective, actor: Actor) -> Objective:
     _require_state(objective, ObjectiveState.DRAFT, doing="publish it")
     if objective.team.parent_id is not None:
         raise ValidationError(
-            f"Objectives of {objective.team} are published by the leads of"
-            f" {objective.team.parent} approving them; propose it for review."
+            gettext(
+                "Objectives of %(team)s are published by the leads of %(parent)s approving"
+                " them; propose it for review."
+            )
+            % {"team": objective.team, "parent": objective.team.parent}
         )
     return _set_state(
         objective, actor=actor, state=ObjectiveState.PUBLISHED, action=ChangeAction.PUBLISHED

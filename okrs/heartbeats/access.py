@@ -50,7 +50,7 @@ def get_packet_for_user(user: User, slug: str, pk: int, *, write: bool = False) 
         raise Http404(gettext("No such packet."))
     if write and not can_edit_packet(user, packet):
         raise PermissionDenied(
-            "Only the team's leads and the packet's Responsible members may change it."
+            gettext("Only the team's leads and the packet's Responsible members may change it.")
         )
     return packet
 

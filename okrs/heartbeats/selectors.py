@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import gettext
 
 from okrs.goals.access import visible_key_results
 from okrs.goals.models import KeyResult
@@ -106,7 +107,7 @@ def closure_rates(heartbeat: Heartbeat, team: Team) -> list[ClosureRate]:
         .annotate(committed=Count("pk"), done=Count("pk", filter=done))
         .order_by("priority")
     )
-    labels = dict(Priority.choices) | {"": "No priority"}
+    labels = dict(Priority.choices) | {"": gettext("No priority")}
     rates = [
         ClosureRate(
             r["priority"], labels.get(r["priority"], r["priority"]), r["committed"], r["done"]
@@ -114,7 +115,9 @@ def closure_rates(heartbeat: Heartbeat, team: Team) -> list[ClosureRate]:
         for r in rows
     ]
     rates.sort(key=lambda r: r.priority or "~")
-    total = ClosureRate("*", "All", sum(r.committed for r in rates), sum(r.done for r in rates))
+    total = ClosureRate(
+        "*", gettext("All"), sum(r.committed for r in rates), sum(r.done for r in rates)
+    )
     return [*rates, total]
 
 

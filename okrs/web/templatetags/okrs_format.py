@@ -67,6 +67,12 @@ def status_label(status: Any) -> str:
 
 
 @register.filter
+def say(text: Any) -> Any:
+    """A message of the pure core (`okrs.core.messages.Message`) in the reader's language."""
+    return words.say(text) if isinstance(text, str) else text
+
+
+@register.filter
 def bar_width(value: float | None) -> str:
     """The width of a progress bar: the fraction clamped to 0–100, as a CSS percentage."""
     if value is None:
