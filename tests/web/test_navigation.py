@@ -79,7 +79,7 @@ def test_teams_index_is_a_tree_of_readable_teams_in_bounded_queries(world) -> No
     page = html(world.client("outsider").get("/teams/"))
     assert page.index("Community Development") < page.index("Mozilla Reps")
     assert "Hidden circle" not in page
-    assert "you: lead" in html(world.client("lead").get("/teams/"))
+    assert "you: team lead" in html(world.client("lead").get("/teams/"))
     assert "Hidden circle" in html(world.client("admin").get("/teams/"))
 
     def grow() -> None:

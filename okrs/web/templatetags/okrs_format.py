@@ -67,6 +67,14 @@ def status_label(status: Any) -> str:
 
 
 @register.filter
+def role_label(role: str) -> str:
+    """A team role ("lead", "member", "viewer") in the reader's words."""
+    from okrs.org.models import Role
+
+    return str(dict(Role.choices).get(role, role))
+
+
+@register.filter
 def say(text: Any) -> Any:
     """A message of the pure core (`okrs.core.messages.Message`) in the reader's language."""
     return words.say(text) if isinstance(text, str) else text
