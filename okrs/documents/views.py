@@ -137,17 +137,23 @@ def _review(
     marks: dict[int, str] = {line: "unplaced" for line, _ in unplaced or []}
     rows = []
     taken = taken_codes(team, period)
-    used = set(taken)
+    # a suggestion is free in the period and among the post's own codes; a code the post uses
+    # twice is a clash too
+    used = taken | {draft.code for draft in drafts if draft.code}
+    seen: set[str] = set()
     for i, draft in enumerate(drafts):
         clash = ""
-        if draft.code in taken and draft.code in used:
+        if draft.code in taken or draft.code in seen:
             suggestion = next_free_code(used)
             clash = (
                 f"{team.slug} already has an objective {draft.code} in {period.slug}: "
                 f"{suggestion} is the next free code"
+                if draft.code in taken
+                else f"{draft.code} is used twice in the post: {suggestion} is the next free code"
             )
             draft.code = suggestion
-        used.add(draft.code)
+            used.add(suggestion)
+        seen.add(draft.code)
         if draft.line:
             marks[draft.line] = "objective"
         krs = []

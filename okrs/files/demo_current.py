@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from okrs.core.calendar import heartbeat_prefix, split_period
 from okrs.goals import services as goals
 from okrs.goals.models import CheckIn, Objective, ObjectiveState, Period
 from okrs.heartbeats import services as heartbeats
@@ -93,33 +92,12 @@ def load_current_quarter(today: dt.date | None = None) -> str:
                 direction="milestone", values=[(0.3, 0.4)])  # fmt: skip
     made = 0
     if not Heartbeat.objects.filter(team=teams["cdt"], period=period).exists():
-        made = len(_split(teams["cdt"], period))
+        # named with the year (2027Q1HB1…) when the 2017 demo holds Q1HB1…
+        with contextlib.suppress(ValidationError):  # a heartbeat made by hand in the way
+            made = len(heartbeats.heartbeats_split(team=teams["cdt"], period=period, weeks=3))
     return (
         f"current quarter {period}: 2 objectives, 4 key results, {made} heartbeats (illustrative)"
     )
-
-
-def _split(team: Team, period: Period) -> list[Heartbeat]:
-    """The team's 3-week heartbeats of `period`, named `Q4HB1`…; when those names are taken (in
-    a first quarter the 2017 demo has Q1HB1…), with the year: `2027Q1HB1`…"""
-    try:
-        return heartbeats.heartbeats_split(team=team, period=period, weeks=3)
-    except ValidationError:
-        spans = split_period(
-            period_start=period.start,
-            period_end=period.end,
-            weeks=3,
-            prefix=f"{period.start.year}{heartbeat_prefix(period.slug)}",
-        )
-    made = []
-    with contextlib.suppress(ValidationError):  # a heartbeat of that year made by hand: stop
-        for span in spans:
-            made.append(
-                heartbeats.heartbeat_create(
-                    team=team, period=period, name=span.name, start=span.start, end=span.end
-                )
-            )
-    return made
 
 
 def _objective(team: Team, period: Period, code: str, title: str, owner) -> Objective:  # type: ignore[no-untyped-def]

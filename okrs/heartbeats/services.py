@@ -146,17 +146,26 @@ def heartbeats_split(
     """Split `period` into consecutive heartbeats of `weeks` (2 or 3) weeks for `team`.
 
     Named `Q1HB1`, `Q1HB2`, … for a quarter `2017-Q1`, numbered after the team's heartbeats
-    already in the period. All or nothing: one clash and none is created.
+    already in the period; once another year's quarter holds those names (names are unique in
+    a team), with the year: `2018Q1HB1`, … All or nothing: one clash and none is created.
     """
     _refuse_if_following(team)
     existing = Heartbeat.objects.filter(team=team, period=period).count()
+    prefix = heartbeat_prefix(period.slug)
+    if (
+        prefix
+        and Heartbeat.objects.filter(team=team, name__startswith=f"{prefix}HB")
+        .exclude(period=period)
+        .exists()
+    ):
+        prefix = f"{period.start.year}{prefix}"
     try:
         spans = split_period(
             period_start=period.start,
             period_end=period.end,
             weeks=weeks,
             start=start,
-            prefix=heartbeat_prefix(period.slug),
+            prefix=prefix,
             first_number=existing + 1,
         )
     except CalendarError as exc:

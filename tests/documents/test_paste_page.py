@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,24 @@ def test_publish_without_a_parent_team_publishes_with_history(lead: Client, reps
     assert objective.state == "published"
     history = list(objective.changes.order_by("id").values_list("action", "actor__username"))
     assert history == [("created", "lead"), ("published", "lead")]
+
+
+def test_a_suggested_code_is_free_among_the_posts_own_codes_too(
+    lead: Client, reps: Team, q1: Period
+) -> None:
+    f.objective(team=reps, period=q1, code="O1", title="Already there")
+    text = (
+        "Objective 1 – Grow the community\nKR 1 – 100 new people contribute\n"
+        "Objective 2 – Keep them\nKR 1 – 50 people stay\n"
+        "Objective 3 – Speak up\nKR 1 – 10 talks given\n"
+    )
+    html = lead.post(
+        _url(reps), {"text": text, "period": "2017-Q1", "action": "preview"}
+    ).content.decode()
+    # O2 and O3 are the post's own: offering one of them would make two objectives O2
+    assert "already has an objective O1 in 2017-Q1: O4 is the next free code" in html
+    codes = re.findall(r'name="o-\d-code" value="([^"]*)"', html)
+    assert codes == ["O4", "O2", "O3"]
 
 
 def test_a_code_clash_offers_the_next_free_code_and_saving_links_to_the_drafts(

@@ -35,6 +35,14 @@ def test_split_quarter_into_three_week_heartbeats_matches_the_reps_calendar() ->
     assert Heartbeat.objects.filter(team=team).count() == 4
 
 
+def test_another_years_quarter_gets_names_with_its_year() -> None:
+    team = f.team("cdt")
+    s.heartbeats_split(team=team, period=f.period(), weeks=3)
+    next_year = f.period("2018-Q1", start=D(2018, 1, 1), end=D(2018, 3, 31))
+    beats = s.heartbeats_split(team=team, period=next_year, weeks=3, start=D(2018, 2, 1))
+    assert [b.name for b in beats] == ["2018Q1HB1", "2018Q1HB2", "2018Q1HB3"]
+
+
 def test_split_into_two_week_heartbeats_from_a_chosen_day() -> None:
     team, period = f.team(), f.period()
     beats = s.heartbeats_split(team=team, period=period, weeks=2, start=D(2017, 1, 22))

@@ -47,3 +47,19 @@ def test_a_survey_made_for_a_key_result_measures_it(
     page = html(world.client("member").get(f"/key-results/{kr.pk}/"))
     assert "33" in page  # (2 promoters - 1 detractor) / 3 answers
     assert kr.checkins.latest("at").value == pytest.approx(100 / 3, abs=0.01)
+
+
+def test_the_key_result_page_invites_to_its_open_survey(world) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    now = f.period("now", start=today - dt.timedelta(days=10), end=today + dt.timedelta(days=60))
+    objective = f.objective(team=world.team, period=now, code="O1", title="Happy community")
+    kr = f.key_result(objective=objective, code="KR1", title="Core NPS", baseline=0, target=40)
+    page = html(world.client(None).get(f"/key-results/{kr.pk}/"))
+    assert "Answer the survey" not in page  # a manual KR: no survey
+    survey = Survey.objects.create(team=world.team, slug="core", title="Core", hosted=True)
+    type(kr).objects.filter(pk=kr.pk).update(measure_kind="nps", measure_params={"survey": "core"})
+    page = html(world.client(None).get(f"/key-results/{kr.pk}/"))
+    assert 'href="/surveys/core/"' in page and "Answer the survey" in page
+    survey.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    survey.save()
+    assert "Answer the survey" not in html(world.client(None).get(f"/key-results/{kr.pk}/"))
