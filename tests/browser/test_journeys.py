@@ -1,9 +1,14 @@
 """The quarter run in the browser, each journey by following links from the home page only (no
-typed URL after the first page), as a new user would: (a) a program lead drafts an objective
-contributing to the parent team's, with an increase, a decrease and a milestone KR, proposes it,
-and the parent's lead finds it on their home and in the inbox, comments and approves; (b) a
-member checks in on a KR of the demo's current quarter; (g) a lead publishes the quarter and
-copies the Discourse version."""
+typed URL after the first page and logging in), as a new user would, with screenshots at desktop
+and phone width: (a) a program lead drafts an objective contributing to the parent team's, with an
+increase, a decrease and a milestone KR, proposes it, and the parent's lead finds it on their home
+and in the inbox, comments and approves; (b) a member checks in on a KR of the demo's current
+quarter; (c) a lead creates a period, splits it into 3-week heartbeats, creates two packets linked
+to KRs, commits them, moves one to done and reviews the heartbeat; (d) a volunteer comments, marks
+interest and offers help, and the lead accepts from the team menu; (e) a lead pastes a post with a
+code clash, fixes it in the form, saves and follows the links to the drafts; (f) a lead opens a
+survey tied to a KR, three people answer, the KR shows the NPS; (g) a lead publishes the quarter
+and copies the Discourse version."""
 
 from __future__ import annotations
 

@@ -94,12 +94,14 @@ def demo(db: Any) -> dict[str, Any]:
         },
         # a signed-in reader's pages: those whose forms and buttons depend on the role
         "member_pages": ["team", "heartbeat", "packet", "objective", "key-result"],
-        "member_only": {"inbox": "/inbox/", "settings": "/accounts/settings/"},
+        "member_only": {"inbox": "/inbox/", "settings": "/accounts/settings/", "me": "/me/"},
         "lead_pages": ["team", "heartbeat-review", "packet", "objective", "key-result", "map"],
         "lead_only": {
             "objective-edit": f"/objectives/{objective.pk}/edit/",
             "key-result-new": f"/objectives/{objective.pk}/key-results/new/",
             "paste": "/teams/reps/import/",
+            "team-settings": "/teams/reps/settings/",
+            "offers": "/teams/reps/offers/",
         },
         "anonymous_pages": {"login": "/accounts/login/"},
     }
