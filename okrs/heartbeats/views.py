@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from okrs.core import values
 from okrs.goals.access import get_key_result_for_user, visible_key_results
 from okrs.goals.models import KeyResult
 from okrs.goals.selectors import current_period
@@ -45,6 +46,7 @@ from okrs.heartbeats.selectors import (
     plan_candidates,
 )
 from okrs.org.access import can_lead_team, get_team_for_user
+from okrs.security.posts import checked_post
 
 
 @require_GET
@@ -243,6 +245,7 @@ def _movable_for(packet: WorkPacket, user):  # type: ignore[no-untyped-def]
 
 
 @require_POST
+@checked_post(integers=("remove",))
 def packet_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Give or take a RASCI role on a packet (the team's leads)."""
     team = get_team_for_user(request.user, slug, write=True)
@@ -322,6 +325,7 @@ def _outcomes_from(post, commitments) -> dict[int, tuple[str, str]]:  # type: ig
 
 
 @require_http_methods(["GET", "POST"])
+@checked_post()
 def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     write = request.method == "POST"
     team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=write)
@@ -366,6 +370,7 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The lead's plan: packets committed with P1/P2, the plan's note and the mid-point check."""
     team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=True)
@@ -400,6 +405,7 @@ def plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def carry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     team, heartbeat = get_heartbeat_for_user(request.user, slug, pk, write=True)
     try:
@@ -454,7 +460,7 @@ def _optional_day(raw: str, field: str) -> dt.date | None:
     if not raw.strip():
         return None
     try:
-        return dt.date.fromisoformat(raw.strip())
+        return values.check_day(dt.date.fromisoformat(raw.strip()))
     except ValueError:
         raise ValidationError(
             gettext("%(field)s: %(raw)s is not a date such as 2017-02-10.")
@@ -473,6 +479,7 @@ def _back_to(packet_url: tuple[str, int], request: HttpRequest, action) -> HttpR
 
 
 @require_POST
+@checked_post()
 def packet_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a packet's title, description, due date and link (leads; Responsible members)."""
     packet = get_packet_for_user(request.user, slug, pk, write=True)
@@ -492,6 +499,7 @@ def packet_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def checklist_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     packet = get_packet_for_user(request.user, slug, pk, write=True)
     post = request.POST

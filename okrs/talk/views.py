@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from okrs.org.access import get_team_for_user
 from okrs.org.models import Cohort
+from okrs.security.posts import checked_post
 from okrs.talk import selectors, services
 from okrs.talk.access import Target, can_lead_target, can_read_target, get_target_for_user
 from okrs.talk.models import Comment, NotificationSettings, Offer, OfferState, TeamTalkSettings
@@ -66,6 +67,7 @@ def _target(request: HttpRequest, kind: str, pk: int) -> Target:
 
 
 @require_POST
+@checked_post(integers=("parent",))
 def comment_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = _target(request, kind, pk)
     parent = None
@@ -95,6 +97,7 @@ def _comment(request: HttpRequest, pk: int | str) -> Comment:
 
 
 @require_http_methods(["GET", "POST"])
+@checked_post()
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     if request.method == "GET":
@@ -126,6 +129,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
     return _respond(
@@ -154,6 +158,7 @@ def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def offer_make(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = _target(request, kind, pk)
     return _respond(
@@ -196,6 +201,7 @@ def _decided(request: HttpRequest, offer: Offer, action: Callable[[], Any]) -> H
 
 
 @require_POST
+@checked_post()
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
     cohort = None
@@ -222,6 +228,7 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
     return _decided(
@@ -312,6 +319,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@checked_post()
 def topic_link(request: HttpRequest, pk: int) -> HttpResponse:
     """A lead links the Discourse topic where the objective is discussed."""
     target = get_target_for_user(request.user, "objective", pk, take_part=True)
