@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import BadSignature
@@ -67,9 +69,22 @@ def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
         "link": link,
         "results": selectors.survey_results(survey),
         "comments": selectors.recent_comments(survey),
+        "key_results": _measured_key_results(request, survey.slug),
         "title": gettext("Survey: %(survey)s") % {"survey": survey},
     }
     return render(request, "measures/survey_results.html", context)
+
+
+def _measured_key_results(request: HttpRequest, slug: str) -> list[Any]:
+    """The key results the reader may see whose value is this survey's NPS (one query)."""
+    from okrs.goals.access import visible_key_results
+
+    return list(
+        visible_key_results(request.user)
+        .filter(measure_kind="nps", measure_params__survey=slug, archived=False)
+        .select_related("objective__team")
+        .order_by("objective__team__name", "objective__code", "code")[:20]
+    )
 
 
 def survey_close(request: HttpRequest, slug: str) -> HttpResponse:

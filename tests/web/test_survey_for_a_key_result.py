@@ -39,6 +39,8 @@ def test_a_survey_made_for_a_key_result_measures_it(
     survey = Survey.objects.get(title="Core community NPS")
     assert survey.slug == "core-community-nps-2"  # made from the title; the first was taken
     assert response["Location"] == f"/surveys/{survey.slug}/results/"
+    results = html(lead.get(response["Location"]))  # the lead's way back to the KR
+    assert f'href="/key-results/{kr.pk}/"' in results and "Key results it measures:" in results
     kr.refresh_from_db()
     assert (kr.measure_kind, kr.measure_params) == ("nps", {"survey": survey.slug})
     for name, score in (("member", "10"), ("viewer", "9"), ("parent_lead", "3")):
