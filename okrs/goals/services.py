@@ -30,6 +30,7 @@ from okrs.goals.models import (
     CheckIn,
     CheckInSource,
     KeyResult,
+    MeasureKind,
     Objective,
     ObjectiveState,
     Period,
@@ -577,6 +578,13 @@ def alignment_set(
                     % {"end": end}
                 }
             )
+    if child.period_id != parent.period_id:
+        raise ValidationError(
+            {
+                "parent": gettext("%(parent)s is an objective of %(other)s, not of %(period)s.")
+                % {"parent": parent, "other": parent.period, "period": child.period}
+            }
+        )
     links = list(Alignment.objects.select_for_update().values_list("child_id", "parent_id"))
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for link_child, link_parent in [*links, (child.pk, parent.pk)]:
@@ -647,7 +655,18 @@ def key_result_create(
         action=ChangeAction.CREATED,
         diff=_created_diff(key_result, KEY_RESULT_FIELDS),
     )
+    _measure_computed(key_result)
     return key_result
+
+
+def _measure_computed(key_result: KeyResult) -> None:
+    """A computed key result gets its value at once, whichever door created or changed it,
+    rather than at the next `okrs measure` (a closed period: as of its deadline, once)."""
+    if key_result.measure_kind == MeasureKind.MANUAL:
+        return
+    from okrs.measures.services import measure_key_result  # measures write goals: imported late
+
+    measure_key_result(key_result=key_result)
 
 
 @transaction.atomic
@@ -669,6 +688,7 @@ def key_result_update(
         action=ChangeAction.UPDATED,
         diff=diff,
     )
+    _measure_computed(key_result)
     return key_result
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from okrs.core.measures import MeasureParamsError, describe, params_as_json, parse_measure
 from okrs.goals.models import Change, ChangeAction, CheckIn, KeyResult, MeasureKind, Period
-from okrs.goals.services import computed_checkin_record
+from okrs.goals.services import computed_checkin_record, key_result_update
 from okrs.measures.evaluate import MeasureError, Result, as_of_for, evaluate
 from okrs.measures.imports import ImportReport, Progress, import_dataset, resolve_kind
 from okrs.measures.models import Measurement, Survey, SurveyResponse
@@ -46,15 +46,36 @@ class Outcome:
 
 
 @transaction.atomic
-def key_result_set_measure(*, key_result: KeyResult, kind: str, params: Any) -> KeyResult:
-    """Validate and store a KR's measure; raises ValidationError naming the bad fields."""
+def _stored_measure(kind: str, params: Any) -> dict[str, Any]:
+    """A measure's parameters as kept, or ValidationError naming the bad fields."""
     try:
         parsed = parse_measure(kind, params)
     except MeasureParamsError as exc:
         raise ValidationError(
             {"measure_params": [f"{field}: {message}" for field, message in exc.problems]}
         ) from exc
-    stored = {} if parsed is None else params_as_json(parsed)
+    return {} if parsed is None else params_as_json(parsed)
+
+
+def key_result_measure_change(
+    *, key_result: KeyResult, kind: str, params: Any, actor: AbstractBaseUser | None
+) -> KeyResult:
+    """Change how a key result is measured, as a person does through the API: the edit of the
+    key result (`goals.services.key_result_update`, as the page's form makes it), so it is in
+    the objective's history and a computed key result is measured at once, whichever door."""
+    stored = _stored_measure(kind, params)
+    return key_result_update(
+        key_result=key_result,
+        actor=actor,
+        changes={"measure_kind": kind, "measure_params": stored},
+    )
+
+
+def key_result_set_measure(*, key_result: KeyResult, kind: str, params: Any) -> KeyResult:
+    """Validate and store a KR's measure without measuring it nor recording it (setting up data:
+    the demo, tests); raises ValidationError naming the bad fields. A person's change goes
+    through `key_result_measure_change`."""
+    stored = _stored_measure(kind, params)
     if (key_result.measure_kind, key_result.measure_params) == (kind, stored):
         return key_result  # unchanged: keep updated_at, so re-running a setup changes nothing
     key_result.measure_kind = kind

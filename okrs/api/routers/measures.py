@@ -277,7 +277,9 @@ def set_measure(request: HttpRequest, kr_id: Id, body: MeasureIn, response: Http
     kr = get_key_result_for_user(user, kr_id, action="edit")
     check_if_match(request, kr)
     try:
-        kr = services.key_result_set_measure(key_result=kr, kind=body.kind, params=body.params)
+        kr = services.key_result_measure_change(
+            key_result=kr, kind=body.kind, params=body.params, actor=user
+        )
     except ValidationError as exc:
         messages = [m for errors in exc.message_dict.values() for m in errors]
         field, _, _ = messages[0].partition(": ") if messages else ("", "", "")

@@ -35,23 +35,14 @@ from okrs.goals.forms import (
 )
 from okrs.goals.models import (
     Alignment,
-    KeyResult,
-    MeasureKind,
     Objective,
     ObjectiveState,
     Period,
 )
 from okrs.goals.selectors import current_period
-from okrs.measures.services import measure_key_result
 from okrs.org.access import is_site_admin, visible_teams
 from okrs.org.models import Role, Team
 from okrs.web import selectors
-
-
-def _measure_now(key_result: KeyResult) -> None:
-    """A computed KR gets its value at once instead of at the next `okrs measure`."""
-    if key_result.measure_kind != MeasureKind.MANUAL:
-        measure_key_result(key_result=key_result)
 
 
 def _save(form: BaseForm, write: Callable[[], Any]) -> Any:
@@ -377,7 +368,6 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if key_result is not None:
-        _measure_now(key_result)
         messages.success(request, gettext("Key result added."))
         return redirect("web:objective", objective.pk)
     return _key_result_page(request, form, objective)
@@ -399,7 +389,6 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            _measure_now(done)
             messages.success(request, gettext("Key result saved."))
             return redirect("web:key_result", key_result.pk)
     return _key_result_page(request, form, objective, key_result)
