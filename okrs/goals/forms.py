@@ -26,12 +26,14 @@ from okrs.goals.models import (
     Period,
 )
 from okrs.goals.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
+from okrs.goals.services import OWNER_ROLES as SERVICE_OWNER_ROLES
 from okrs.labels import Labelled
 from okrs.org.models import Cohort, Team
 from okrs.security.forms import CheckedValues
 from okrs.web.words import say
 
-OWNER_ROLES = ("lead", "member")  # viewers read; they do not own objectives or key results
+# viewers read; they do not own objectives or key results (the services refuse one)
+OWNER_ROLES = tuple(role.value for role in SERVICE_OWNER_ROLES)
 
 
 def _people_of(team: Team) -> QuerySet[Any]:

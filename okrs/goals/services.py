@@ -37,7 +37,7 @@ from okrs.goals.models import (
     ReviewComment,
 )
 from okrs.hooks import events as hook_events
-from okrs.org.models import Team
+from okrs.org.models import Membership, Role, Team
 
 Actor = AbstractBaseUser | None
 
@@ -306,6 +306,22 @@ def _created_diff(instance: models.Model, fields: tuple[str, ...]) -> dict[str, 
 
 # --- objectives ----------------------------------------------------------------------------
 
+OWNER_ROLES = (Role.LEAD, Role.MEMBER)
+"""Who may own a team's objectives and key results: its leads and members (viewers read)."""
+
+
+def _check_owner(owner: AbstractBaseUser | None, team_id: int) -> None:
+    """Refuse an owner who is not a lead or member of the team (one query; none without an
+    owner), whichever door sets it."""
+    if owner is None:
+        return
+    if not Membership.objects.filter(
+        person_id=owner.pk, team_id=team_id, role__in=OWNER_ROLES
+    ).exists():
+        raise ValidationError(
+            {"owner": f"{owner} is not a lead or member of the team: choose one who is."}
+        )
+
 
 @transaction.atomic
 def objective_create(
@@ -336,6 +352,7 @@ def objective_create(
         state=ObjectiveState.DRAFT,
         order=0 if last is None else last + 1,
     )
+    _check_owner(owner, team.pk)
     objective.full_clean()
     objective.save()
     _record(
@@ -356,6 +373,8 @@ def objective_update(
     diff = _apply(objective, OBJECTIVE_FIELDS, changes)
     if not diff:
         return objective
+    if "owner" in diff:
+        _check_owner(objective.owner, objective.team_id)
     objective.full_clean()
     objective.save(update_fields=[*diff, "updated_at"])
     _record(objective=objective, actor=actor, action=ChangeAction.UPDATED, diff=diff)
@@ -580,10 +599,7 @@ def alignment_set(
             )
     if child.period_id != parent.period_id:
         raise ValidationError(
-            {
-                "parent": gettext("%(parent)s is an objective of %(other)s, not of %(period)s.")
-                % {"parent": parent, "other": parent.period, "period": child.period}
-            }
+            {"parent": f"{parent} is an objective of {parent.period}, not of {child.period}."}
         )
     links = list(Alignment.objects.select_for_update().values_list("child_id", "parent_id"))
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
@@ -645,6 +661,7 @@ def key_result_create(
     last = objective.key_results.aggregate(m=models.Max("order"))["m"]
     key_result = KeyResult(objective=objective, order=0 if last is None else last + 1)
     _apply(key_result, KEY_RESULT_FIELDS, fields)
+    _check_owner(key_result.owner, objective.team_id)
     key_result.full_clean()
     key_result.save()
     scores.roll_up([objective.pk])  # one more key result counts, not measured yet
@@ -676,6 +693,8 @@ def key_result_update(
     diff = _apply(key_result, KEY_RESULT_FIELDS, changes)
     if not diff:
         return key_result
+    if "owner" in diff:
+        _check_owner(key_result.owner, key_result.objective.team_id)
     key_result.full_clean()
     key_result.save(update_fields=[*diff, "updated_at"])
     if set(diff) & SCORED_FIELDS:

@@ -23,10 +23,13 @@ pytestmark = pytest.mark.django_db
 def demo_teams():  # type: ignore[no-untyped-def]
     cdt = f.team("cdt", name="Community Development Team")
     reps = f.team("reps", name="Mozilla Reps", parent=cdt, follows_parent_heartbeats=True)
-    for name in ("kestrel", "juniper", "marlow"):
+    # their roles as the 2017 demo file gives them: owners are leads or members of the team
+    for name, team, role in (("kestrel", cdt, "lead"), ("juniper", reps, "lead"),
+                             ("marlow", reps, "member")):  # fmt: skip
         person = f.person(name)
         person.set_unusable_password()
         person.save()
+        f.membership(person, team, role)
     return cdt, reps
 
 

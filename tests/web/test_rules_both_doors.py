@@ -120,3 +120,38 @@ def test_an_archived_objective_is_refused_through_both_doors(world) -> None:  # 
     assert page.status_code == 302 and not Alignment.objects.exists()
     assert api.status_code == 422 and "archived" in api.json()["message"]
     assert not Alignment.objects.exists()
+
+
+def _objective_form(world: Any, **overrides: Any) -> dict[str, Any]:
+    data = {"team": world.team.pk, "period": world.period.pk, "code": "O2", "title": "Activate",
+            "commitment": "committed", "weight": "1", "visibility": "team"}  # fmt: skip
+    return {**data, **overrides}
+
+
+@pytest.mark.parametrize("who", ["viewer", "outsider"])
+def test_an_owner_outside_the_teams_leads_and_members_is_refused_through_both_doors(
+    world: Any, who: str
+) -> None:
+    owner = getattr(world, who)
+    page = world.client("lead").post("/objectives/new/", _objective_form(world, owner=owner.pk))
+    api = _api(
+        world.lead,
+        "POST",
+        "/objectives",
+        {"team": "reps", "period": "2017-Q1", "title": "Activate", "owner": who},
+    )
+    assert page.status_code == 400
+    assert api.status_code == 422 and api.json()["field"] == "owner", api.content
+    assert not world.objective.team.objectives.filter(title="Activate").exists()
+    kr_api = _api(world.lead, "PATCH", f"/key-results/{world.kr.pk}", {"owner": who})
+    kr_page = world.client("lead").post(
+        f"/key-results/{world.kr.pk}/edit/", _form(world.kr, owner=owner.pk)
+    )
+    assert kr_api.status_code == 422 and kr_page.status_code == 400
+    assert KeyResult.objects.get(pk=world.kr.pk).owner is None
+    # a member may own both, through either door
+    member = _api(
+        world.lead, "POST", "/objectives",
+        {"team": "reps", "period": "2017-Q1", "title": "Activate", "owner": "member"},
+    )  # fmt: skip
+    assert member.status_code == 201
