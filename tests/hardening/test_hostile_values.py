@@ -498,3 +498,102 @@ def test_the_github_webhook_refuses_hostile_payloads(world, settings, field, val
     if response.status_code == 200 and field == "title" and isinstance(value, str):
         packet = IssueLink.objects.get(repo=state, number=payload["issue"]["number"]).packet
         assert packet.title == (value or f"Issue #{payload['issue']['number']}")[:500]
+
+
+# --- syncs through the stand-ins (GitHub's REST listing, Discourse's users) -------------------
+
+ISSUE_FIELDS = ["title", "body", "number", "updated_at", "state", "labels", "milestone", "id"]
+
+
+@pytest.fixture
+def github_standin():  # type: ignore[no-untyped-def]
+    """One GitHub stand-in for all of a test's examples (each sets its issues)."""
+    from tests.sync.fakes import FakeGitHub
+
+    fake = FakeGitHub()
+    with fake.server.running():
+        yield fake
+
+
+@pytest.fixture
+def discourse_standin():  # type: ignore[no-untyped-def]
+    from tests.sync.fakes import FakeDiscourse
+
+    fake = FakeDiscourse({})
+    fake.throttle_once = False
+    with fake.server.running():
+        yield fake
+
+
+@examples(40)
+@given(field=st.sampled_from(ISSUE_FIELDS), value=st.sampled_from(HOSTILE_JSON))
+def test_the_github_sync_refuses_a_hostile_issue_and_keeps_the_others(  # type: ignore[no-untyped-def]
+    world, github_standin, field, value
+):
+    """One issue of the listing carries the hostile value: the run ends (failed, naming it, or
+    ok), never with an exception; nothing of the hostile issue is written when
+    `okrs.core.values` refuses it or it is not of GitHub's shape."""
+    from okrs.sync.github import github_client, sync_github
+    from tests.sync.fakes import CLOCK, REPO, gh_issue
+
+    if isinstance(value, str) and value.startswith("__raw__"):
+        return  # the stand-in cannot send a number past a float; the webhook test sends it
+    state = world.get("repo_state") or sync_state_for(repo=REPO, team=world["team"])
+    world["repo_state"] = state
+    IssueLink.objects.filter(repo=state).delete()
+    state.last_synced_at, state.etags = None, {}
+    state.save(update_fields=["last_synced_at", "etags"])
+    hostile = gh_issue(7, "Hostile", updated_at="2017-01-21T10:00:00Z") | {field: value}
+    github_standin.issues = [gh_issue(6, "Plain", updated_at="2017-01-20T10:00:00Z"), hostile]
+    client = github_client(
+        base_url=github_standin.server.url, token="t", sleep=[].append, clock=lambda: CLOCK
+    )
+    try:
+        run = sync_github(state=state, client=client)
+    finally:
+        client.close()
+    assert run.status in ("ok", "failed")
+    numbers = set(IssueLink.objects.filter(repo=state).values_list("number", flat=True))
+    if field != "updated_at":  # (the stand-in sorts the listing by it: it needs a text)
+        assert 6 in numbers  # the plain issue is synced whatever the other holds
+    if json_refused(value) or (field == "number" and value != 7):
+        assert 7 not in numbers, (field, value)
+        if field != "updated_at":
+            assert run.status == "failed" and "#" in run.error, run.error
+
+
+@examples(30)
+@given(value=st.sampled_from(HOSTILE_JSON))
+def test_the_discourse_sync_records_nothing_of_a_hostile_answer(  # type: ignore[no-untyped-def]
+    world, discourse_standin, value
+):
+    """A member's `watched_category_ids` (as Discourse's staff key sees it) is hostile: the run
+    ends, and facts are only ever `true` or `false`, written all at once or not at all."""
+    from okrs.org.models import Cohort
+    from okrs.sync.discourse import discourse_client, sync_discourse
+
+    if isinstance(value, str) and value.startswith("__raw__"):
+        return
+    cohort = Cohort.objects.filter(slug="dc").first()
+    if cohort is None:
+        cohort = Cohort.objects.create(slug="dc", name="DC", team=world["team"])
+        for name in ("ann", "ben"):
+            person = f.person(name)
+            f.profile(person, discourse_username=name)
+            cohort.members.add(person)
+    PersonFact.objects.all().delete()
+    discourse_standin.users = {"ann": [5], "ben": value}
+    client = discourse_client(
+        base_url=discourse_standin.server.url, api_key="dc-key", api_username="system"
+    )
+    try:
+        run = sync_discourse(client=client, cohort=cohort, slugs=["reps"])
+    finally:
+        client.close()
+    assert run.status in ("ok", "failed")
+    stored = set(PersonFact.objects.values_list("value", flat=True))
+    assert stored <= {"true", "false"}
+    if run.status == "failed":
+        assert not stored, "a failed run wrote facts"
+    else:
+        assert PersonFact.objects.count() == 2
