@@ -245,7 +245,7 @@ def _movable_for(packet: WorkPacket, user):  # type: ignore[no-untyped-def]
 
 
 @require_POST
-@checked_post(integers=("remove",))
+@checked_post(integers={"remove": values.INT32})  # a person's id (auth: AutoField)
 def packet_roles(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Give or take a RASCI role on a packet (the team's leads)."""
     team = get_team_for_user(request.user, slug, write=True)

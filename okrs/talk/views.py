@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from okrs.core import values
 from okrs.org.access import get_team_for_user
 from okrs.org.models import Cohort
 from okrs.security.posts import checked_post
@@ -67,7 +68,7 @@ def _target(request: HttpRequest, kind: str, pk: int) -> Target:
 
 
 @require_POST
-@checked_post(integers=("parent",))
+@checked_post(integers={"parent": values.INT64})  # a comment's id
 def comment_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = _target(request, kind, pk)
     parent = None
