@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -68,11 +68,21 @@ def page(items: Sequence[Any], next_cursor: str | None) -> dict[str, Any]:
     return {"items": list(items), "next_cursor": next_cursor}
 
 
-def etag_for(instance: Model) -> str:
+def items(rows: Iterable[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """`values()` rows as the API's items: each item's key from the lookup it is read with
+    (`names`: key -> lookup, `{"team": "team__slug"}`); the schema of the response then checks
+    and orders them."""
+    return [{name: row[lookup] for name, lookup in names.items()} for row in rows]
+
+
+def etag_of(model: type[Model], pk: Any, stamp: Any) -> str:
     """The version of a row: its key and the time of its last save (`updated_at`)."""
-    stamp = getattr(instance, "updated_at", None)
-    digest = hashlib.sha256(f"{instance._meta.label}:{instance.pk}:{stamp}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{model._meta.label}:{pk}:{stamp}".encode()).hexdigest()
     return f'"{digest[:32]}"'
+
+
+def etag_for(instance: Model) -> str:
+    return etag_of(type(instance), instance.pk, getattr(instance, "updated_at", None))
 
 
 def set_etag(response: HttpResponse, instance: Model) -> None:

@@ -642,14 +642,6 @@ def _group_by_team(
 # --- the API's list reads --------------------------------------------------------------------
 
 
-OBJECTIVE_OUT_FIELDS = (
-    "id", "code", "title", "description", "commitment", "weight", "order", "state", "visibility",
-    "created_at", "updated_at", "team__slug", "period__slug", "owner__username",
-)  # fmt: skip
-"""What the API answers of an objective: its columns, its team and period by slug, its owner
-by username."""
-
-
 @dataclass(frozen=True)
 class ObjectiveListFilter:
     """What the objectives list is narrowed to; None leaves a filter out."""
@@ -661,33 +653,13 @@ class ObjectiveListFilter:
 
 
 def objective_list(user: User, where: ObjectiveListFilter) -> QuerySet[Objective]:
-    """The objectives `user` may read (`visible_objectives`) narrowed by `where`, with their
-    team, period and owner (`OBJECTIVE_OUT_FIELDS`) in the same query."""
+    """The objectives `user` may read (`visible_objectives`) narrowed by `where`."""
     lookups = {
         "period__slug": where.period,
         "team__slug": where.team,
         "owner__username": where.owner,
         "state": where.state,
     }
-    return (
-        visible_objectives(user)
-        .filter(**{name: value for name, value in lookups.items() if value is not None})
-        .select_related("team", "period", "owner")
-        .only(*OBJECTIVE_OUT_FIELDS)
-    )
-
-
-CHECKIN_OUT_FIELDS = (
-    "id", "key_result_id", "value", "confidence", "note", "at", "recorded_at", "source",
-    "author__username",
-)  # fmt: skip
-
-
-def checkin_list(key_result_id: int) -> QuerySet[CheckIn]:
-    """The check-ins of a key result (whose reader the caller has checked), with their author's
-    username (`CHECKIN_OUT_FIELDS`) in the same query."""
-    return (
-        CheckIn.objects.filter(key_result_id=key_result_id)
-        .select_related("author")
-        .only(*CHECKIN_OUT_FIELDS)
+    return visible_objectives(user).filter(
+        **{name: value for name, value in lookups.items() if value is not None}
     )

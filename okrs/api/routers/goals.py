@@ -15,6 +15,8 @@ from ninja import Field, Query, Router, Schema, Status
 from okrs.api.auth import require_write
 from okrs.api.common import (
     check_if_match,
+    etag_of,
+    items,
     page,
     paginate,
     person_by_username,
@@ -64,7 +66,6 @@ from okrs.goals.models import (
 )
 from okrs.goals.selectors import (
     ObjectiveListFilter,
-    checkin_list,
     key_results_with_latest,
     objective_list,
     score_row,
@@ -116,23 +117,24 @@ def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> 
 # --- objectives ----------------------------------------------------------------------------
 
 
-def objective_out(objective: Objective) -> dict[str, Any]:
-    return {
-        "id": objective.pk,
-        "team": objective.team.slug,
-        "period": objective.period.slug,
-        "code": objective.code,
-        "title": objective.title,
-        "description": objective.description,
-        "owner": objective.owner.get_username() if objective.owner else None,
-        "commitment": objective.commitment,
-        "weight": objective.weight,
-        "order": objective.order,
-        "state": objective.state,
-        "visibility": objective.visibility,
-        "created_at": objective.created_at,
-        "updated_at": objective.updated_at,
-    }
+OBJECTIVE_OUT = {
+    "id": "id", "team": "team__slug", "period": "period__slug", "code": "code", "title": "title",
+    "description": "description", "owner": "owner__username", "commitment": "commitment",
+    "weight": "weight", "order": "order", "state": "state", "visibility": "visibility",
+    "created_at": "created_at", "updated_at": "updated_at",
+}  # fmt: skip
+"""An objective as the API shows it: each key of `ObjectiveOut` and the lookup it is read with
+(`values()`: one query, its team, period and owner joined, no model instances)."""
+
+
+def _objective_item(user: Any, pk: int, response: HttpResponse) -> dict[str, Any]:
+    """Objective `pk` as `user` may read it (404 otherwise), its ETag set on `response`."""
+    rows = objective_list(user, ObjectiveListFilter()).filter(pk=pk)
+    row = rows.values(*OBJECTIVE_OUT.values()).first()
+    if row is None:
+        raise ApiError(404, "not_found", "No such objective.")
+    response["ETag"] = etag_of(Objective, row["id"], row["updated_at"])
+    return items([row], OBJECTIVE_OUT)[0]
 
 
 class ObjectiveFilters(ListFilters):
@@ -150,17 +152,14 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilters]) -> A
         owner=filters.owner or None,
         state=filters.state or None,
     )
-    rows, cursor = paginate(objective_list(request.auth, where), filters.cursor, filters.limit)
-    return page([objective_out(o) for o in rows], cursor)
+    objectives = objective_list(request.auth, where).values(*OBJECTIVE_OUT.values())
+    rows, cursor = paginate(objectives, filters.cursor, filters.limit)
+    return page(items(rows, OBJECTIVE_OUT), cursor)
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
 def get_objective(request: HttpRequest, objective_id: Id, response: HttpResponse) -> Any:
-    objective = objective_list(request.auth, ObjectiveListFilter()).filter(pk=objective_id).first()
-    if objective is None:
-        raise ApiError(404, "not_found", "No such objective.")
-    set_etag(response, objective)
-    return objective_out(objective)
+    return _objective_item(request.auth, objective_id, response)
 
 
 @router.post("/objectives", response={201: ObjectiveOut, **ERRORS})
@@ -176,10 +175,8 @@ def create_objective(request: HttpRequest, body: ObjectiveIn, response: HttpResp
     objective = goal_services.objective_create(
         team=team, period=period, owner=person_by_username(body.owner), actor=user, **fields
     )
-    objective = get_objective_for_user(user, objective.pk)
-    set_etag(response, objective)
     response["Location"] = f"{request.path.rstrip('/')}/{objective.pk}"
-    return Status(201, objective_out(objective))
+    return Status(201, _objective_item(user, objective.pk, response))
 
 
 @router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
@@ -199,8 +196,7 @@ def update_objective(
         objective = get_objective_for_user(user, objective_id, write=True)
         check_if_match(request, objective)
         goal_services.objective_update(objective=objective, actor=user, changes=changes)
-    set_etag(response, objective)
-    return objective_out(objective)
+    return _objective_item(user, objective_id, response)
 
 
 # --- key results ---------------------------------------------------------------------------
@@ -324,26 +320,23 @@ def update_key_result(
 # --- check-ins -----------------------------------------------------------------------------
 
 
-def checkin_out(checkin: CheckIn) -> dict[str, Any]:
-    return {
-        "id": checkin.pk,
-        "key_result": checkin.key_result_id,
-        "value": checkin.value,
-        "confidence": checkin.confidence,
-        "note": checkin.note,
-        "author": checkin.author.get_username() if checkin.author else None,
-        "at": checkin.at,
-        "recorded_at": checkin.recorded_at,
-        "source": checkin.source,
-    }
+CHECKIN_OUT = {
+    "id": "id", "key_result": "key_result_id", "value": "value", "confidence": "confidence",
+    "note": "note", "author": "author__username", "at": "at", "recorded_at": "recorded_at",
+    "source": "source",
+}  # fmt: skip
+"""A check-in as the API shows it (`OBJECTIVE_OUT`'s way)."""
+
+
+def _checkins(key_result_id: int) -> Any:
+    return CheckIn.objects.filter(key_result_id=key_result_id).values(*CHECKIN_OUT.values())
 
 
 @router.get("/key-results/{kr_id}/checkins", response={200: CheckInPage, **ERRORS})
 def list_checkins(request: HttpRequest, kr_id: Id, filters: Query[ListFilters]) -> Any:
-    rows, cursor = paginate(
-        checkin_list(_readable_key_result_id(request.auth, kr_id)), filters.cursor, filters.limit
-    )
-    return page([checkin_out(c) for c in rows], cursor)
+    checkins = _checkins(_readable_key_result_id(request.auth, kr_id))
+    rows, cursor = paginate(checkins, filters.cursor, filters.limit)
+    return page(items(rows, CHECKIN_OUT), cursor)
 
 
 @router.post("/key-results/{kr_id}/checkins", response={201: CheckInOut, **ERRORS})
@@ -361,7 +354,7 @@ def create_checkin(request: HttpRequest, kr_id: Id, body: CheckInIn, response: H
         source=CheckInSource.API,
     )
     response["Location"] = f"{request.path.rstrip('/')}/{checkin.pk}"
-    return Status(201, checkin_out(checkin))
+    return Status(201, items(_checkins(kr.pk).filter(pk=checkin.pk), CHECKIN_OUT)[0])
 
 
 # --- alignment -----------------------------------------------------------------------------

@@ -3,16 +3,16 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from okrs.api.auth import require_write
 from okrs.api.common import (
     check_if_match,
+    etag_of,
+    items,
     page,
     paginate,
-    set_etag,
 )
 from okrs.api.errors import ERRORS, ApiError
 from okrs.api.routers.org import ListFilters
@@ -88,37 +88,39 @@ def get_heartbeat(request: HttpRequest, heartbeat_id: Id) -> Any:
 # --- work packets --------------------------------------------------------------------------
 
 
-def visible_packets(user: Any) -> Any:
-    """Packets of teams the caller may read, listing only the key results the caller may read."""
-    return (
-        heartbeat_access.visible_packets(user)
-        .select_related("team")
-        .prefetch_related(
-            Prefetch(
-                "key_results",
-                queryset=visible_key_results(user).only("pk"),
-                to_attr="visible_key_results",
-            )
-        )
-    )
+PACKET_OUT = {
+    "id": "id", "team": "team__slug", "heartbeat": "heartbeat_id", "title": "title",
+    "description": "description", "status": "status", "priority": "priority", "due": "due",
+    "external_url": "external_url", "order": "order", "created_at": "created_at",
+    "updated_at": "updated_at",
+}  # fmt: skip
+"""A packet as the API shows it, each key of `PacketOut` and the lookup it is read with
+(`values()`), but for its key results (`_packet_items`)."""
 
 
-def packet_out(packet: WorkPacket) -> dict[str, Any]:
-    return {
-        "id": packet.pk,
-        "team": packet.team.slug,
-        "heartbeat": packet.heartbeat_id,
-        "title": packet.title,
-        "description": packet.description,
-        "status": packet.status,
-        "priority": packet.priority,
-        "key_results": sorted(k.pk for k in packet.visible_key_results),  # type: ignore[attr-defined]
-        "due": packet.due,
-        "external_url": packet.external_url,
-        "order": packet.order,
-        "created_at": packet.created_at,
-        "updated_at": packet.updated_at,
-    }
+def _packet_items(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Packets read with `PACKET_OUT`, each with the keys of the key results it moves that
+    `user` may read (`visible_key_results`), in order: one query for all of them."""
+    found = items(rows, PACKET_OUT)
+    links = WorkPacket.key_results.through.objects.filter(
+        workpacket_id__in=[row["id"] for row in found],
+        keyresult_id__in=visible_key_results(user).values("pk"),
+    ).values_list("workpacket_id", "keyresult_id")
+    moved: dict[int, list[int]] = {row["id"]: [] for row in found}
+    for packet_id, key_result_id in links:
+        moved[packet_id].append(key_result_id)
+    for row in found:
+        row["key_results"] = sorted(moved[row["id"]])
+    return found
+
+
+def _packet_item(user: Any, pk: int, response: HttpResponse) -> dict[str, Any]:
+    """Packet `pk` as `user` may read it (404 otherwise), its ETag set on `response`."""
+    rows = heartbeat_access.visible_packets(user).filter(pk=pk).values(*PACKET_OUT.values())
+    if not rows:
+        raise ApiError(404, "not_found", "No such work packet.")
+    response["ETag"] = etag_of(WorkPacket, pk, rows[0]["updated_at"])
+    return _packet_items(user, list(rows))[0]
 
 
 class PacketFilters(ListFilters):
@@ -138,13 +140,13 @@ def list_packets(request: HttpRequest, filters: Query[PacketFilters]) -> Any:
         status=filters.status or None,
         key_result=filters.key_result or None,
     )
-    packets = filter_packets(visible_packets(request.auth), where)
-    rows, cursor = paginate(packets, filters.cursor, filters.limit)
-    return page([packet_out(p) for p in rows], cursor)
+    packets = filter_packets(heartbeat_access.visible_packets(request.auth), where)
+    rows, cursor = paginate(packets.values(*PACKET_OUT.values()), filters.cursor, filters.limit)
+    return page(_packet_items(request.auth, rows), cursor)
 
 
 def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:
-    packet = visible_packets(user).filter(pk=pk).first()
+    packet = heartbeat_access.visible_packets(user).select_related("team").filter(pk=pk).first()
     if packet is None:
         raise ApiError(404, "not_found", "No such work packet.")
     if write and not heartbeat_access.can_edit_packet(user, packet):
@@ -154,9 +156,7 @@ def _packet_for(user: Any, pk: int, *, write: bool = False) -> WorkPacket:
 
 @router.get("/packets/{packet_id}", response={200: PacketOut, **ERRORS})
 def get_packet(request: HttpRequest, packet_id: Id, response: HttpResponse) -> Any:
-    packet = _packet_for(request.auth, packet_id)
-    set_etag(response, packet)
-    return packet_out(packet)
+    return _packet_item(request.auth, packet_id, response)
 
 
 def _heartbeat_of(team: Team, pk: int | None) -> Heartbeat | None:
@@ -188,10 +188,8 @@ def create_packet(request: HttpRequest, body: PacketIn, response: HttpResponse) 
         key_results=_readable_key_results(user, body.key_results),
         **fields,
     )
-    packet = _packet_for(user, packet.pk)
-    set_etag(response, packet)
     response["Location"] = f"{request.path.rstrip('/')}/{packet.pk}"
-    return Status(201, packet_out(packet))
+    return Status(201, _packet_item(user, packet.pk, response))
 
 
 @router.patch("/packets/{packet_id}", response={200: PacketOut, **ERRORS})
@@ -215,6 +213,4 @@ def update_packet(
         packet_services.packet_update(packet=packet, actor=user, key_results=key_results, **changes)
         if status is not None:
             packet_services.packet_set_status(packet=packet, status=status, actor=user)
-    packet = _packet_for(user, packet_id)
-    set_etag(response, packet)
-    return packet_out(packet)
+    return _packet_item(user, packet_id, response)

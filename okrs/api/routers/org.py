@@ -11,6 +11,7 @@ from okrs.api.common import (
     CURSOR_PATTERN,
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    items,
     page,
     paginate,
 )
@@ -25,8 +26,8 @@ from okrs.api.schemas import (
     TeamPage,
     Username,
 )
-from okrs.org.access import can_read_team, get_team_for_user, visible_cohorts, visible_teams
-from okrs.org.models import Cohort, Team
+from okrs.org.access import get_team_for_user, visible_cohorts, visible_teams
+from okrs.org.models import Cohort
 from okrs.org.selectors import team_list
 
 router = Router(tags=["organization"])
@@ -41,32 +42,29 @@ class TeamFilters(ListFilters):
     parent: Slug | None = None
 
 
-def team_out(team: Team, parent: str | None) -> dict[str, Any]:
-    """A team, its parent by slug (None where the reader may not read the parent)."""
-    return {
-        "slug": team.slug,
-        "name": team.name,
-        "parent": parent,
-        "description": team.description,
-        "visibility": team.visibility,
-        "tracker_url": team.tracker_url,
-        "discussion_url": team.discussion_url,
-    }
+TEAM_OUT = {
+    "slug": "slug", "name": "name", "parent": "shown_parent", "description": "description",
+    "visibility": "visibility", "tracker_url": "tracker_url", "discussion_url": "discussion_url",
+}  # fmt: skip
+"""A team as the API shows it, each key of `TeamOut` and the lookup it is read with
+(`values()`); its parent by slug, named only to those who may read the parent
+(`org.selectors.team_list`)."""
 
 
 @router.get("/teams", response={200: TeamPage, **ERRORS})
 def list_teams(request: HttpRequest, filters: Query[TeamFilters]) -> Any:
     # a parent the caller may not read is not named (nor can it be filtered on)
     teams = team_list(request.auth, parent=filters.parent or None)
-    rows, cursor = paginate(teams, filters.cursor, filters.limit)
-    return page([team_out(t, t.shown_parent) for t in rows], cursor)  # type: ignore[attr-defined]
+    rows, cursor = paginate(teams.values("id", *TEAM_OUT.values()), filters.cursor, filters.limit)
+    return page(items(rows, TEAM_OUT), cursor)
 
 
 @router.get("/teams/{slug}", response={200: TeamOut, **ERRORS})
 def get_team(request: HttpRequest, slug: Slug) -> Any:
-    team = get_team_for_user(request.auth, slug)
-    parent = team.parent if team.parent and can_read_team(request.auth, team.parent) else None
-    return team_out(team, parent.slug if parent else None)
+    found = team_list(request.auth).filter(slug=slug).values(*TEAM_OUT.values())
+    if not found:
+        raise ApiError(404, "not_found", "No such team.")
+    return items(found, TEAM_OUT)[0]
 
 
 def _display_name(person: Any) -> str:
