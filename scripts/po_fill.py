@@ -38,13 +38,17 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def fill(path: Path, translate: Callable[[str | None, str, int | None], str | None]) -> int:
+def fill(
+    path: Path,
+    translate: Callable[[str | None, str, int | None], str | None],
+    plural_text: bool = False,
+) -> int:
     """Rewrite every msgstr of `path` with `translate(context, msgid, plural_index)`; returns how
     many were left empty (translate gave None). The header (empty msgid) is kept, unfuzzied."""
     lines = path.read_text(encoding="utf-8").split("\n")
     out: list[str] = []
     context: str | None = None
-    msgid = ""
+    msgid = plural = ""
     field = ""
     missing = 0
     i = 0
@@ -55,7 +59,9 @@ def fill(path: Path, translate: Callable[[str | None, str, int | None], str | No
         elif line.startswith("msgid "):
             msgid, field = _unquote(line[6:]), "id"
         elif line.startswith("msgid_plural "):
-            field = "plural"
+            plural, field = _unquote(line[13:]), "plural"
+        elif line.startswith('"') and field == "plural":
+            plural += _unquote(line)
         elif line.startswith('"') and field == "id":
             msgid += _unquote(line)
         elif line.startswith("msgstr") and msgid:
@@ -65,16 +71,25 @@ def fill(path: Path, translate: Callable[[str | None, str, int | None], str | No
                 index = int(match.group(1))
             while i + 1 < len(lines) and lines[i + 1].startswith('"'):
                 i += 1  # drop the old continuation lines
-            text = translate(context, msgid, index)
+            # with plural_text, the plural forms after the first are made from msgid_plural
+            text = translate(context, plural if plural_text and index else msgid, index)
             if text is None:
                 missing += 1
                 text = ""
             key = f"msgstr[{index}]" if index is not None else "msgstr"
             out.append(f"{key} {_quote(text)}")
             if not (i + 1 < len(lines) and lines[i + 1].startswith("msgstr[")):
-                context, msgid, field = None, "", ""
+                context, msgid, plural, field = None, "", "", ""
             i += 1
             continue
+        if line.startswith("#|"):
+            i += 1  # msgmerge's note of the previous msgid: every msgstr is written anew
+            continue
+        if line.startswith("#,") and "fuzzy" in line:
+            line = re.sub(r",? fuzzy", "", line)  # nor is any a guess any more
+            if line.strip() == "#,":
+                i += 1
+                continue
         out.append(line)
         i += 1
     text = "\n".join(out).replace('#, fuzzy\nmsgid ""\nmsgstr ""', 'msgid ""\nmsgstr ""', 1)
@@ -85,7 +100,7 @@ def fill(path: Path, translate: Callable[[str | None, str, int | None], str | No
 def main() -> None:
     mode, po = sys.argv[1], Path(sys.argv[2])
     if mode == "pseudo":
-        missing = fill(po, lambda ctx, msgid, index: pseudo(msgid))
+        missing = fill(po, lambda ctx, msgid, index: pseudo(msgid), plural_text=True)
     else:
         table = runpy.run_path(sys.argv[3])["T"]
 
