@@ -779,50 +779,81 @@ def grade_buckets(grades: Iterable[float]) -> list[int]:
     return counts
 
 
+#: the fill of each grade bucket's bar: off track, at risk, on track (the site's status colours,
+#: which the stylesheet maps to their dark-theme values)
+BUCKET_FILLS: Final = ("#cf222e", "#9a6700", "#1a7f37")
+HISTOGRAM_WIDE: Final = Size(560, 260)
+HISTOGRAM_NARROW: Final = Size(340, 260)
+
+
 def histogram_svg(
-    *, bars: Sequence[tuple[str, int]], title: str, chart_id: str = "histogram"
+    *,
+    bars: Sequence[tuple[str, int]],
+    title: str,
+    chart_id: str = "histogram",
+    fills: Sequence[str] = BUCKET_FILLS,
+    size: Size = HISTOGRAM_WIDE,
+    words: Words = ENGLISH,
 ) -> str:
-    """A bar chart of labelled counts as SVG text; each bar carries its count as text."""
+    """A bar chart of labelled counts as SVG text: each bar carries its count above it and its
+    label below, coloured by `fills` (one per bar, the last repeated); the left margin is sized
+    from the longest count label, the bars share the rest. Drawn for `size` (the narrow one on
+    a phone, at the same text size)."""
     if any(count < 0 for _, count in bars):
         raise ValueError("bar counts must not be negative")
-    width, height, left, top, bottom = 480, 240, 40, 24, 40
+    font = size.font
     top_count = max([1, *(count for _, count in bars)])
     step = max(1, math.ceil(top_count / 4))
     ticks = list(range(0, top_count + step, step))
+    tick_texts = [words.number(t) for t in ticks]
+    left = max(28.0, 8 + max(text_width(t, font) for t in tick_texts) + 6)
+    right, top = 8.0, font + 12.0  # room for the tallest bar's count
+    bottom = font * 2 + 10.0  # the labels under the bars
+    plot_w = size.width - left - right
+    plot_h = size.height - top - bottom
+    slot = plot_w / max(1, len(bars))
+    label_font = float(font)
+    widest = max([1.0, *(text_width(label, font) for label, _ in bars)])
+    if widest > slot - 4:  # labels never overlap: smaller text before they would
+        label_font = max(9.0, font * (slot - 4) / widest)
     scale_max = float(ticks[-1])
-    plot_h = height - top - bottom
-    slot = (width - left - 16) / max(1, len(bars))
     total = sum(count for _, count in bars)
-    summary = "; ".join(f"{label}: {count}" for label, count in bars)
+    summary = "; ".join(f"{label}: {words.number(count)}" for label, count in bars)
+    description = words.say(
+        gettext_noop("%(total)s in all. %(summary)s."), total=words.number(total), summary=summary
+    )
     ident = esc(chart_id)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart histogram" role="img"'
-        f' viewBox="0 0 {width} {height}" width="100%"'
-        f' aria-labelledby="{ident}-title {ident}-desc">',
+        f' viewBox="0 0 {size.width} {size.height}" width="{size.width}"'
+        f' aria-labelledby="{ident}-title {ident}-desc" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{ident}-title">{esc(title)}</title>',
-        f'<desc id="{ident}-desc">{esc(f"{total} in all. {summary}.")}</desc>',
-        '<g class="axis axis-values" font-size="13" fill="#57606a">',
+        f'<desc id="{ident}-desc">{esc(description)}</desc>',
+        f'<g class="axis axis-values" font-size="{font}" fill="#57606a">',
     ]
-    for tick in ticks:
+    for tick, text in zip(ticks, tick_texts, strict=True):
         tick_y = _f(top + plot_h * (1 - tick / scale_max))
         parts.append(
-            f'<line class="grid" stroke="#d0d7de" x1="{left}" x2="{width - 16}"'
-            f' y1="{tick_y}" y2="{tick_y}"/><text x="{left - 6}" y="{tick_y}" text-anchor="end"'
-            f' dominant-baseline="middle">{esc(number(tick))}</text>'
+            f'<line class="grid" stroke="#d0d7de" x1="{_f(left)}" x2="{_f(size.width - right)}"'
+            f' y1="{tick_y}" y2="{tick_y}"/><text x="{_f(left - 6)}" y="{tick_y}"'
+            f' text-anchor="end" dominant-baseline="middle">{esc(text)}</text>'
         )
     parts.append("</g>")
     for index, (label, count) in enumerate(bars):
+        fill = fills[min(index, len(fills) - 1)] if fills else "#0b5cad"
         bar_h = plot_h * count / scale_max
         x = left + slot * index + slot * 0.15
         y = top + plot_h - bar_h
         centre = _f(x + slot * 0.35)
+        shown = f"{label}: {words.number(count)}"
         parts.append(
-            f'<g class="bar"><rect class="bar-{index}" fill="#0b5cad" x="{_f(x)}" y="{_f(y)}"'
-            f' width="{_f(slot * 0.7)}" height="{_f(bar_h)}"><title>{esc(label)}: {count}'
-            f'</title></rect><text class="count" x="{centre}" y="{_f(y - 4)}"'
-            f' text-anchor="middle" font-size="15" font-weight="600">{count}</text>'
-            f'<text class="label" x="{centre}" y="{height - bottom + 16}" text-anchor="middle"'
-            f' font-size="15">{esc(label)}</text></g>'
+            f'<g class="bar"><rect class="bar-{index}" fill="{fill}" x="{_f(x)}" y="{_f(y)}"'
+            f' width="{_f(slot * 0.7)}" height="{_f(bar_h)}" rx="2"><title>{esc(shown)}'
+            f'</title></rect><text class="count" fill="#1b1f24" x="{centre}" y="{_f(y - 5)}"'
+            f' text-anchor="middle" font-size="{font}" font-weight="600">'
+            f"{esc(words.number(count))}</text>"
+            f'<text class="label" fill="#57606a" x="{centre}" y="{_f(top + plot_h + font + 6)}"'
+            f' text-anchor="middle" font-size="{_f(label_font)}">{esc(label)}</text></g>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

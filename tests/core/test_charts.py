@@ -11,7 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrs.core.charts import (
+    BUCKET_FILLS,
+    HISTOGRAM_NARROW,
     NARROW,
+    Words,
     esc,
     grade_buckets,
     histogram_svg,
@@ -208,6 +211,38 @@ def test_histogram_bar_heights_follow_the_counts() -> None:
     assert heights[1] == pytest.approx(2 * heights[0]) and heights[2] == 0
     counts = [t.text for t in root.findall(".//svg:text[@class='count']", NS)]
     assert counts == ["2", "4", "0"]
+
+
+@pytest.mark.parametrize("size", [None, HISTOGRAM_NARROW])
+@given(counts=st.lists(st.integers(0, 100_000), min_size=1, max_size=10))
+def test_histogram_texts_stay_inside_and_bars_take_their_bucket_colour(
+    size: object, counts: list[int]
+) -> None:
+    """Counts of any size (the left margin follows the widest) and up to ten bars on a phone's
+    drawing: every text inside the view box, each bar in its bucket's colour (the status
+    colours the stylesheet turns dark), every text with a fill the dark theme maps."""
+    bars = [(f"{i / 10:.1f}–{(i + 1) / 10:.1f}", c) for i, c in enumerate(counts)]
+    extra = {} if size is None else {"size": size}
+    root = ET.fromstring(histogram_svg(bars=bars, title="Grades", **extra))  # type: ignore[arg-type]
+    _texts_inside(root)
+    rects = root.findall(".//svg:rect", NS)
+    fills = [r.attrib["fill"] for r in rects]
+    assert fills == [BUCKET_FILLS[min(i, 2)] for i in range(len(counts))]
+    assert all(t.attrib.get("fill") for t in root.findall(".//svg:g[@class='bar']/svg:text", NS))
+
+
+def test_histogram_speaks_the_readers_language() -> None:
+    french = Words(
+        gettext=lambda m: {"%(total)s in all. %(summary)s.": "%(total)s en tout. %(summary)s."}.get(
+            m, m
+        ),
+        number=lambda v: f"{v:,.0f}".replace(",", "\u202f"),
+    )
+    root = ET.fromstring(
+        histogram_svg(bars=[("0–0,3", 1200), ("0,3–0,7", 3)], title="Notes", words=french)
+    )
+    assert (_one(root, "svg:desc").text or "").startswith("1\u202f203 en tout. 0–0,3: 1\u202f200")
+    assert [t.text for t in root.findall(".//svg:text[@class='count']", NS)] == ["1\u202f200", "3"]
 
 
 @given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn"))))
