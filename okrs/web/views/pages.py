@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 
 from okrs.goals.access import (
     can_edit_objective,
@@ -34,14 +35,14 @@ def _parse_day(raw: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise Http404("`on` must be a date such as 2017-02-15") from None
+        raise Http404(gettext("`on` must be a date such as 2017-02-15")) from None
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The period overview: each team's objectives and KRs with grade, pace and status."""
     period = _period(request)
     if period is None:
-        return render(request, "web/empty.html", {"title": "No period yet"})
+        return render(request, "web/empty.html", {"title": gettext("No period yet")})
     filters = {
         "team": request.GET.get("team", ""),
         "owner": request.GET.get("owner", ""),
@@ -70,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filtered": any(filters.values()),
             "can_create": bool(can.admin or "lead" in can.roles.values()),
-            "title": f"OKRs {period}",
+            "title": gettext("OKRs %(period)s") % {"period": period},
         },
     )
 
@@ -86,7 +87,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_team_for_user(request.user, slug)
     period = _period(request)
     if period is None:
-        return render(request, "web/empty.html", {"title": "No period yet"})
+        return render(request, "web/empty.html", {"title": gettext("No period yet")})
     page = selectors.team_page(request.user, team, period, on=_parse_day(request.GET.get("on")))
     can = selectors.abilities(request.user)
     selectors.mark_checkins(page.board.objectives, can)
