@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 LABELS: dict[str, Any] = {
     "allow_anonymous": _("Allow anonymous answers"),
@@ -57,6 +58,21 @@ LABELS: dict[str, Any] = {
     "weeks": _("Heartbeat length"),
     "weight": _("Weight"),
 }
+
+
+def status_label(status: Any) -> str:
+    """A status (`okrs.core.pacing.Status` or its value) in the reader's language."""
+    value = str(getattr(status, "value", status))
+    labels = {
+        "on_track": pgettext("status", "On track"),
+        "at_risk": pgettext("status", "At risk"),
+        "off_track": pgettext("status", "Off track"),
+        "no_data": pgettext("status", "No check-in yet"),
+        "uncertain": pgettext("status", "Uncertain"),
+        "achieved": pgettext("status", "Achieved"),
+        "missed": pgettext("status", "Missed"),
+    }
+    return labels.get(value, value)
 
 
 def label(name: str) -> Any:

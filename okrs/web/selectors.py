@@ -37,6 +37,7 @@ from okrs.goals.selectors import (
     scoreboard,
 )
 from okrs.heartbeats.models import Heartbeat
+from okrs.labels import status_label
 from okrs.org.access import User, is_site_admin, visible_teams
 from okrs.org.models import Membership, Role, Team
 
@@ -326,7 +327,7 @@ def key_result_page(key_result: KeyResult) -> KeyResultPage:
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return [(s.value, s.label) for s in Status]
+    return [(s.value, status_label(s)) for s in Status]
 
 
 def parent_candidates(user: User, teams: list[Team], period: Period | None) -> QuerySet[Objective]:

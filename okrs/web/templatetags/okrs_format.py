@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from markdown_it import MarkdownIt
 
 from okrs.accounts.services import FORMER_MEMBER
-from okrs.labels import label
+from okrs.labels import label, status_label
 from okrs.org.access import can_read_team
 from okrs.web import words
 from okrs.web.paths import path_to
@@ -50,20 +50,8 @@ def measured(counts: Any) -> str:
     ) % {"measured": number_format(counts.measured), "total": number_format(total)}
 
 
-@register.filter
-def status_label(status: Any) -> str:
-    """A status (`okrs.core.pacing.Status` or its value) in the reader's language."""
-    value = getattr(status, "value", status)
-    labels = {
-        "on_track": pgettext("status", "On track"),
-        "at_risk": pgettext("status", "At risk"),
-        "off_track": pgettext("status", "Off track"),
-        "no_data": pgettext("status", "No check-in yet"),
-        "uncertain": pgettext("status", "Uncertain"),
-        "achieved": pgettext("status", "Achieved"),
-        "missed": pgettext("status", "Missed"),
-    }
-    return labels.get(str(value), str(value))
+# a status (`okrs.core.pacing.Status` or its value) in the reader's language
+register.filter("status_label", status_label)
 
 
 @register.filter
