@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from okrs.core.chat import Note
 from okrs.core.pacing import Status
-from okrs.goals.access import can_read_objective, is_public
+from okrs.goals.access import can_read_objective
 from okrs.goals.models import KeyResult, Objective, ObjectiveVisibility
 from okrs.org.models import Visibility
 from okrs.talk.models import Offer
@@ -48,7 +48,7 @@ def status_label(status: Status) -> str:
 
 def is_public_objective(objective: Objective) -> bool:
     """What an anonymous visitor may read: the only objectives chat channels hear about."""
-    return is_public(objective.state, objective.visibility, objective.team.visibility)
+    return can_read_objective(AnonymousUser(), objective)
 
 
 def may_announce_review(objective: Objective) -> bool:

@@ -3,7 +3,7 @@
 Objectives ("Objective 1 – …") with their key results ("KR 1 – …"), the current grade and
 status on a line of their own (so the post reads back into the same OKRs), the heartbeat
 plan, the link to the tracker and the closing questions. Only what an anonymous reader may
-see is published (``okrs.goals.access.visible_objectives(AnonymousUser())``).
+see is published (``Objective.objects.visible_to(AnonymousUser())``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from okrs.core.pacing import Status
-from okrs.goals.access import visible_objectives
-from okrs.goals.models import Period
+from okrs.goals.models import Objective, Period
 from okrs.goals.selectors import ObjectiveRow, scoreboard
 from okrs.heartbeats.models import Heartbeat, PacketStatus, WorkPacket
 from okrs.org.models import Team
@@ -72,7 +71,7 @@ class Post:
 
 def build_post(period: Period, *, team: Team | None = None, on: dt.date | None = None) -> Post:
     """The published view of ``period`` (one team or all) as of ``on``. Six queries."""
-    objectives = visible_objectives(AnonymousUser())
+    objectives = Objective.objects.visible_to(AnonymousUser())
     if team is not None:
         objectives = objectives.filter(team=team)
     board = scoreboard(period, objectives, on=on)

@@ -12,8 +12,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from okrs.goals.access import visible_objectives
-from okrs.goals.models import CheckIn, KeyResult, ObjectiveState, Period
+from okrs.goals.models import CheckIn, KeyResult, Objective, ObjectiveState, Period
 from okrs.goals.selectors import scoreboard
 from okrs.org.access import User
 
@@ -55,7 +54,11 @@ def _username(user: Any) -> str:
 def period_rows(user: User, period: Period, *, on: dt.date | None = None) -> Iterator[list[Any]]:
     """One row per key result (an objective without any: one row with empty KR columns) of the
     period's objectives `user` may read, archived ones left out as on the overview."""
-    scope = visible_objectives(user).filter(period=period).exclude(state=ObjectiveState.ARCHIVED)
+    scope = (
+        Objective.objects.visible_to(user)
+        .filter(period=period)
+        .exclude(state=ObjectiveState.ARCHIVED)
+    )
     board = scoreboard(period, scope, on=on)
     for team_row in board.teams:
         for row in team_row.objectives:

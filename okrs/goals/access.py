@@ -7,145 +7,64 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
-from okrs.goals.models import KeyResult, Objective, ObjectiveState, ObjectiveVisibility
+from okrs.goals.models import PUBLIC_STATES, KeyResult, Objective
 from okrs.org.access import User, can_lead_team, is_site_admin, team_role
-from okrs.org.models import Membership, Role, Visibility
-from okrs.sqlread import sql_constant
+from okrs.org.models import Membership, Role
+from okrs.sqlread import inline_constants
 
-PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
-
-
-def _public() -> Q:
-    """`is_public` as a filter."""
-    return Q(
-        state__in=PUBLIC_STATES,
-        team__visibility=Visibility.PUBLIC,
-        visibility=ObjectiveVisibility.TEAM,
-    )
-
-
-PUBLIC_RULE_FIELDS = ("state", "visibility", "team__visibility")
-"""What `is_public` reads of an objective and its team, in its order."""
-
-
-def is_public(state: str, visibility: str, team_visibility: str) -> bool:
-    """Anyone, signed in or not, reads an objective published (or archived) in a public team and
-    not marked private: all an anonymous reader may read (`_public` is the same as a filter)."""
-    return (
-        state in PUBLIC_STATES
-        and team_visibility == Visibility.PUBLIC
-        and visibility == ObjectiveVisibility.TEAM
-    )
+__all__ = ["PUBLIC_STATES"]
 
 
 def visible_objectives(user: User) -> QuerySet[Objective]:
-    """Objectives `user` may read.
-
-    Anyone reads published objectives of public teams that are not marked private; members of a
-    team (any role) read all of its objectives, drafts included; site admins read everything.
-    """
-    objectives = Objective.objects.all()
-    if is_site_admin(user):
-        return objectives
-    if not user.is_authenticated:
-        return objectives.filter(_public())
-    member_of = Q(team__memberships__person_id=user.pk)
-    reviewer_of = Q(
-        state=ObjectiveState.IN_REVIEW,
-        team__parent__memberships__person_id=user.pk,
-        team__parent__memberships__role=Role.LEAD,
-    )
-    return objectives.filter(_public() | member_of | reviewer_of).distinct()
-
-
-def visible_objectives_sql(user: User, objective: str, team: str) -> tuple[str, tuple[Any, ...]]:
-    """`visible_objectives(user)` as a condition of a written-out query, on the objectives
-    aliased `objective` joined to their team `team`, with its parameters: nothing for site
-    admins; `_public` written out for anonymous readers, its constants in the text (a test
-    keeps it equal to the filter); for everyone else the objective's key in the rule's own
-    query, compiled from `visible_objectives`."""
-    if is_site_admin(user):
-        return "TRUE", ()
-    if not user.is_authenticated:
-        return _public_sql(connection.vendor, objective, team), ()
-    q = connection.ops.quote_name
-    sql, params = visible_objectives(user).order_by().values("pk").query.sql_with_params()
-    return f"{objective}.{q(Objective._meta.pk.column)} IN ({sql})", tuple(params)
-
-
-@functools.cache
-def _public_sql(vendor: str, objective: str, team: str) -> str:
-    """`_public` written out, its constants in the text (`okrs.sqlread.sql_constant` says why)."""
-    q = connection.ops.quote_name
-    column = {name: q(Objective._meta.get_field(name).column) for name in ("state", "visibility")}
-    team_visibility = q(
-        Objective._meta.get_field("team").related_model._meta.get_field("visibility").column
-    )
-    states = ", ".join(sql_constant(state) for state in PUBLIC_STATES)
-    return (
-        f"{objective}.{column['state']} IN ({states})"
-        f" AND {objective}.{column['visibility']} = {sql_constant(ObjectiveVisibility.TEAM)}"
-        f" AND {team}.{team_visibility} = {sql_constant(Visibility.PUBLIC)}"
-    )
+    """`Objective.objects.visible_to(user)`: the objectives `user` may read (the rule is
+    `okrs.goals.models._readable`)."""
+    return Objective.objects.visible_to(user)
 
 
 def visible_key_results(user: User) -> QuerySet[KeyResult]:
-    return KeyResult.objects.filter(objective__in=visible_objectives(user).values("pk"))
+    """`KeyResult.objects.visible_to(user)`: the key results of the objectives `user` may read."""
+    return KeyResult.objects.visible_to(user)
 
 
-OBJECTIVE_RULE_FIELDS = (*PUBLIC_RULE_FIELDS, "team__parent_id")
-"""What `can_read_objective` reads of an objective and its team: all a check alone needs to load
-(with `team_id`); anything else it touched would be loaded by a query of its own."""
+def visible_objectives_sql(user: User, objective: str, team: str) -> tuple[str, tuple[Any, ...]]:
+    """`visible_to(user)` compiled, as a condition on the objectives aliased `objective` of a
+    written-out query, with its parameters ("TRUE" for site admins): for the written-out list
+    reads of `okrs.sqlread` until they go. `team` (the objectives' team alias) is not used."""
+    if is_site_admin(user):
+        return "TRUE", ()
+    if not user.is_authenticated:
+        return _anonymous_sql(connection.vendor, objective), ()
+    sql, params = Objective.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
+    column = connection.ops.quote_name(Objective._meta.pk.column)
+    return f"{objective}.{column} IN ({sql})", tuple(params)
+
+
+@functools.cache
+def _anonymous_sql(vendor: str, objective: str) -> str:
+    # its constants written in, not passed (`okrs.sqlread.sql_constant` says why)
+    readable = Objective.objects.visible_to(AnonymousUser()).order_by().values("pk")
+    sql, params = readable.query.sql_with_params()
+    column = connection.ops.quote_name(Objective._meta.pk.column)
+    return f"{objective}.{column} IN ({inline_constants(sql, params)})"
 
 
 def can_read_objective(user: User, objective: Objective) -> bool:
+    """Whether `user` may read `objective`: `visible_to` asked of this one objective."""
     if is_site_admin(user):
         return True
-    public = is_public(objective.state, objective.visibility, objective.team.visibility)
-    if public or team_role(user, objective.team) is not None:
-        return True
-    return objective.state == ObjectiveState.IN_REVIEW and can_review_objective(user, objective)
+    return Objective.objects.visible_to(user).filter(pk=objective.pk).exists()
 
 
 def readable_key_result_id(user: User, pk: int) -> int | None:
-    """`pk` if key result `pk` exists and `user` may read it (`can_read_objective` of its
-    objective), else None; for reads of what hangs off a key result, so it loads the least it
-    can: for site admins and anonymous readers, the key alone from one written-out query with
-    the rule in it (`visible_objectives_sql`); for everyone else the rule's fields
-    (`OBJECTIVE_RULE_FIELDS`), checked by `can_read_objective`."""
-    if is_site_admin(user) or not user.is_authenticated:
-        # one written-out query (`visible_objectives_sql`): the ORM took 0.5 ms to build the
-        # three-table one, the database 0.07 ms to answer it
-        rule, args = visible_objectives_sql(user, "o", "t")
-        sql = _readable_key_result_sql(connection.vendor, rule)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [pk, *args])
-            found = cursor.fetchone()
-        return found[0] if found else None
-    key_results = KeyResult.objects.filter(pk=pk).order_by()
-    fields = [f"objective__{name}" for name in OBJECTIVE_RULE_FIELDS]
-    kr = key_results.select_related("objective__team").only("pk", *fields).first()
-    return pk if kr is not None and can_read_objective(user, kr.objective) else None
-
-
-@functools.lru_cache(maxsize=8)
-def _readable_key_result_sql(vendor: str, rule: str) -> str:
-    q = connection.ops.quote_name
-    kr, objective, team = KeyResult._meta, Objective._meta, Objective._meta.get_field("team")
-    return (
-        f"SELECT k.{q(kr.pk.column)} FROM {q(kr.db_table)} k"
-        f" JOIN {q(objective.db_table)} o"
-        f" ON o.{q(objective.pk.column)} = k.{q(kr.get_field('objective').column)}"
-        f" JOIN {q(team.related_model._meta.db_table)} t"
-        f" ON t.{q(team.related_model._meta.pk.column)} = o.{q(team.column)}"
-        f" WHERE k.{q(kr.pk.column)} = %s AND {rule}"
-    )
+    """`pk` if key result `pk` exists and `user` may read it, else None: one query."""
+    return KeyResult.objects.visible_to(user).filter(pk=pk).values_list("pk", flat=True).first()
 
 
 def can_review_objective(user: User, objective: Objective) -> bool:
@@ -178,9 +97,12 @@ def can_check_in(user: User, key_result: KeyResult) -> bool:
 
 def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objective:
     objective = (
-        Objective.objects.select_related("team", "period", "owner__profile").filter(pk=pk).first()
+        Objective.objects.visible_to(user)
+        .select_related("team", "period", "owner__profile")
+        .filter(pk=pk)
+        .first()
     )
-    if objective is None or not can_read_objective(user, objective):
+    if objective is None:
         raise Http404(gettext("No such objective."))
     if write and not can_edit_objective(user, objective):
         raise PermissionDenied(gettext("Only the team's leads may change this objective."))
@@ -190,11 +112,12 @@ def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objec
 def get_key_result_for_user(user: User, pk: int, *, action: str = "read") -> KeyResult:
     """The key result for `action` in read / checkin / edit, or 404 / 403 as the module says."""
     key_result = (
-        KeyResult.objects.select_related("objective__team", "objective__period", "owner__profile")
+        KeyResult.objects.visible_to(user)
+        .select_related("objective__team", "objective__period", "owner__profile")
         .filter(pk=pk)
         .first()
     )
-    if key_result is None or not can_read_objective(user, key_result.objective):
+    if key_result is None:
         raise Http404(gettext("No such key result."))
     if action == "checkin" and not can_check_in(user, key_result):
         raise PermissionDenied(gettext("Only the team's members and the owner may check in here."))

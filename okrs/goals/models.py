@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,7 +16,7 @@ from okrs.core.kr_input import is_count
 from okrs.core.measures import MeasureParamsError, params_as_json, parse_measure
 from okrs.core.pacing import Commitment
 from okrs.core.scoring import Direction, KeyResultRule, RuleError
-from okrs.org.models import Team
+from okrs.org.models import Membership, Role, Team, Visibility
 
 
 class Period(models.Model):
@@ -51,6 +52,54 @@ class ObjectiveState(models.TextChoices):
 class ObjectiveVisibility(models.TextChoices):
     TEAM = "team", _("As the team")
     PRIVATE = "private", _("Team members only")
+
+
+PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
+
+
+def _readable(user: AbstractBaseUser | AnonymousUser, path: str = "") -> Q | None:
+    """Who may read an objective, as a filter on the objectives at `path` ("" for objectives
+    themselves, "objective__" for their key results); None when `user` reads everything.
+
+    Anyone, signed in or not, reads an objective published (or archived) in a public team and
+    not marked private; members of a team (any role) read all of its objectives, drafts
+    included; the leads of the parent team read one proposed for their review; site admins
+    read everything. The one statement of the rule: every page, export, search, feed and
+    endpoint reads through `visible_to`."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return None
+    public = Q(
+        **{
+            f"{path}state__in": PUBLIC_STATES,
+            f"{path}visibility": ObjectiveVisibility.TEAM,
+            f"{path}team__visibility": Visibility.PUBLIC,
+        }
+    )
+    if not user.is_authenticated:
+        return public
+    teams = Membership.objects.filter(person_id=user.pk)
+    member_of = Q(**{f"{path}team_id__in": teams.values("team_id")})
+    reviewer_of = Q(
+        **{
+            f"{path}state": ObjectiveState.IN_REVIEW,
+            f"{path}team__parent_id__in": teams.filter(role=Role.LEAD).values("team_id"),
+        }
+    )
+    return public | member_of | reviewer_of
+
+
+class ObjectiveQuerySet(models.QuerySet["Objective"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ObjectiveQuerySet:
+        """The objectives `user` may read (`_readable`)."""
+        rule = _readable(user)
+        return self if rule is None else self.filter(rule)
+
+
+class KeyResultQuerySet(models.QuerySet["KeyResult"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> KeyResultQuerySet:
+        """The key results `user` may read: those of the objectives `user` may read."""
+        rule = _readable(user, "objective__")
+        return self if rule is None else self.filter(rule)
 
 
 class CommitmentChoices(models.TextChoices):
@@ -115,6 +164,8 @@ class Objective(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObjectiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["team__order", "team__name", "order", "id"]
@@ -239,6 +290,8 @@ class KeyResult(models.Model):
     kept_grade = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KeyResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["objective", "order", "id"]

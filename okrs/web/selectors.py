@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from okrs.core.pacing import Status
 from okrs.core.paging import GroupPage, page_of_groups
-from okrs.goals.access import visible_objectives
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -107,7 +106,7 @@ def overview(
 ) -> Overview:
     """The visible objectives of `period`, a page of teams at a time; grades (teams', the
     organization's) always roll up over the whole visible period, whatever the filters."""
-    scope = visible_objectives(user).filter(period=period)
+    scope = Objective.objects.visible_to(user).filter(period=period)
     if not archived:
         scope = scope.exclude(state=ObjectiveState.ARCHIVED)
     graded = grades(period, scope, on=on)
@@ -160,7 +159,7 @@ def with_contributors(user: User, shown: list[int]) -> QuerySet[Objective]:
     """The objectives `shown` and those contributing to them, directly or not, that the user
     sees: what their grades roll up from (archived contributors do not count)."""
     return (
-        visible_objectives(user)
+        Objective.objects.visible_to(user)
         .filter(pk__in=descendants(shown))
         .filter(~Q(state=ObjectiveState.ARCHIVED) | Q(pk__in=shown))
     )
@@ -176,7 +175,7 @@ class TeamPage:
 
 
 def team_page(user: User, team: Team, period: Period, *, on: dt.date | None) -> TeamPage:
-    objectives = visible_objectives(user).filter(team=team, period=period)
+    objectives = Objective.objects.visible_to(user).filter(team=team, period=period)
     shown = list(objectives.values_list("pk", flat=True))
     board = scoreboard(
         period,
@@ -212,7 +211,7 @@ class ObjectivePage:
 
 
 def objective_page(user: User, objective: Objective) -> ObjectivePage:
-    visible = visible_objectives(user).values("pk")
+    visible = Objective.objects.visible_to(user).values("pk")
     parents = list(
         Alignment.objects.filter(child=objective, parent__in=visible)
         .select_related("parent__team")
@@ -264,7 +263,7 @@ def alignment_candidates(user: User, objective: Objective) -> QuerySet[Objective
     """Objectives `objective` may contribute to: visible ones of the same period but its own."""
     already = Alignment.objects.filter(child=objective).values("parent_id")
     return (
-        Objective.objects.filter(pk__in=visible_objectives(user).values("pk"))
+        Objective.objects.visible_to(user)
         .filter(period_id=objective.period_id)
         .exclude(pk=objective.pk)
         .exclude(pk__in=already)
@@ -343,7 +342,7 @@ def parent_candidates(user: User, teams: list[Team], period: Period | None) -> Q
             above.append(team_id)
             team_id = parents.get(team_id)
     ids = list(
-        Objective.objects.filter(pk__in=visible_objectives(user).values("pk"))
+        Objective.objects.visible_to(user)
         .filter(period=period, team_id__in=above)
         .exclude(state=ObjectiveState.ARCHIVED)
         .order_by("team__name", "order", "id")

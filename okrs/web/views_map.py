@@ -21,8 +21,7 @@ from okrs.core.alignment_map import (
     render_svg,
     select_view,
 )
-from okrs.goals.access import visible_objectives
-from okrs.goals.models import KeyResult, Period
+from okrs.goals.models import KeyResult, Objective, Period
 from okrs.goals.selectors import current_period, grades
 from okrs.org.access import User, visible_teams
 from okrs.web.paths import path_to
@@ -67,7 +66,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
     one for the readable teams; links come with the grades, so a link to an objective the
     reader may not see is never fetched. Raises Http404 for a team the reader may not see.
     """
-    visible = visible_objectives(user).filter(period=period)
+    visible = Objective.objects.visible_to(user).filter(period=period)
     graded = grades(period, visible)
     map_url = reverse("web:map")
     rows = list(

@@ -14,8 +14,7 @@ from django.utils.safestring import mark_safe
 from okrs.core.charts import GRADE_BUCKETS, grade_buckets, histogram_svg
 from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
 from okrs.core.rollup import weighted_mean
-from okrs.goals.access import visible_objectives
-from okrs.goals.models import Period
+from okrs.goals.models import Objective, Period
 from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, grades
 from okrs.web.charts import period_trend
 from okrs.web.selectors import board_page
@@ -107,7 +106,7 @@ def bucket_label(low: float, high: float) -> str:
 def period_review(request: HttpRequest, slug: str) -> HttpResponse:
     """`/periods/<slug>/review/`: the period's final grades, for what the reader may see."""
     period = get_object_or_404(Period, slug=slug)
-    scope = visible_objectives(request.user)
+    scope = Objective.objects.visible_to(request.user)
     graded = grades(period, scope, on=period.end)
     # the summaries cover every key result; the table below shows a page of teams
     by_commitment = {

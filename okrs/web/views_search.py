@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy
 
-from okrs.goals.access import visible_key_results, visible_objectives
+from okrs.goals.models import KeyResult, Objective
 from okrs.heartbeats.access import visible_packets
 from okrs.org.access import User
 from okrs.web.views_map import key_result_href, node_href, objective_href
@@ -61,13 +61,13 @@ def readable(user: User, kind: str) -> QuerySet[Any]:
     """What `user` may read of `kind`, with the joins its result line needs."""
     if kind == "objectives":
         return (
-            visible_objectives(user)
+            Objective.objects.visible_to(user)
             .select_related("team", "period")
             .order_by("-period__start", "team__order", "team__name", "order", "id")
         )
     if kind == "key_results":
         return (
-            visible_key_results(user)
+            KeyResult.objects.visible_to(user)
             .select_related("objective__team", "objective__period")
             .order_by("-objective__period__start", "objective__team__name", "order", "id")
         )
