@@ -455,6 +455,8 @@ class ScoreObjective(Out):
     grade: float | None
     expected: float | None
     status: str
+    measured: int = Field(description="Its key results with a value.")
+    total: int = Field(description="Its key results (a key result with no value counts as 0).")
     key_results: list[ScoreKeyResult]
 
 
@@ -462,14 +464,21 @@ class ScoreTeam(Out):
     slug: str
     name: str
     grade: float | None
+    measured: int
+    total: int
     objectives: list[ScoreObjective]
 
 
 class ScoreOut(Out):
     period: str
     on: str
-    grade: float | None
-    teams: list[ScoreTeam]
+    grade: float | None = Field(description="The organization's: the mean of its teams'.")
+    measured: int = Field(description="The period's key results with a value.")
+    total: int = Field(description="The period's key results the caller may read.")
+    items: list[ScoreTeam] = Field(description="A page of teams, in key order.")
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 def patch_changes(patch: Schema) -> dict[str, Any]:

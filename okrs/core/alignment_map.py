@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -760,25 +760,40 @@ class MapView:
     anchor: MapTeam | None
 
 
-def select_view(
-    *,
-    teams: Sequence[MapTeam],
-    objectives: Sequence[MapObjective],
-    edges: Iterable[MapEdge],
-    focus: int | None,
-) -> MapView:
+@dataclass(frozen=True, slots=True)
+class ViewPlan:
+    """Which teams one view of the map draws, known from the teams and how many objectives each
+    has: the anchor's level (``level0``) and the teams right below it (``level1``), the
+    subtrees not drawn (``expand``) and the path of teams above the view."""
+
+    level0: list[MapTeam]
+    level1: list[MapTeam]
+    expand: dict[int, MapExpand]
+    path: list[MapTeam]
+    anchor: MapTeam | None
+
+    @property
+    def teams(self) -> list[MapTeam]:
+        return [*self.level0, *self.level1]
+
+    @property
+    def full(self) -> set[int]:
+        """The teams drawn with their key results."""
+        if self.level0:
+            return {t.key for t in self.level0}
+        return {t.key for t in self.level1} if len(self.level1) == 1 else set()
+
+
+def plan_view(
+    *, teams: Sequence[MapTeam], counts: Mapping[int, int], focus: int | None
+) -> ViewPlan:
     """One screenful of the organization: the team ``focus`` (None: the top of the
-    organization) with its objectives and key results, and the teams right below it with
-    their objectives; deeper teams are not drawn but counted (`MapExpand`), a link to open
-    each. Levels without objectives collapse: a team without any is skipped and its
-    children take its place (the top of an organization is often such a team). A link to an
-    objective not drawn becomes a `MapOutside` row naming it and its team.
-    """
+    organization) and the teams right below it; deeper teams are not drawn but counted
+    (`MapExpand`), a link to open each. ``counts`` gives each team's number of objectives.
+    Levels without objectives collapse: a team without any is skipped and its children take
+    its place (the top of an organization is often such a team)."""
     by_key = {t.key: t for t in teams}
-    own = defaultdict(list)
-    for objective in objectives:
-        if objective.team in by_key:
-            own[objective.team].append(objective)
+    own = {key: counts.get(key, 0) for key in by_key}
     children: dict[int | None, list[MapTeam]] = defaultdict(list)
     for team in _tree_order(teams):
         parent = team.parent if team.parent in by_key and team.parent != team.key else None
@@ -800,7 +815,7 @@ def select_view(
                 stack.extend(reversed(children[team.key]))
         return found
 
-    def subtree(key: int) -> tuple[int, int]:
+    def subtree(key: int) -> MapExpand:
         teams_below = objectives_below = 0
         stack, seen = list(children[key]), {key}
         while stack:
@@ -810,9 +825,9 @@ def select_view(
             seen.add(team.key)
             if own[team.key]:
                 teams_below += 1
-                objectives_below += len(own[team.key])
+                objectives_below += own[team.key]
             stack.extend(children[team.key])
-        return teams_below, objectives_below
+        return MapExpand(teams_below, objectives_below)
 
     anchor = by_key.get(focus) if focus is not None else None
     if anchor is None:
@@ -825,13 +840,39 @@ def select_view(
         level0, level1 = [], below(anchor.key)
     else:
         level0, level1 = [], below(None)
-    drawn_teams = [*level0, *level1]
-    expand = {}
-    for team in level1:  # each opens to its key results and, if any, its teams below
-        expand[team.key] = MapExpand(*subtree(team.key))
+    path = []
+    node = anchor.parent if anchor is not None else None
+    seen_path: set[int] = set()
+    while node is not None and node in by_key and node not in seen_path:
+        seen_path.add(node)
+        path.append(by_key[node])
+        node = by_key[node].parent
+    return ViewPlan(
+        level0=level0,
+        level1=level1,
+        # each team below opens to its key results and, if any, its teams below
+        expand={team.key: subtree(team.key) for team in level1},
+        path=list(reversed(path)),
+        anchor=anchor,
+    )
+
+
+def finish_view(
+    plan: ViewPlan,
+    *,
+    objectives: Sequence[MapObjective],
+    edges: Iterable[MapEdge],
+    team_names: Mapping[int, str],
+) -> MapView:
+    """The view `plan` draws, with ``objectives`` (those of its teams, and any other an edge
+    leads to) and the ``edges`` between them: a link both of whose ends are drawn is drawn, a
+    link to an objective not drawn becomes a `MapOutside` row naming it and its team."""
+    drawn_teams = plan.teams
+    own = defaultdict(list)
+    for objective in objectives:
+        own[objective.team].append(objective)
     drawn = {o.key for t in drawn_teams for o in own[t.key]}
     objective_of = {o.key: o for o in objectives}
-    team_names = {t.key: t.name for t in teams}
     inside, outside = [], []
     for edge in edges:
         if edge.child == edge.parent:
@@ -847,20 +888,36 @@ def select_view(
                 target = objective_of[other]
                 text = f"{team_names.get(target.team, '')}: {label(target.code, target.title)}"
                 outside.append(MapOutside(mine, direction, text, target.href))
-    path = []
-    node = anchor.parent if anchor is not None else None
-    seen_path: set[int] = set()
-    while node is not None and node in by_key and node not in seen_path:
-        seen_path.add(node)
-        path.append(by_key[node])
-        node = by_key[node].parent
     return MapView(
         teams=drawn_teams,
         objectives=[o for t in drawn_teams for o in own[t.key]],
-        full={t.key for t in level0} or {t.key for t in level1 if not level0 and len(level1) == 1},
+        full=plan.full,
         edges=inside,
         outside=outside,
-        expand=expand,
-        path=list(reversed(path)),
-        anchor=anchor,
+        expand=plan.expand,
+        path=plan.path,
+        anchor=plan.anchor,
+    )
+
+
+def select_view(
+    *,
+    teams: Sequence[MapTeam],
+    objectives: Sequence[MapObjective],
+    edges: Iterable[MapEdge],
+    focus: int | None,
+) -> MapView:
+    """`plan_view` then `finish_view` of all the objectives and edges given: the view of a
+    map whose objectives are all at hand."""
+    by_key = {t.key for t in teams}
+    counts: dict[int, int] = defaultdict(int)
+    for objective in objectives:
+        if objective.team in by_key:
+            counts[objective.team] += 1
+    plan = plan_view(teams=teams, counts=counts, focus=focus)
+    return finish_view(
+        plan,
+        objectives=objectives,
+        edges=edges,
+        team_names={t.key: t.name for t in teams},
     )

@@ -122,6 +122,18 @@ def _mean_of(values: list[float], weights: list[float]) -> float | None:
     return min(max(mean, min(values)), max(values))
 
 
+def mean_of_sums(
+    weighted: float | None, weights: float | None, low: float | None, high: float | None
+) -> float | None:
+    """The weighted mean from sums a database computed: ``weighted`` (the sum of value times
+    weight) over ``weights`` (the sum of the weights), over the values that are not None, whose
+    smallest and largest are ``low`` and ``high``. None without any value (``weights`` None or
+    0). Clamped to [``low``, ``high``] as ``weighted_mean`` clamps its result."""
+    if weighted is None or not weights or low is None or high is None:
+        return None
+    return min(max(weighted / weights, low), high)
+
+
 _INF = math.inf
 
 

@@ -1,9 +1,10 @@
-"""Grades over time: a set of objectives graded as of several days from its check-in history.
+"""Grades from the check-in history: a set of objectives graded as of a day (or several), for
+the days the kept scores do not hold (a day before today) and the trend charts.
 
-The grades of each day are `okrs.goals.selectors.grades` of that day, rolled up the same way
-(`_graded`, fed rows as `scoring_rows` reads them), so a trend chart's last point is the
-grade the page shows. Four queries whatever the number of days: the objectives, their key
-results, every check-in of those, and the alignment links.
+Each key result is scored from its latest check-in as of the day and the objectives are rolled
+up through their alignment links (`grade_rows`, the one rollup of the history), then grouped by
+team and organization, so a trend chart's last point is the grade the page shows. Today's
+grades are kept on write (`okrs.goals.scores`) and read by `okrs.goals.selectors`.
 """
 
 from __future__ import annotations
@@ -11,14 +12,169 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from okrs.core.rollup import weighted_mean
+from okrs.core.pacing import Commitment, Status, status
+from okrs.core.rollup import Measured, counted, rollup_columns, rollup_groups, weighted_mean
+from okrs.core.scoring import KeyResultRule, KeyResultScore, score_key_result
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
-from okrs.goals.selectors import KR_SCORING_FIELDS, Grades, _graded
+
+KR_SCORING_FIELDS = (
+    "pk",
+    "objective_id",
+    "weight",
+    "direction",
+    "baseline",
+    "target",
+    "target_high",
+    "stretch",
+    "deadline",
+    "uncertain",
+)
+"""What a key result is scored from, besides its value and confidence of the day."""
+
+
+@dataclass(frozen=True)
+class ObjectiveGrade:
+    grade: float | None
+    progress: float | None
+    expected: float
+    status: Status
+    measured: Measured = field(default_factory=Measured)
+
+
+@dataclass(frozen=True)
+class Grades:
+    """Grades of a set of objectives on one day, rolled up through alignment, with team and
+    organization grades."""
+
+    on: dt.date
+    objectives: dict[int, ObjectiveGrade]
+    key_results: dict[int, KeyResultScore]
+    teams: dict[int, float | None]
+    organization: float | None
+    links: list[tuple[int, int, float]] = field(default_factory=list)
+    """The alignment links rolled up: (child, parent, weight), in creation order."""
+    team_measured: dict[int, Measured] = field(default_factory=dict)
+    measured: Measured = field(default_factory=Measured)
+
+
+def _links(in_period: QuerySet[Objective]) -> tuple[tuple[int, int, float], ...]:
+    ids = in_period.values("pk")
+    return tuple(
+        Alignment.objects.filter(child__in=ids, parent__in=ids)
+        .order_by("id")
+        .values_list("child_id", "parent_id", "weight")
+    )
+
+
+def grades_on(period: Period, objectives: QuerySet[Objective], day: dt.date) -> Grades:
+    """Grade `objectives` (those of `period`) as of the end of `day` from the history: three
+    queries (the objectives, their key results with the day's latest check-in, the links)."""
+    in_period = objectives.filter(period=period)
+    objective_rows = tuple(in_period.values_list("pk", "team_id", "weight", "commitment"))
+    end_of_day = dt.datetime.combine(day, dt.time.max, tzinfo=timezone.get_current_timezone())
+    latest = CheckIn.objects.filter(key_result=OuterRef("pk"), at__lte=end_of_day).order_by(
+        "-at", "-id"
+    )
+    krs = tuple(
+        KeyResult.objects.filter(objective__in=in_period.values("pk"), archived=False)
+        .annotate(
+            day_value=Subquery(latest.values("value")[:1]),
+            day_confidence=Subquery(latest.values("confidence")[:1]),
+        )
+        .values_list(*KR_SCORING_FIELDS, "day_value", "day_confidence")
+    )
+    return grade_rows(period, day, objective_rows, krs, _links(in_period))
+
+
+def grade_rows(
+    period: Period,
+    on: dt.date,
+    objective_rows: Sequence[tuple[int, int, float, str]],
+    krs: Sequence[tuple[Any, ...]],
+    links: Sequence[tuple[int, int, float]],
+) -> Grades:
+    """Grades of the rows read: the objectives (key, team, weight, commitment), the key results
+    (`KR_SCORING_FIELDS`, then the day's value and confidence) and the alignment links."""
+    commitments = {pk: Commitment(commitment) for pk, _, _, commitment in objective_rows}
+    kr_scores: dict[int, KeyResultScore] = {}
+    own: dict[int, list[tuple[KeyResultScore, float]]] = {pk: [] for pk in commitments}
+    for pk, objective_id, weight, direction, base, target, high, stretch, due, unsure, v, c in krs:
+        if objective_id not in own:  # the objective changed between the two reads
+            continue
+        score = score_key_result(
+            rule=KeyResultRule(direction, base, target, high, stretch),
+            value=v,
+            confidence=c,
+            start=period.start,
+            deadline=due or period.end,
+            on=on,
+            commitment=commitments[objective_id],
+            uncertain=bool(unsure),
+        )
+        kr_scores[pk] = score
+        own[objective_id].append((score, weight))
+    kept_links = [link for link in links if link[0] in own and link[1] in own]
+    rolled = _roll_up(own, kept_links, final=on >= period.end)
+    team_grades = rollup_groups(
+        {pk: (rolled[pk].grade, weight) for pk, _, weight, _ in objective_rows},
+        {pk: team_id for pk, team_id, _, _ in objective_rows},
+    )
+    team_measured: dict[int, Measured] = defaultdict(Measured)
+    for pk, team_id, _, _ in objective_rows:
+        team_measured[team_id] = team_measured[team_id] + rolled[pk].measured
+    return Grades(
+        on=on,
+        objectives=rolled,
+        key_results=kr_scores,
+        teams=team_grades,
+        organization=weighted_mean((grade, 1.0) for grade in team_grades.values()),
+        links=kept_links,
+        team_measured=dict(team_measured),
+        measured=Measured.total_of(team_measured.values()),
+    )
+
+
+def _roll_up(
+    own: dict[int, list[tuple[KeyResultScore, float]]],
+    links: list[tuple[int, int, float]],
+    *,
+    final: bool,
+) -> dict[int, ObjectiveGrade]:
+    """Roll the key results' scores up the alignment links; a key result without a value
+    counts as 0 (`okrs.core.rollup.counted`). `final`: the period has ended."""
+    contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for child, parent, weight in links:
+        contributions[parent].append((child, weight))
+    columns = {
+        pk: [((counted(s.grade), counted(s.progress), s.expected), weight) for s, weight in scores]
+        for pk, scores in own.items()
+    }
+    rolled = rollup_columns(columns, contributions, 3)
+    result = {}
+    for pk, scores in own.items():
+        grade, progress, expected = rolled[pk]
+        confidences = [s.confidence for s, _ in scores if s.confidence is not None]
+        result[pk] = ObjectiveGrade(
+            grade=grade,
+            progress=progress,
+            expected=expected or 0.0,
+            status=status(
+                progress=progress,
+                expected=expected or 0.0,
+                confidence=min(confidences) if confidences else None,
+                final=final and progress is not None,
+            ),
+            measured=Measured.of(s.grade for s, _ in scores),
+        )
+    return result
+
 
 MAX_SAMPLES = 14
 """At most this many days are graded for one chart: weekly over a quarter."""
@@ -100,13 +256,7 @@ def grade_history(period: Period, objectives: QuerySet[Objective], days: list[dt
         .values_list("key_result_id", "at", "pk", "value", "confidence")
     ):
         history[kr_id].append((at, pk, value, confidence))
-    links = tuple(
-        Alignment.objects.filter(
-            child__in=in_period.values("pk"), parent__in=in_period.values("pk")
-        )
-        .order_by("id")
-        .values_list("child_id", "parent_id", "weight")
-    )
+    links = _links(in_period)
     zone = timezone.get_current_timezone()
     graded = []
     for day in days:
@@ -118,6 +268,6 @@ def grade_history(period: Period, objectives: QuerySet[Objective], days: list[dt
             index = bisect.bisect_right(checkins, end_of_day, key=lambda c: c[0])
             value, confidence = checkins[index - 1][2:] if index else (None, None)
             rows.append((*kr, value, confidence))
-        graded.append(_graded(period.start, period.end, day, objective_rows, tuple(rows), links))
+        graded.append(grade_rows(period, day, objective_rows, rows, links))
     teams = {pk: team_id for pk, team_id, _, _ in objective_rows}
     return Trend(days=days, graded=graded, teams=teams)

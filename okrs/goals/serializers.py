@@ -1,4 +1,6 @@
-"""The period's score as plain data, for `okrs score` and `GET /api/v1/periods/{slug}/score`."""
+"""The period's score as plain data, for `okrs score` and `GET /api/v1/periods/{slug}/score`:
+the period's grade, then its teams (a page of them, for the API) with their objectives and key
+results, each with grade, progress, expected progress, status and "N of M measured"."""
 
 from __future__ import annotations
 
@@ -7,127 +9,103 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from okrs.goals.models import KeyResult, Objective, Period
-from okrs.goals.selectors import grades
-from okrs.org.models import Team
+from okrs.core.rollup import Measured
+from okrs.goals.models import Objective, Period
+from okrs.goals.selectors import (
+    KeyResultRow,
+    ObjectiveRow,
+    Rollups,
+    TeamRow,
+    reads_kept,
+    scoreboard,
+    scoring_day,
+    team_rollups,
+)
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-KR_FIELDS = (
-    "pk",
-    "objective_id",
-    "code",
-    "title",
-    "direction",
-    "baseline",
-    "target",
-    "target_high",
-    "stretch",
-    "unit",
-    "deadline",
-    "weight",
-)
+def _measured(measured: Measured) -> dict[str, int]:
+    return {"measured": measured.measured, "total": measured.total}
 
 
 def period_score(
-    period: Period, objectives: QuerySet[Objective], *, on: dt.date | None = None
+    period: Period,
+    objectives: QuerySet[Objective],
+    *,
+    on: dt.date | None = None,
+    teams: list[int] | None = None,
 ) -> dict[str, Any]:
-    """The score document of `objectives` of `period` as of day `on`: the period's, each team's,
-    objective's and key result's grade, progress, expected progress and status, read as plain
-    rows (no model instance) in six queries, whatever the size."""
-    graded = grades(period, objectives, on=on, times=True)
-    shown = objectives.filter(period=period)
-    rows = [
-        row
-        for row in shown.order_by("team__order", "team__name", "order", "id").values_list(
-            "pk", "team_id", "code", "title", "commitment", "weight", "owner__username"
-        )
-        if row[0] in graded.objectives
-    ]
-    krs_of: dict[int, list[dict[str, Any]]] = {pk: [] for pk, *_ in rows}
-    kr_rows = (
-        KeyResult.objects.filter(objective__in=shown.values("pk"), archived=False)
-        .order_by("order", "id")
-        .values_list(*KR_FIELDS)
-    )
-    for (
-        pk,
-        objective_id,
-        code,
-        title,
-        direction,
-        base,
-        target,
-        high,
-        stretch,
-        unit,
-        due,
-        weight,
-    ) in kr_rows:
-        score = graded.key_results.get(pk)
-        if score is None or objective_id not in krs_of:
-            continue
-        at = graded.checked_in_at.get(pk)
-        krs_of[objective_id].append(
-            {
-                "id": pk,
-                "code": code,
-                "title": title,
-                "direction": direction,
-                "baseline": base,
-                "target": target,
-                "target_high": high,
-                "stretch": stretch,
-                "unit": unit,
-                "deadline": due.isoformat() if due else None,
-                "weight": weight,
-                "value": score.value,
-                "confidence": score.confidence,
-                "progress": _rounded(score.progress),
-                "grade": _rounded(score.grade),
-                "expected": _rounded(score.expected),
-                "status": score.status.value,
-                "last_checkin_at": at.isoformat() if at else None,
-            }
-        )
-    teams = {
-        pk: (slug, name)
-        for pk, slug, name in Team.objects.filter(
-            pk__in={team_id for _, team_id, *_ in rows}
-        ).values_list("pk", "slug", "name")
-    }
-    by_team: dict[int, list[dict[str, Any]]] = {}
-    for pk, team_id, code, title, commitment, weight, owner in rows:
-        grade = graded.objectives[pk]
-        by_team.setdefault(team_id, []).append(
-            {
-                "id": pk,
-                "code": code,
-                "title": title,
-                "commitment": commitment,
-                "weight": weight,
-                "owner": owner,
-                "progress": _rounded(grade.progress),
-                "grade": _rounded(grade.grade),
-                "expected": _rounded(grade.expected),
-                "status": grade.status.value,
-                "key_results": krs_of[pk],
-            }
-        )
+    """The score document of `objectives` of `period` as of day `on`: the period's grade (over
+    all of `objectives`), then each team's (only those of `teams`, keys, when given) with its
+    objectives and key results. Today's is read from the kept scores: the rollups as
+    aggregates, then the teams shown (four queries whatever the size); a day before today is
+    graded from the history."""
+    scope = objectives.filter(period=period)
+    shown = scope if teams is None else scope.filter(team_id__in=teams)
+    day = scoring_day(period, on)
+    rollups: Rollups | None = team_rollups(scope) if reads_kept(period, day) else None
+    board = scoreboard(period, shown, on=day, scope=scope, rollups=rollups)
     return {
         "period": period.slug,
-        "on": graded.on.isoformat(),
-        "grade": _rounded(graded.organization),
-        "teams": [
-            {
-                "slug": teams[team_id][0],
-                "name": teams[team_id][1],
-                "grade": _rounded(graded.teams.get(team_id)),
-                "objectives": items,
-            }
-            for team_id, items in by_team.items()
-        ],
+        "on": board.on.isoformat(),
+        "grade": _rounded(board.grade),
+        **_measured(board.measured),
+        "items": [_team(row) for row in sorted(board.teams, key=lambda row: row.team.pk)]
+        if teams is not None
+        else [_team(row) for row in board.teams],
+    }
+
+
+def _team(row: TeamRow) -> dict[str, Any]:
+    return {
+        "slug": row.team.slug,
+        "name": row.team.name,
+        "grade": _rounded(row.grade),
+        **_measured(row.measured),
+        "objectives": [_objective(objective) for objective in row.objectives],
+    }
+
+
+def _objective(row: ObjectiveRow) -> dict[str, Any]:
+    objective = row.objective
+    return {
+        "id": objective.pk,
+        "code": objective.code,
+        "title": objective.title,
+        "commitment": objective.commitment,
+        "weight": objective.weight,
+        "owner": objective.owner.username if objective.owner else None,
+        "progress": _rounded(row.progress),
+        "grade": _rounded(row.grade),
+        "expected": _rounded(row.expected),
+        "status": row.status.value,
+        **_measured(row.measured),
+        "key_results": [_key_result(kr_row) for kr_row in row.key_results],
+    }
+
+
+def _key_result(row: KeyResultRow) -> dict[str, Any]:
+    kr, score, at = row.key_result, row.score, row.last_checkin_at
+    return {
+        "id": kr.pk,
+        "code": kr.code,
+        "title": kr.title,
+        "direction": kr.direction,
+        "baseline": kr.baseline,
+        "target": kr.target,
+        "target_high": kr.target_high,
+        "stretch": kr.stretch,
+        "unit": kr.unit,
+        "deadline": kr.deadline.isoformat() if kr.deadline else None,
+        "weight": kr.weight,
+        "value": score.value,
+        "confidence": score.confidence,
+        "progress": _rounded(score.progress),
+        "grade": _rounded(score.grade),
+        "expected": _rounded(score.expected),
+        "status": score.status.value,
+        "last_checkin_at": at.isoformat() if at else None,
     }

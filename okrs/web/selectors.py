@@ -6,14 +6,18 @@ Scores come from `okrs.goals.selectors.scoreboard`; visibility from the access h
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from okrs.core.pacing import Status
+from okrs.core.pacing import Commitment, Status, expected_progress_at
+from okrs.core.pacing import status as pacing_status
 from okrs.core.paging import GroupPage, page_of_groups
+from okrs.core.rollup import weighted_mean
+from okrs.goals.history import grades_on
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -25,15 +29,18 @@ from okrs.goals.models import (
     ReviewComment,
 )
 from okrs.goals.selectors import (
-    Grades,
+    ORDER,
     KeyResultRow,
     ObjectiveRow,
     Scoreboard,
     descendants,
-    grades,
+    history_board,
     key_results_with_latest,
+    reads_kept,
     score_row,
     scoreboard,
+    scoring_day,
+    team_rollups,
 )
 from okrs.heartbeats.models import Heartbeat
 from okrs.labels import status_label
@@ -109,7 +116,6 @@ def overview(
     scope = Objective.objects.visible_to(user).filter(period=period)
     if not archived:
         scope = scope.exclude(state=ObjectiveState.ARCHIVED)
-    graded = grades(period, scope, on=on)
     shown = scope
     if team:
         shown = shown.filter(team__slug=team)
@@ -118,7 +124,8 @@ def overview(
     board, team_page = board_page(
         period,
         shown.select_related("owner__profile"),
-        graded,
+        scope,
+        on=on,
         page=page,
         max_teams=TEAMS_PER_PAGE,
         max_objectives=OBJECTIVES_PER_PAGE,
@@ -130,38 +137,99 @@ def overview(
 def board_page(
     period: Period,
     shown: QuerySet[Objective],
-    graded: Grades,
+    scope: QuerySet[Objective],
     *,
+    on: dt.date | None,
     page: str | int | None,
     max_teams: int,
     max_objectives: int,
     status: str = "",
 ) -> tuple[Scoreboard, GroupPage[int]]:
-    """The objectives `shown` (optionally only those of `status`) of one page of whole teams
-    (`okrs.core.paging`), scored with `graded` (read over a scope holding them all)."""
-    pairs = list(
-        shown.filter(period=period)
-        .order_by("team__order", "team__name", "team_id")
-        .values_list("pk", "team_id")
-    )
+    """One page of whole teams (`okrs.core.paging`) of the objectives `shown` (optionally only
+    those of `status`), scored as of `on`, with the rollups of `scope` (which holds them all).
+
+    Today: the teams' sizes and the rollups are aggregates (a row per team), then only the
+    page's objectives and key results are read; a `status` filter reads the status of every
+    objective `shown` (`objective_statuses`). A day before today grades `scope` from the
+    history."""
+    day = scoring_day(period, on)
+    shown = shown.filter(period=period)
+    if not reads_kept(period, day):
+        graded = grades_on(period, scope, day)
+        pairs = list(shown.order_by(*ORDER).values_list("pk", "team_id"))
+        if status:
+            pairs = [(pk, t) for pk, t in pairs if graded.objectives[pk].status.value == status]
+        team_page = _page(Counter(t for _, t in pairs).items(), page, max_teams, max_objectives)
+        on_page = set(team_page.groups)
+        ids = [pk for pk, team_id in pairs if team_id in on_page]
+        return history_board(period, shown.filter(pk__in=ids), graded), team_page
     if status:
-        pairs = [(pk, t) for pk, t in pairs if graded.objectives[pk].status.value == status]
-    sizes = Counter(team_id for _, team_id in pairs)
-    team_page = page_of_groups(
-        list(sizes.items()), page, max_groups=max_teams, max_items=max_objectives
+        statuses = objective_statuses(period, shown, day)
+        pairs = [(pk, t) for pk, (t, s) in statuses.items() if s.value == status]
+        team_page = _page(Counter(t for _, t in pairs).items(), page, max_teams, max_objectives)
+        on_page = set(team_page.groups)
+        shown = shown.filter(pk__in=[pk for pk, t in pairs if t in on_page])
+    else:
+        sizes = (
+            shown.order_by()
+            .values("team_id", "team__order", "team__name")
+            .annotate(count=Count("pk"))
+            .order_by("team__order", "team__name", "team_id")
+            .values_list("team_id", "count")
+        )
+        team_page = _page(sizes, page, max_teams, max_objectives)
+        shown = shown.filter(team_id__in=team_page.groups)
+    board = scoreboard(period, shown, on=day, rollups=team_rollups(scope.filter(period=period)))
+    return board, team_page
+
+
+def _page(
+    sizes: Iterable[tuple[int, int]], page: str | int | None, max_teams: int, max_objectives: int
+) -> GroupPage[int]:
+    return page_of_groups(list(sizes), page, max_groups=max_teams, max_items=max_objectives)
+
+
+def objective_statuses(
+    period: Period, objectives: QuerySet[Objective], day: dt.date
+) -> dict[int, tuple[int, Status]]:
+    """Each of `objectives`' team and status on `day` from its kept scores, in the pages'
+    order: two queries, a row per objective and per key result (for a filter by status)."""
+    rows = list(
+        objectives.order_by(*ORDER).values_list(
+            "pk", "team_id", "commitment", "kept_progress", "kept_confidence"
+        )
     )
-    on_page = set(team_page.groups)
-    ids = [pk for pk, team_id in pairs if team_id in on_page]
-    return scoreboard(period, shown.filter(pk__in=ids), graded=graded), team_page
+    commitments = {pk: Commitment(commitment) for pk, _, commitment, _, _ in rows}
+    expected: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for objective_id, weight, deadline in KeyResult.objects.filter(
+        objective_id__in=[row[0] for row in rows], archived=False
+    ).values_list("objective_id", "weight", "deadline"):
+        pace = expected_progress_at(
+            period.start, deadline or period.end, day, commitments[objective_id]
+        )
+        expected[objective_id].append((pace, weight))
+    final = day >= period.end
+    result = {}
+    for pk, team_id, _, progress, confidence in rows:
+        pace = weighted_mean(expected.get(pk, ())) or 0.0
+        state = pacing_status(
+            progress=progress,
+            expected=pace,
+            confidence=confidence,
+            final=final and progress is not None,
+        )
+        result[pk] = (team_id, state)
+    return result
 
 
-def with_contributors(user: User, shown: list[int]) -> QuerySet[Objective]:
+def with_contributors(user: User, shown: QuerySet[Objective] | list[int]) -> QuerySet[Objective]:
     """The objectives `shown` and those contributing to them, directly or not, that the user
     sees: what their grades roll up from (archived contributors do not count)."""
+    ids = shown if isinstance(shown, list) else list(shown.values_list("pk", flat=True))
     return (
         Objective.objects.visible_to(user)
-        .filter(pk__in=descendants(shown))
-        .filter(~Q(state=ObjectiveState.ARCHIVED) | Q(pk__in=shown))
+        .filter(pk__in=descendants(ids))
+        .filter(~Q(state=ObjectiveState.ARCHIVED) | Q(pk__in=ids))
     )
 
 
@@ -176,13 +244,10 @@ class TeamPage:
 
 def team_page(user: User, team: Team, period: Period, *, on: dt.date | None) -> TeamPage:
     objectives = Objective.objects.visible_to(user).filter(team=team, period=period)
-    shown = list(objectives.values_list("pk", flat=True))
-    board = scoreboard(
-        period,
-        objectives.select_related("owner__profile"),
-        on=on,
-        scope=with_contributors(user, shown),
-    )
+    day = scoring_day(period, on)
+    # a day before today is graded from the history, with what the objectives roll up from
+    scope = objectives if reads_kept(period, day) else with_contributors(user, objectives)
+    board = scoreboard(period, objectives.select_related("owner__profile"), on=day, scope=scope)
     members = list(
         Membership.objects.filter(team=team)
         .select_related("person__profile")

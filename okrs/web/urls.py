@@ -11,7 +11,7 @@ from okrs.web.views import (
     team_settings,
 )
 from okrs.web.views_map import alignment_map
-from okrs.web.views_review import period_review
+from okrs.web.views_review import period_review, period_review_trend
 from okrs.web.views_search import search
 
 app_name = "web"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("map/", alignment_map, name="map"),
     path("search/", search, name="search"),
     path("periods/<slug:slug>/review/", period_review, name="review"),
+    path("periods/<slug:slug>/review/trend/", period_review_trend, name="review_trend"),
     path("teams/<slug:slug>/", pages.team, name="team"),
     path("teams/<slug:slug>/settings/", team_settings.team_settings, name="team_settings"),
     path("objectives/new/", editing.objective_new, name="objective_new"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -16,13 +18,23 @@ from okrs.core.alignment_map import (
     MapObjective,
     MapTeam,
     MapView,
+    finish_view,
     layout,
+    plan_view,
     render_list,
     render_svg,
-    select_view,
 )
-from okrs.goals.models import KeyResult, Objective, Period
-from okrs.goals.selectors import current_period, grades
+from okrs.core.pacing import Status
+from okrs.core.scoring import KeyResultScore
+from okrs.goals.models import Alignment, KeyResult, Objective, Period
+from okrs.goals.selectors import (
+    ORDER,
+    current_period,
+    kept_score,
+    objective_status,
+    scoring_day,
+    team_rollups,
+)
 from okrs.org.access import User, visible_teams
 from okrs.web.paths import path_to
 
@@ -58,16 +70,18 @@ class AlignmentMap:
 
 
 def build_map(user: User, period: Period, focus: str | None = None) -> AlignmentMap:
-    """Score the objectives `user` may see and draw one view of them: the team `focus` (a
-    slug; None for the top of the organization) and the teams right below it
-    (`okrs.core.alignment_map.select_view`). Six queries whatever the size, plain rows.
+    """Draw one view of the objectives `user` may see: the team `focus` (a slug; None for the
+    top of the organization) and the teams right below it (`okrs.core.alignment_map`).
 
-    Three for the grades, one each for the objectives' and the drawn key results' titles,
-    one for the readable teams; links come with the grades, so a link to an objective the
-    reader may not see is never fetched. Raises Http404 for a team the reader may not see.
+    Reads what the view draws, whatever the size of the rest: the readable teams with their
+    kept rollups (a row per team: grade and number of objectives, which decide the view), the
+    drawn teams' objectives and key results with their kept scores (a status per row for
+    today), the links from or to them and the objectives at their other ends. Seven queries.
+    Raises Http404 for a team the reader may not see.
     """
     visible = Objective.objects.visible_to(user).filter(period=period)
-    graded = grades(period, visible)
+    day = scoring_day(period)
+    rollups = team_rollups(visible)
     map_url = reverse("web:map")
     rows = list(
         visible_teams(user)
@@ -79,7 +93,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
             key=pk,
             name=name,
             parent=parent_id,
-            grade=graded.teams.get(pk),
+            grade=rollups.teams[pk].grade if pk in rollups.teams else None,
             href=team_href(slug),
             view_href=f"{map_url}?period={period.slug}&team={slug}",
         )
@@ -90,45 +104,70 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
         focus_key = next((pk for pk, _, _, slug in rows if slug == focus), None)
         if focus_key is None:
             raise Http404("No team you may see has this name.")
-    objectives = [
-        MapObjective(
-            key=pk,
-            team=team_id,
-            code=code,
-            title=title,
-            grade=graded.objectives[pk].grade,
-            status=graded.objectives[pk].status,
-            href=objective_href(pk),
+    counts = {pk: rollup.objectives for pk, rollup in rollups.teams.items()}
+    planned = plan_view(teams=teams, counts=counts, focus=focus_key)
+    drawn_objectives = list(
+        visible.filter(team_id__in=[t.key for t in planned.teams]).order_by(*ORDER)
+    )
+    drawn = [o.pk for o in drawn_objectives]
+    key_results = list(
+        KeyResult.objects.filter(objective_id__in=drawn, archived=False).order_by("order", "id")
+    )
+    commitments = {o.pk: o.commitment for o in drawn_objectives}
+    scores = {
+        kr.pk: kept_score(kr, period, commitments[kr.objective_id], day) for kr in key_results
+    }
+    own: dict[int, list[tuple[KeyResultScore, float]]] = defaultdict(list)
+    for kr in key_results:
+        own[kr.objective_id].append((scores[kr.pk], kr.weight))
+    # the links from or to a drawn objective, with what names the objective at their other end
+    ends = ("team_id", "code", "title")
+    links = list(
+        Alignment.objects.filter(
+            Q(child_id__in=drawn, parent__in=visible.values("pk"))
+            | Q(parent_id__in=drawn, child__in=visible.values("pk"))
         )
-        for pk, team_id, code, title in visible.order_by(
-            "team__order", "team__name", "order", "id"
-        ).values_list("pk", "team_id", "code", "title")
-        if pk in graded.objectives
-    ]
-    edges = [MapEdge(child=c, parent=p, weight=w) for c, p, w in graded.links]
-    view = select_view(teams=teams, objectives=objectives, edges=edges, focus=focus_key)
-    with_krs = [o.key for o in view.objectives if o.team in view.full]
-    key_results = [
+        .order_by("id")
+        .values_list(
+            "child_id",
+            "parent_id",
+            "weight",
+            *(f"child__{name}" for name in ends),
+            *(f"parent__{name}" for name in ends),
+        )
+    )
+    edges = [MapEdge(child=c, parent=p, weight=w) for c, p, w, *_ in links]
+    final = day >= period.end
+    objectives = [_map_objective(o, own[o.pk], final) for o in drawn_objectives]
+    named = set(drawn)
+    for child, parent, _, *labels in links:
+        for pk, (team_id, code, title) in ((child, labels[:3]), (parent, labels[3:])):
+            if pk not in named:  # at the other end of a link: named in an outside row
+                named.add(pk)
+                objectives.append(
+                    MapObjective(pk, team_id, code, title, None, Status.NO_DATA, objective_href(pk))
+                )
+    view = finish_view(
+        planned, objectives=objectives, edges=edges, team_names={t.key: t.name for t in teams}
+    )
+    with_krs = {o.key for o in view.objectives if o.team in view.full}
+    drawn_krs = [
         MapKeyResult(
-            key=pk,
-            objective=objective_id,
-            code=code,
-            title=title,
-            grade=graded.key_results[pk].grade,
-            status=graded.key_results[pk].status,
-            href=key_result_href(pk),
+            key=kr.pk,
+            objective=kr.objective_id,
+            code=kr.code,
+            title=kr.title,
+            grade=scores[kr.pk].grade,
+            status=scores[kr.pk].status,
+            href=key_result_href(kr.pk),
         )
-        for pk, objective_id, code, title in KeyResult.objects.filter(
-            objective__in=with_krs, archived=False
-        )
-        .order_by("order", "id")
-        .values_list("pk", "objective_id", "code", "title")
-        if pk in graded.key_results
+        for kr in key_results
+        if kr.objective_id in with_krs
     ]
     plan = layout(
         teams=view.teams,
         objectives=view.objectives,
-        key_results=key_results,
+        key_results=drawn_krs,
         edges=view.edges,
         outside=view.outside,
         expand=view.expand,
@@ -136,7 +175,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
     )
     where = view.anchor.name if view.anchor is not None else "the organization"
     description = (
-        f"{where} in {period}: {len(view.objectives)} objectives and {len(key_results)} key"
+        f"{where} in {period}: {len(view.objectives)} objectives and {len(drawn_krs)} key"
         f" results of {len(plan.teams)} teams, with {len(plan.edges)} contributes-to links"
         f" drawn and {len(view.outside)} to objectives outside this view."
         " Each box is a link to its page and shows its grade and status."
@@ -145,10 +184,32 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
         plan,
         title=f"Alignment map {period}: {where}",
         description=description,
-        org_grade=graded.organization,
+        org_grade=rollups.organization.grade,
     )
     return AlignmentMap(
-        grade=graded.organization, plan=plan, view=view, svg=svg, text=render_list(plan)
+        grade=rollups.organization.grade, plan=plan, view=view, svg=svg, text=render_list(plan)
+    )
+
+
+def _map_objective(
+    objective: Objective, key_results: list[tuple[KeyResultScore, float]], final: bool
+) -> MapObjective:
+    """A drawn objective with its kept grade and its status for the day its key results were
+    scored for."""
+    _, state = objective_status(
+        progress=objective.kept_progress,
+        confidence=objective.kept_confidence,
+        key_results=key_results,
+        final=final,
+    )
+    return MapObjective(
+        key=objective.pk,
+        team=objective.team_id,
+        code=objective.code,
+        title=objective.title,
+        grade=objective.kept_grade,
+        status=state,
+        href=objective_href(objective.pk),
     )
 
 

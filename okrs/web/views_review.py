@@ -3,19 +3,19 @@ and how the grades are distributed. Scores are taken as of the period's last day
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Avg, Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from okrs.core.charts import GRADE_BUCKETS, grade_buckets, histogram_svg
+from okrs.core.charts import GRADE_BUCKETS, histogram_svg
 from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
-from okrs.core.rollup import weighted_mean
-from okrs.goals.models import Objective, Period
-from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, grades
+from okrs.goals.models import KeyResult, Objective, Period
+from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow
 from okrs.web.charts import period_trend
 from okrs.web.selectors import board_page
 from okrs.web.views_map import key_result_href, objective_href
@@ -36,23 +36,6 @@ class CommitmentSummary:
     @property
     def ungraded(self) -> int:
         return self.count - self.graded
-
-
-def summarize(commitment: Commitment, grades: Iterable[float | None]) -> CommitmentSummary:
-    """Mean grade and how many reached the expected final grade (1.0 committed, 0.7
-    aspirational); key results without a check-in count in `count` but not in the mean."""
-    values = list(grades)
-    graded = [g for g in values if g is not None]
-    expected = EXPECTED_FINAL_GRADE[commitment]
-    return CommitmentSummary(
-        commitment=commitment,
-        label=commitment.value.title(),
-        expected=expected,
-        count=len(values),
-        graded=len(graded),
-        mean=weighted_mean((g, 1.0) for g in graded),
-        reached=sum(1 for g in graded if g >= expected - 1e-9),
-    )
 
 
 @dataclass(frozen=True)
@@ -103,33 +86,87 @@ def bucket_label(low: float, high: float) -> str:
     return f"{low:.1f}–{high:.1f}"
 
 
-def period_review(request: HttpRequest, slug: str) -> HttpResponse:
-    """`/periods/<slug>/review/`: the period's final grades, for what the reader may see."""
-    period = get_object_or_404(Period, slug=slug)
-    scope = Objective.objects.visible_to(request.user)
-    graded = grades(period, scope, on=period.end)
-    # the summaries cover every key result; the table below shows a page of teams
-    by_commitment = {
-        commitment: summarize(
-            commitment,
-            (
-                score.grade
-                for pk, score in graded.key_results.items()
-                if graded.commitments[graded.key_result_objectives[pk]] == commitment
-            ),
-        )
-        for commitment in Commitment
+def bucket_filters() -> list[Q]:
+    """`GRADE_BUCKETS` as filters on a key result's kept grade, as `grade_buckets` counts: each
+    range includes its lower bound, the last also its upper one (kept grades lie in [0, 1])."""
+    last = len(GRADE_BUCKETS) - 1
+    return [
+        Q(kept_grade__gte=low) if i == last else Q(kept_grade__gte=low, kept_grade__lt=high)
+        for i, (low, high) in enumerate(GRADE_BUCKETS)
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """The review's summaries of every key result the reader may see: per commitment, and how
+    the grades are distributed over `GRADE_BUCKETS`."""
+
+    summaries: list[CommitmentSummary]
+    buckets: list[int]
+    count: int
+    graded: int
+
+
+def review_figures(objectives: QuerySet[Objective]) -> ReviewFigures:
+    """`ReviewFigures` of the key results (not archived) of `objectives`, from their kept
+    grades: one query, aggregated in SQL, a row per commitment."""
+    aggregates: dict[str, Any] = {
+        "count": Count("pk"),
+        "graded": Count("kept_grade"),
+        "mean": Avg("kept_grade"),
     }
-    grades_given = [s.grade for s in graded.key_results.values() if s.grade is not None]
-    counts = grade_buckets(grades_given)
+    for commitment, expected in EXPECTED_FINAL_GRADE.items():
+        aggregates[f"reached_{commitment.value}"] = Count(
+            "pk", filter=Q(kept_grade__gte=expected - 1e-9)
+        )
+    for i, bucket in enumerate(bucket_filters()):
+        aggregates[f"bucket_{i}"] = Count("pk", filter=bucket)
+    rows = {
+        row["objective__commitment"]: row
+        for row in KeyResult.objects.filter(objective__in=objectives.values("pk"), archived=False)
+        .order_by()
+        .values("objective__commitment")
+        .annotate(**aggregates)
+    }
+    summaries = []
+    for commitment in Commitment:
+        row = rows.get(commitment.value, {})
+        summaries.append(
+            CommitmentSummary(
+                commitment=commitment,
+                label=commitment.value.title(),
+                expected=EXPECTED_FINAL_GRADE[commitment],
+                count=row.get("count", 0),
+                graded=row.get("graded", 0),
+                mean=row.get("mean"),
+                reached=row.get(f"reached_{commitment.value}", 0),
+            )
+        )
+    buckets = [sum(row[f"bucket_{i}"] for row in rows.values()) for i in range(len(GRADE_BUCKETS))]
+    return ReviewFigures(
+        summaries=summaries,
+        buckets=buckets,
+        count=sum(s.count for s in summaries),
+        graded=sum(s.graded for s in summaries),
+    )
+
+
+def period_review(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/periods/<slug>/review/`: the period's final grades, for what the reader may see: the
+    summaries of every key result (aggregates), then a page of teams' key results. The
+    organization's grade over time is read on demand (`period_review_trend`)."""
+    period = get_object_or_404(Period, slug=slug)
+    scope = Objective.objects.visible_to(request.user).filter(period=period)
+    figures = review_figures(scope)
     bars = [
         (bucket_label(low, high), count)
-        for (low, high), count in zip(GRADE_BUCKETS, counts, strict=True)
+        for (low, high), count in zip(GRADE_BUCKETS, figures.buckets, strict=True)
     ]
     board, page = board_page(
         period,
         scope,
-        graded,
+        scope,
+        on=period.end,
         page=request.GET.get("page"),
         max_teams=REVIEW_TEAMS_PER_PAGE,
         max_objectives=REVIEW_OBJECTIVES_PER_PAGE,
@@ -144,16 +181,31 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
             "period": period,
             "board": board,
             "teams": review_lines(board),
-            "summaries": list(by_commitment.values()),
+            "summaries": figures.summaries,
             "bars": bars,
-            "ungraded": len(graded.key_results) - len(grades_given),
-            "kr_count": len(graded.key_results),
+            "ungraded": figures.count - figures.graded,
+            "kr_count": figures.count,
             "page": page,
             # histogram_svg escapes every text it writes
             "histogram": mark_safe(histogram),
-            "trend": period_trend(period, scope),
             "finished": timezone.localdate() > period.end,
             "periods": Period.objects.order_by("-start"),
             "title": f"Review {period}",
         },
+    )
+
+
+def period_review_trend(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/periods/<slug>/review/trend/`: the organization's grade over time, graded from the
+    check-in history of every objective the reader may see in the period (what it costs grows
+    with the period, so the review links to it rather than drawing it on every read). An htmx
+    request gets the chart alone, to put in the review."""
+    period = get_object_or_404(Period, slug=slug)
+    trend = period_trend(period, Objective.objects.visible_to(request.user))
+    if request.headers.get("HX-Request"):
+        return HttpResponse(trend)
+    return render(
+        request,
+        "web/review_trend.html",
+        {"period": period, "trend": trend, "title": f"Organization grade over time, {period}"},
     )

@@ -34,7 +34,7 @@ def test_score_is_what_okrs_score_prints(world: Any) -> None:
 
 
 def test_score_leaves_out_what_the_caller_may_not_read(world: Any) -> None:
-    titles = lambda body: [o["title"] for t in body["teams"] for o in t["objectives"]]  # noqa: E731
+    titles = lambda body: [o["title"] for t in body["items"] for o in t["objectives"]]  # noqa: E731
     anonymous = world.api().get("/periods/2017-Q1/score").json()
     member = world.api(world.member).get("/periods/2017-Q1/score").json()
     assert "Secret plans" not in titles(anonymous)

@@ -8,12 +8,17 @@ import itertools
 
 import pytest
 
-from okrs.goals.history import MAX_SAMPLES, grade_history, sample_days
+from okrs.goals.history import MAX_SAMPLES, grade_history, grades_on, sample_days
 from okrs.goals.models import Objective, Period
-from okrs.goals.selectors import grades
+from okrs.goals.selectors import scoring_day
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+def grades(period, objectives, *, on=None):  # type: ignore[no-untyped-def]
+    """The objectives graded from the history as of the day a page would read for `on`."""
+    return grades_on(period, objectives, scoring_day(period, on))
 
 
 def _world() -> dict:

@@ -30,15 +30,28 @@ def test_milestone_reads_done_not_a_number(world) -> None:  # type: ignore[no-un
     assert 'data-label="Value">done</td>' in overview
 
 
-@pytest.mark.parametrize("where", ["objective", "team", "review"])
+@pytest.mark.parametrize("where", ["objective", "team", "review trend"])
 def test_grade_trend_is_drawn_with_its_values_table(world, where: str) -> None:  # type: ignore[no-untyped-def]
     f.checkin(world.kr, 30, "2017-01-20T00:00:00")
     url = {
         "objective": f"/objectives/{world.objective.pk}/",
         "team": f"/teams/{world.team.slug}/?period={world.period.slug}",
-        "review": f"/periods/{world.period.slug}/review/",
+        "review trend": f"/periods/{world.period.slug}/review/trend/",
     }[where]
     page = html(world.client(None).get(url))
     assert 'class="chart trend-chart"' in page
     assert ">Expected grade</text>" in page
     assert '<details class="chart-values">' in page and '<th scope="col">Expected</th>' in page
+
+
+def test_the_review_opens_the_organization_trend_on_demand(world) -> None:  # type: ignore[no-untyped-def]
+    """The organization's grade over time is graded from the whole period's history: the review
+    links to it (htmx puts the chart in place), so a read of the review does not pay for it."""
+    f.checkin(world.kr, 30, "2017-01-20T00:00:00")
+    client = world.client(None)
+    trend = f"/periods/{world.period.slug}/review/trend/"
+    review = html(client.get(f"/periods/{world.period.slug}/review/"))
+    assert f'hx-get="{trend}"' in review and 'class="chart trend-chart"' not in review
+    fragment = client.get(trend, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith("<") and "<html" not in fragment
+    assert 'class="chart trend-chart"' in fragment

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from okrs.core.pacing import Commitment
-from okrs.web.views_review import summarize
+from okrs.core.charts import grade_buckets
+from okrs.goals.models import Objective
+from okrs.web.views_review import review_figures
 from tests import factories as f
 from tests.web_viz.conftest import World, grow
 
@@ -94,11 +95,24 @@ def test_review_query_count_does_not_grow(client, world: World) -> None:  # type
     assert re.search(r"Teams (\d+)–\1 of", pages[holding[0] - 1])  # a page with one team
 
 
-def test_summarize_counts_reached_and_ignores_missing_grades() -> None:
-    summary = summarize(Commitment.ASPIRATIONAL, [0.7, 0.69, None, 1.0])
-    assert (summary.count, summary.graded, summary.ungraded, summary.reached) == (4, 3, 1, 2)
-    assert summary.mean == pytest.approx((0.7 + 0.69 + 1.0) / 3)
-    assert summarize(Commitment.COMMITTED, []).mean is None
+def test_the_summaries_count_reached_and_ignore_missing_grades_in_sql() -> None:
+    """`review_figures` aggregates the kept grades in SQL: per commitment the count, the graded,
+    the mean and those that reached the expected grade, and the histogram as `grade_buckets`
+    counts."""
+    period = f.period()
+    objective = f.objective(team=f.team(), period=period, commitment="aspirational")
+    for value in (70, 69, None, 100):
+        kr = f.key_result(objective=objective, baseline=0.0, target=100.0)
+        if value is not None:
+            f.checkin(kr, value, "2017-02-01T00:00:00")
+    figures = review_figures(Objective.objects.filter(pk=objective.pk))
+    committed, aspirational = figures.summaries
+    assert (aspirational.count, aspirational.graded, aspirational.ungraded) == (4, 3, 1)
+    assert aspirational.reached == 2
+    assert aspirational.mean == pytest.approx((0.7 + 0.69 + 1.0) / 3)
+    assert committed.count == 0 and committed.mean is None
+    assert figures.buckets == grade_buckets([0.7, 0.69, 1.0]) == [0, 1, 2]
+    assert (figures.count, figures.graded) == (4, 3)
 
 
 def test_the_summaries_count_every_team_while_the_table_shows_a_page(client, world: World) -> None:  # type: ignore[no-untyped-def]

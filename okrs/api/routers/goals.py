@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from okrs.api.auth import require_write
 from okrs.api.common import (
+    CURSOR_PATTERN,
     check_if_match,
     etag_of,
     items,
@@ -73,6 +74,7 @@ from okrs.goals.selectors import (
 from okrs.goals.serializers import period_score as score_document
 from okrs.goals.services import checkin_create
 from okrs.org.access import get_team_for_user
+from okrs.org.models import Team
 
 router = Router(tags=["goals"])
 
@@ -103,15 +105,36 @@ def get_period_detail(request: HttpRequest, slug: Slug) -> Any:
     return period_out(get_period(slug))
 
 
+SCORE_DEFAULT_TEAMS = 5
+SCORE_MAX_TEAMS = 20
+"""Teams per page of the period score: each brings its objectives and their key results."""
+
+
 class ScoreQuery(Schema):
     on: Day | None = Field(None, description="Score as of this day (default: today).")
+    cursor: str | None = Field(None, max_length=200, pattern=CURSOR_PATTERN)
+    limit: int = Field(
+        SCORE_DEFAULT_TEAMS,
+        ge=1,
+        le=SCORE_MAX_TEAMS,
+        description="Teams per page (each with all its objectives and key results).",
+    )
 
 
 @router.get("/periods/{slug}/score", response={200: ScoreOut, **ERRORS})
 def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> Any:
-    """What `okrs score --period SLUG --format json` prints, limited to what the caller may read."""
+    """The period's score as the caller may read it: the period's grade and "N of M measured"
+    over every objective the caller may read, then a page of teams (in key order; `cursor` and
+    `limit` as every list) with their grades, objectives and key results. `okrs score --format
+    json` prints the same document with every team."""
     period = get_period(slug)
-    return score_document(period, visible_objectives(request.auth), on=query.on)
+    objectives = Objective.objects.visible_to(request.auth).filter(period=period)
+    teams = Team.objects.filter(pk__in=objectives.values("team_id")).values("pk")
+    page_teams, next_cursor = paginate(teams, query.cursor, query.limit)
+    document = score_document(
+        period, objectives, on=query.on, teams=[row["pk"] for row in page_teams]
+    )
+    return {**document, "next_cursor": next_cursor}
 
 
 # --- objectives ----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         objectives = (
             Objective.objects.all() if options["all"] else visible_objectives(AnonymousUser())
         )
-        data = period_score(period, objectives, on=options["on"])
+        data = {**period_score(period, objectives, on=options["on"]), "next_cursor": None}
         if options["format"] == "json":
             self.stdout.write(json.dumps(data, indent=2))
         else:
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 column,
                 justify="right" if column in {"Value", "Progress", "Grade", "Expected"} else "left",
             )
-        for team in data["teams"]:
+        for team in data["items"]:
             for objective in team["objectives"]:
                 table.add_row(
                     team["name"],
