@@ -31,7 +31,6 @@ def main(kind: str, who: str = "admin", calls: int = 5) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from okrs.bench.run import _targets, ensure_static
-    from okrs.runtime import tune_gc
 
     settings.ALLOWED_HOSTS = ["*"]
     ensure_static()
@@ -42,7 +41,6 @@ def main(kind: str, who: str = "admin", calls: int = 5) -> None:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     print(url, response.status_code, len(response.content), "queries", len(queries))
-    tune_gc()  # as the servers do once loaded (okrs/runtime.py)
     cpu = []
     for _ in range(7):
         started = time.thread_time()

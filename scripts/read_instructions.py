@@ -8,8 +8,7 @@ shared machine moves by 2x).
     OKRS_READ_AS=admin ... (signed in as bench-admin, a session made and removed by the script)
 
 READ is one of the names below (the API reads by default; the pages, `overview`, `review` and
-`map`, when named); N requests of each are counted (30), after 5 to warm up. The garbage
-collector is tuned as a server tunes it once loaded (`okrs/runtime.py`). The script runs
+`map`, when named); N requests of each are counted (30), after 5 to warm up. The script runs
 itself under `valgrind --tool=callgrind --instr-atstart=no` and switches counting on
 (`callgrind_control -i on`) around the N requests of each read only, so Django's start-up and
 the warm-up are not counted. PostgreSQL's own work is in another process and not counted;
@@ -104,12 +103,9 @@ def _count(names: list[str], n: int) -> None:
 
 
 def _serve(names: list[str], n: int, call: Any, pid: str) -> None:
-    from okrs.runtime import tune_gc
-
     for name in names:
         for _ in range(5):
             call(*READS[name])
-    tune_gc()
     for name in names:
         control = ["callgrind_control"]
         subprocess.run([*control, "-z", pid], capture_output=True, check=True)

@@ -44,7 +44,6 @@ from okrs.measures.evaluate import evaluate
 from okrs.measures.imports import import_dataset
 from okrs.measures.models import Activity, Survey, SurveyResponse
 from okrs.org.models import Cohort, Team
-from okrs.runtime import tune_gc
 
 TARGET_PAGE_P95_MS = 150.0
 TARGET_MAP_P95_MS = 500.0
@@ -686,7 +685,6 @@ def run(
     say: Callable[[str], None] = lambda _: None,
 ) -> Report:
     report = Report(vendor=connection.vendor, scale=table_sizes(), load=machine_load())
-    tune_gc()  # this process stands for a server process, tuned as okrs.wsgi tunes them
     if "pages" in parts:
         say("pages and API reads")
         measure_pages(report, repeat=repeat, budget=budget)

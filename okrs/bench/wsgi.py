@@ -7,8 +7,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrs.settings")
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-from okrs.runtime import tune_gc
-
 application = get_wsgi_application()
 settings.ROOT_URLCONF = "okrs.bench.urls"
-tune_gc()  # as okrs.wsgi does
