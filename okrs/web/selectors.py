@@ -202,8 +202,10 @@ def objective_statuses(
     commitments = {pk: Commitment(commitment) for pk, _, commitment, _, _ in rows}
     expected: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for objective_id, weight, deadline in KeyResult.objects.filter(
-        objective_id__in=[row[0] for row in rows], archived=False
+        objective__in=objectives.values("pk"), archived=False
     ).values_list("objective_id", "weight", "deadline"):
+        if objective_id not in commitments:  # the objective changed between the two reads
+            continue
         pace = expected_progress_at(
             period.start, deadline or period.end, day, commitments[objective_id]
         )
