@@ -4,22 +4,14 @@ readers who may see but not change it get 403."""
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
-from okrs.goals.models import PUBLIC_STATES, KeyResult, Objective
+from okrs.goals.models import KeyResult, Objective
 from okrs.org.access import User, can_lead_team, is_site_admin, team_role
 from okrs.org.models import Membership, Role
-from okrs.sqlread import inline_constants
-
-__all__ = ["PUBLIC_STATES"]
 
 
 def visible_objectives(user: User) -> QuerySet[Objective]:
@@ -33,38 +25,11 @@ def visible_key_results(user: User) -> QuerySet[KeyResult]:
     return KeyResult.objects.visible_to(user)
 
 
-def visible_objectives_sql(user: User, objective: str, team: str) -> tuple[str, tuple[Any, ...]]:
-    """`visible_to(user)` compiled, as a condition on the objectives aliased `objective` of a
-    written-out query, with its parameters ("TRUE" for site admins): for the written-out list
-    reads of `okrs.sqlread` until they go. `team` (the objectives' team alias) is not used."""
-    if is_site_admin(user):
-        return "TRUE", ()
-    if not user.is_authenticated:
-        return _anonymous_sql(connection.vendor, objective), ()
-    sql, params = Objective.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
-    column = connection.ops.quote_name(Objective._meta.pk.column)
-    return f"{objective}.{column} IN ({sql})", tuple(params)
-
-
-@functools.cache
-def _anonymous_sql(vendor: str, objective: str) -> str:
-    # its constants written in, not passed (`okrs.sqlread.sql_constant` says why)
-    readable = Objective.objects.visible_to(AnonymousUser()).order_by().values("pk")
-    sql, params = readable.query.sql_with_params()
-    column = connection.ops.quote_name(Objective._meta.pk.column)
-    return f"{objective}.{column} IN ({inline_constants(sql, params)})"
-
-
 def can_read_objective(user: User, objective: Objective) -> bool:
     """Whether `user` may read `objective`: `visible_to` asked of this one objective."""
     if is_site_admin(user):
         return True
     return Objective.objects.visible_to(user).filter(pk=objective.pk).exists()
-
-
-def readable_key_result_id(user: User, pk: int) -> int | None:
-    """`pk` if key result `pk` exists and `user` may read it, else None: one query."""
-    return KeyResult.objects.visible_to(user).filter(pk=pk).values_list("pk", flat=True).first()
 
 
 def can_review_objective(user: User, objective: Objective) -> bool:
