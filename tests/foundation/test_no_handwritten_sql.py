@@ -31,13 +31,8 @@ ALLOWED = {
     # own bulk load (COPY / executemany) the generator writes millions of rows with
     "bench/run.py": "the benchmark's bare-INSERT and bulk-load floors",
     "bench/generate.py": "the benchmark's bulk generation (COPY)",
-    # the recursive walk down the alignment graph (WITH RECURSIVE: no ORM form) and the period's
-    # scoring rows (25 -> 18 ms on SQLite at the large scale); issue #18 part 2 (h25) is on them
-    "goals/selectors.py": "the alignment graph's recursive query and the scoring rows",
-    # the anonymous reader's objective rule with its constants in the text (PostgreSQL's generic
-    # plan: 0.8 -> 0.4 ms a read) and a key result's readability (0.5 ms to build, 0.07 to run);
-    # no API read uses them any more, issue #18 part 2 (h25) removes them
-    "goals/access.py": "the written-out objective rule, being removed",
+    # the recursive walk down the alignment graph (WITH RECURSIVE, which the ORM cannot express)
+    "goals/selectors.py": "the alignment graph's recursive query",
 }
 
 
