@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from okrs.core.alignment_map import (
     MapEdge,
@@ -103,7 +104,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
     if focus:
         focus_key = next((pk for pk, _, _, slug in rows if slug == focus), None)
         if focus_key is None:
-            raise Http404("No team you may see has this name.")
+            raise Http404(gettext("No team you may see has this name."))
     counts = {pk: rollup.objectives for pk, rollup in rollups.teams.items()}
     planned = plan_view(teams=teams, counts=counts, focus=focus_key)
     drawn_objectives = list(
@@ -173,16 +174,24 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
         expand=view.expand,
         spread=False,
     )
-    where = view.anchor.name if view.anchor is not None else "the organization"
-    description = (
-        f"{where} in {period}: {len(view.objectives)} objectives and {len(drawn_krs)} key"
-        f" results of {len(plan.teams)} teams, with {len(plan.edges)} contributes-to links"
-        f" drawn and {len(view.outside)} to objectives outside this view."
-        " Each box is a link to its page and shows its grade and status."
-    )
+    where = view.anchor.name if view.anchor is not None else gettext("the organization")
+    description = gettext(
+        "%(where)s in %(period)s: %(objectives)s objectives and %(krs)s key results of"
+        " %(teams)s teams, with %(links)s contributes-to links drawn and %(outside)s to"
+        " objectives outside this view. Each box is a link to its page and shows its grade"
+        " and status."
+    ) % {
+        "where": where,
+        "period": period,
+        "objectives": len(view.objectives),
+        "krs": len(drawn_krs),
+        "teams": len(plan.teams),
+        "links": len(plan.edges),
+        "outside": len(view.outside),
+    }
     svg = render_svg(
         plan,
-        title=f"Alignment map {period}: {where}",
+        title=gettext("Alignment map %(period)s: %(where)s") % {"period": period, "where": where},
         description=description,
         org_grade=rollups.organization.grade,
     )
@@ -219,7 +228,7 @@ def alignment_map(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("period")
     period = get_object_or_404(Period, slug=slug) if slug else current_period()
     if period is None:
-        return render(request, "web/empty.html", {"title": "No period yet"})
+        return render(request, "web/empty.html", {"title": gettext("No period yet")})
     result = build_map(request.user, period, request.GET.get("team") or None)
     return render(
         request,
@@ -233,6 +242,6 @@ def alignment_map(request: HttpRequest) -> HttpResponse:
             # render_svg and render_list escape every text they write
             "svg": mark_safe(result.svg),
             "text": mark_safe(result.text),
-            "title": f"Alignment map {period}",
+            "title": gettext("Alignment map %(period)s") % {"period": period},
         },
     )

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from okrs.core.charts import GRADE_BUCKETS, histogram_svg
 from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
@@ -172,7 +173,9 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
         max_objectives=REVIEW_OBJECTIVES_PER_PAGE,
     )
     histogram = histogram_svg(
-        bars=bars, title=f"Distribution of final key result grades, {period}", chart_id="grades"
+        bars=bars,
+        title=gettext("Distribution of final key result grades, %(period)s") % {"period": period},
+        chart_id="grades",
     )
     return render(
         request,
@@ -190,7 +193,7 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
             "histogram": mark_safe(histogram),
             "finished": timezone.localdate() > period.end,
             "periods": Period.objects.order_by("-start"),
-            "title": f"Review {period}",
+            "title": gettext("Review %(period)s") % {"period": period},
         },
     )
 
@@ -207,5 +210,9 @@ def period_review_trend(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/review_trend.html",
-        {"period": period, "trend": trend, "title": f"Organization grade over time, {period}"},
+        {
+            "period": period,
+            "trend": trend,
+            "title": gettext("Organization grade over time, %(period)s") % {"period": period},
+        },
     )
