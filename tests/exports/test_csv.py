@@ -127,3 +127,21 @@ def test_text_cells_never_start_a_formula(raw: str, safe: str) -> None:
 def test_print_stylesheet_is_linked_for_print_only(world) -> None:  # type: ignore[no-untyped-def]
     page = Client().get("/").content.decode()
     assert '<link rel="stylesheet" href="/static/okrs/print.css" media="print">' in page
+
+
+def test_the_openapi_document_says_the_api_downloads_are_csv(world) -> None:  # type: ignore[no-untyped-def]
+    """What a download answers is what the OpenAPI says (schemathesis checks it: a 200 of
+    text/csv documented as JSON failed on PostgreSQL)."""
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    for path, url in (
+        ("/api/v1/periods/{slug}/objectives.csv", "/api/v1/periods/2017-Q1/objectives.csv"),
+        (
+            "/api/v1/key-results/{kr_id}/check-ins.csv",
+            f"/api/v1/key-results/{world.kr.pk}/check-ins.csv",
+        ),
+    ):
+        documented = paths[path]["get"]["responses"]["200"]["content"]
+        assert list(documented) == ["text/csv"]
+        answer = Client().get(url)
+        assert answer.status_code == 200
+        assert answer["Content-Type"].split(";")[0] == "text/csv"
