@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from okrs.core.charts import GRADE_BUCKETS, histogram_svg
+from okrs.core.charts import GRADE_BUCKETS, HISTOGRAM_NARROW, histogram_svg, responsive
 from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
 from okrs.goals.models import KeyResult, Objective, Period
 from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow
 from okrs.web.charts import period_trend
 from okrs.web.selectors import board_page
 from okrs.web.views_map import key_result_href, objective_href
+from okrs.web.words import reader_words
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,13 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
         max_teams=REVIEW_TEAMS_PER_PAGE,
         max_objectives=REVIEW_OBJECTIVES_PER_PAGE,
     )
-    histogram = histogram_svg(
-        bars=bars,
-        title=gettext("Distribution of final key result grades, %(period)s") % {"period": period},
-        chart_id="grades",
+    title = gettext("Distribution of final key result grades, %(period)s") % {"period": period}
+    words = reader_words()
+    histogram = responsive(
+        histogram_svg(bars=bars, title=title, chart_id="grades", words=words),
+        histogram_svg(
+            bars=bars, title=title, chart_id="grades-narrow", size=HISTOGRAM_NARROW, words=words
+        ),
     )
     return render(
         request,

@@ -129,12 +129,21 @@ def test_review_page_shows_summary_and_histogram(page: Any) -> None:
     _seed_like()
     page.goto(f"{page.base}/periods/2017-Q1/review/")
     assert stylesheet_applied(page)
-    histogram = page.locator("svg.histogram")
-    assert histogram.is_visible()
+    histogram = page.locator(".chart-wide svg.histogram")
+    assert histogram.is_visible() and not page.locator(".chart-narrow svg.histogram").is_visible()
     box = histogram.bounding_box()
     assert box is not None and box["width"] > 200
     assert page.locator("#summary-committed").is_visible()
     screenshot(page, "review")
+    page.set_viewport_size({"width": 390, "height": 844})
+    narrow = page.locator(".chart-narrow svg.histogram")
+    assert narrow.is_visible() and not histogram.is_visible()
+    # the phone's drawing keeps its text size: a count is as tall as on the desktop's
+    heights = narrow.locator("text.count").evaluate_all(
+        "texts => texts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 10
+    screenshot(page, "review-phone")
 
 
 def test_search_finds_public_goals(page: Any) -> None:
