@@ -786,6 +786,12 @@ HISTOGRAM_WIDE: Final = Size(560, 260)
 HISTOGRAM_NARROW: Final = Size(340, 260)
 
 
+def _inside(centre: float, width: float, span: float) -> float:
+    """The centre of a middle-anchored text of `width`, moved so the text stays in 0..`span`."""
+    half = width / 2 + 1
+    return min(max(centre, half), span - half)
+
+
 def histogram_svg(
     *,
     bars: Sequence[tuple[str, int]],
@@ -816,6 +822,10 @@ def histogram_svg(
     widest = max([1.0, *(text_width(label, font) for label, _ in bars)])
     if widest > slot - 4:  # labels never overlap: smaller text before they would
         label_font = max(9.0, font * (slot - 4) / widest)
+    count_font = float(font)  # the same for the counts above the bars (10 bars on a phone)
+    widest_count = max(text_width(words.number(count), font) for _, count in bars) if bars else 1.0
+    if widest_count > slot - 2:
+        count_font = max(8.0, font * (slot - 2) / widest_count)
     scale_max = float(ticks[-1])
     total = sum(count for _, count in bars)
     summary = "; ".join(f"{label}: {words.number(count)}" for label, count in bars)
@@ -844,15 +854,18 @@ def histogram_svg(
         bar_h = plot_h * count / scale_max
         x = left + slot * index + slot * 0.15
         y = top + plot_h - bar_h
-        centre = _f(x + slot * 0.35)
+        centre = x + slot * 0.35
         shown = f"{label}: {words.number(count)}"
+        count_x = _inside(centre, text_width(words.number(count), count_font), size.width)
+        label_x = _inside(centre, text_width(label, label_font), size.width)
         parts.append(
             f'<g class="bar"><rect class="bar-{index}" fill="{fill}" x="{_f(x)}" y="{_f(y)}"'
             f' width="{_f(slot * 0.7)}" height="{_f(bar_h)}" rx="2"><title>{esc(shown)}'
-            f'</title></rect><text class="count" fill="#1b1f24" x="{centre}" y="{_f(y - 5)}"'
-            f' text-anchor="middle" font-size="{font}" font-weight="600">'
+            f'</title></rect><text class="count" fill="#1b1f24" x="{_f(count_x)}" y="{_f(y - 5)}"'
+            f' text-anchor="middle" font-size="{_f(count_font)}" font-weight="600">'
             f"{esc(words.number(count))}</text>"
-            f'<text class="label" fill="#57606a" x="{centre}" y="{_f(top + plot_h + font + 6)}"'
+            f'<text class="label" fill="#57606a" x="{_f(label_x)}"'
+            f' y="{_f(top + plot_h + font + 6)}"'
             f' text-anchor="middle" font-size="{_f(label_font)}">{esc(label)}</text></g>'
         )
     parts.append("</svg>")

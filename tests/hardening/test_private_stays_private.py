@@ -25,6 +25,7 @@ PAGES = [
     "/search/?q=Hush",
     "/search/?q=key+result",
     "/periods/2017-Q1/review/",
+    "/periods/2017-Q1/review/trend/",
     "/teams/pub/",
     "/teams/pub/heartbeats/",
     "/teams/other/",
