@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from okrs.core.charts import esc, text_width
+from okrs.core.charts import ENGLISH, Words, counted, esc, grade2, text_width
+from okrs.core.messages import gettext_noop
 from okrs.core.pacing import Status
 
 BAND_WIDTH: Final = 420
@@ -187,14 +188,15 @@ class MapLayout:
     edges: list[PlacedEdge]
     width: float
     height: float
+    words: Words = ENGLISH  # the reader's language, which the drawing and the list speak
 
     @property
     def objectives(self) -> list[PlacedObjective]:
         return [o for team in self.teams for o in team.objectives]
 
 
-def grade_text(grade: float | None) -> str:
-    return "—" if grade is None else f"{grade:.2f}"
+def grade_text(grade: float | None, words: Words = ENGLISH) -> str:
+    return "—" if grade is None else grade2(words, grade)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -333,6 +335,7 @@ def layout(
     outside: Sequence[MapOutside] = (),
     expand: dict[int, MapExpand] | None = None,
     spread: bool = True,
+    words: Words = ENGLISH,
 ) -> MapLayout:
     """Place teams, objectives and key results, and route the links between objectives.
 
@@ -359,7 +362,7 @@ def layout(
     for objective in placed_objectives:
         objectives_of[objective.team].append(objective)
     expand = expand or {}
-    context = _Context(krs_of, outside_of, expand)
+    context = _Context(krs_of, outside_of, expand, words)
 
     # Each depth gets one column, or several side by side when its teams would make a column
     # taller than the limit (a team's band is never split). The limit keeps a big map about as
@@ -416,7 +419,9 @@ def layout(
     column_count = max(1, len(slots))
     width = 2 * MARGIN + column_count * BAND_WIDTH + (column_count - 1) * COLUMN_GAP
     height = max(bottoms.values(), default=float(HEADER)) + MARGIN
-    return MapLayout(teams=placed_teams, edges=placed_edges, width=width, height=height)
+    return MapLayout(
+        teams=placed_teams, edges=placed_edges, width=width, height=height, words=words
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,15 +429,30 @@ class _Context:
     krs_of: dict[int, list[MapKeyResult]]
     outside_of: dict[int, list[MapOutside]]
     expand: dict[int, MapExpand]
+    words: Words
 
 
 _TITLE_WIDTH: Final = BOX_WIDTH - 14 - 10
 _ROW_WIDTH: Final = BOX_WIDTH - 16 - 20 - 40
 
 
-def _outside_line(link: MapOutside) -> str:
-    arrow = "→ contributes to" if link.direction == "to" else "← contributed to by"
-    return f"{arrow} {link.text}"
+_GRADE: Final = gettext_noop("Grade %(grade)s")
+_CONTRIBUTES: Final = gettext_noop("Contributes to")
+_CONTRIBUTES_TO: Final = gettext_noop("→ contributes to %(objective)s")
+_CONTRIBUTED_BY: Final = gettext_noop("← contributed to by %(objective)s")
+
+
+def _outside_around(link: MapOutside, words: Words) -> tuple[str, str]:
+    """The words before and after the linked objective's name in its row."""
+    message = _CONTRIBUTES_TO if link.direction == "to" else _CONTRIBUTED_BY
+    template = words.gettext(message)
+    before, _, after = template.partition("%(objective)s")
+    return before, after
+
+
+def _outside_line(link: MapOutside, words: Words) -> str:
+    before, after = _outside_around(link, words)
+    return f"{before}{link.text}{after}"
 
 
 def _place_team(
@@ -462,7 +482,7 @@ def _place_team(
             row_y += row_height + 2
         links = context.outside_of.get(objective.key, [])
         for link in links[:OUTSIDE_SHOWN]:
-            line = wrap_width(_outside_line(link), BOX_WIDTH - 32, KR_FONT, 1)[0]
+            line = wrap_width(_outside_line(link, context.words), BOX_WIDTH - 32, KR_FONT, 1)[0]
             item.outside.append(
                 PlacedOutside(
                     outside=link,
@@ -534,15 +554,29 @@ def _swap(href: str) -> str:
     )
 
 
-def expand_text(team: PlacedTeam) -> str:
+def expand_text(team: PlacedTeam, words: Words = ENGLISH) -> str:
     expand = team.expand
     if expand is None:
         return ""
     if not expand.teams:
-        return f"▸ Open {shorten(team.team.name, 40)} with its key results"
-    teams = f"{expand.teams} team{'s' if expand.teams != 1 else ''}"
-    objectives = f"{expand.objectives} objective{'s' if expand.objectives != 1 else ''}"
-    return f"▸ Open {shorten(team.team.name, 28)}: {teams} below, {objectives}"
+        return "▸ " + words.say(
+            gettext_noop("Open %(team)s with its key results"), team=shorten(team.team.name, 40)
+        )
+    teams = counted(
+        words, expand.teams, gettext_noop("%(count)s team"), gettext_noop("%(count)s teams")
+    )
+    objectives = counted(
+        words,
+        expand.objectives,
+        gettext_noop("%(count)s objective"),
+        gettext_noop("%(count)s objectives"),
+    )
+    return "▸ " + words.say(
+        gettext_noop("Open %(team)s: %(teams)s below, %(objectives)s"),
+        team=shorten(team.team.name, 28),
+        teams=teams,
+        objectives=objectives,
+    )
 
 
 def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: float | None) -> str:
@@ -552,6 +586,7 @@ def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: floa
     the status marks beside that text are hidden from assistive technology, which reads the
     status in words.
     """
+    words = plan.words
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="alignment-map" role="group"'
         f' viewBox="0 0 {_f(plan.width)} {_f(plan.height)}" width="{_f(plan.width)}"'
@@ -564,36 +599,46 @@ def render_svg(plan: MapLayout, *, title: str, description: str, org_grade: floa
         ' markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"'
         ' fill="#57606a"/></marker></defs>',
         f'<text class="map-org" x="{MARGIN}" y="24" font-size="15" font-weight="700"'
-        f' fill="#1b1f24">Organization · grade {esc(grade_text(org_grade))}</text>',
+        f' fill="#1b1f24">'
+        + esc(
+            words.say(
+                gettext_noop("Organization · grade %(grade)s"), grade=grade_text(org_grade, words)
+            )
+        )
+        + "</text>",
     ]
     for team in plan.teams:  # bands first, then the links, then the boxes on top of both
-        parts += _render_team(team)
+        parts += _render_team(team, words)
     parts.append('<g class="map-edges">')
     for edge in plan.edges:
         parts.append(
             f'<path class="map-edge" d="{edge.path}" fill="none" stroke="#57606a"'
             f' stroke-width="{_f(1 + min(edge.edge.weight, 3.0))}" stroke-opacity="0.7"'
             f' marker-end="url(#map-arrow)" data-child="{edge.edge.child}"'
-            f' data-parent="{edge.edge.parent}"><title>{esc(edge.child_label)} contributes to'
-            f" {esc(edge.parent_label)} (weight {esc(_weight(edge.edge.weight))})</title></path>"
+            f' data-parent="{edge.edge.parent}"><title>'
+            + esc(
+                words.say(
+                    gettext_noop("%(child)s contributes to %(parent)s (weight %(weight)s)"),
+                    child=edge.child_label,
+                    parent=edge.parent_label,
+                    weight=words.number(edge.edge.weight),
+                )
+            )
+            + "</title></path>"
         )
     parts.append("</g>")
     for team in plan.teams:
         parts.append(f'<g class="map-objectives" data-team="{team.team.key}">')
         for item in team.objectives:
-            parts += _render_objective(item)
+            parts += _render_objective(item, words)
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def _weight(weight: float) -> str:
-    return f"{weight:g}"
-
-
-def _render_team(team: PlacedTeam) -> list[str]:
+def _render_team(team: PlacedTeam, words: Words) -> list[str]:
     box = team.box
-    name = f"{shorten(team.team.name, 40)} · {grade_text(team.team.grade)}"
+    name = f"{shorten(team.team.name, 40)} · {grade_text(team.team.grade, words)}"
     heading = (
         f'<text class="map-team-name" x="{_f(box.x + 10)}" y="{_f(box.y + 20)}" font-size="14"'
         f' font-weight="700" fill="#1b1f24">{esc(name)}</text>'
@@ -614,13 +659,13 @@ def _render_team(team: PlacedTeam) -> list[str]:
             f'<rect x="{_f(e.x)}" y="{_f(e.y)}" width="{_f(e.width)}" height="{_f(e.height)}"'
             f' rx="5" fill="#ffffff" stroke="#0b5cad" stroke-dasharray="4 3"/>'
             f'<text x="{_f(e.x + 10)}" y="{_f(e.y + 16)}" font-size="12" font-weight="600"'
-            f' fill="#0b5cad">{esc(expand_text(team))}</text></a>'
+            f' fill="#0b5cad">{esc(expand_text(team, words))}</text></a>'
         )
     parts.append("</g>")
     return parts
 
 
-def _render_objective(item: PlacedObjective) -> list[str]:
+def _render_objective(item: PlacedObjective, words: Words) -> list[str]:
     o, box = item.objective, item.box
     colour = STATUS_COLOURS[o.status]
     grade_y = _f(box.y + BOX_LINE * (len(item.title_lines) + 1) + 2)
@@ -639,33 +684,40 @@ def _render_objective(item: PlacedObjective) -> list[str]:
         )
     parts.append(
         f'<text class="map-grade" x="{_f(box.x + 14)}" y="{grade_y}" font-size="12"'
-        f' fill="{colour}" font-weight="600">Grade {esc(grade_text(o.grade))} ·'
+        f' fill="{colour}" font-weight="600">'
+        f"{esc(words.say(_GRADE, grade=grade_text(o.grade, words)))} ·"
         f' <tspan aria-hidden="true">{esc(STATUS_MARKS[o.status])} </tspan>'
-        f"{esc(o.status.label)}</text>"
+        f"{esc(words.status(o.status))}</text>"
     )
     parts.append("</a>")
     for row in item.key_results:
-        parts += _render_key_result(row)
+        parts += _render_key_result(row, words)
     for link in item.outside:
         parts += _render_outside(link)
     if item.more_outside:
         last = item.outside[-1].box
         parts.append(
             f'<text class="map-more" x="{_f(last.x + 6)}" y="{_f(last.y + 2 * KR_ROW - 5)}"'
-            f' font-size="{KR_FONT}" fill="#57606a">and {item.more_outside} more'
-            " outside this view (see the list)</text>"
+            f' font-size="{KR_FONT}" fill="#57606a">'
+            + esc(
+                words.say(
+                    gettext_noop("and %(count)s more outside this view (see the list)"),
+                    count=words.number(item.more_outside),
+                )
+            )
+            + "</text>"
         )
     return parts
 
 
-def _render_key_result(row: PlacedKeyResult) -> list[str]:
+def _render_key_result(row: PlacedKeyResult, words: Words) -> list[str]:
     kr, box = row.key_result, row.box
     colour = STATUS_COLOURS[kr.status]
     baseline = box.y + KR_ROW - 5
     parts = [
         f'<a class="map-node map-kr map-status-{kr.status.value}" href="{esc(kr.href)}"'
         f' data-key-result="{kr.key}">',
-        f"<desc>{esc(kr.status.label)}</desc>",
+        f"<desc>{esc(words.status(kr.status))}</desc>",
         f'<rect x="{_f(box.x)}" y="{_f(box.y)}" width="{_f(box.width)}"'
         f' height="{_f(box.height - 2)}" rx="3" fill="{colour}" fill-opacity="0.08"/>',
         f'<text x="{_f(box.x + 6)}" y="{_f(baseline)}" font-size="{KR_FONT}" fill="{colour}"'
@@ -679,7 +731,7 @@ def _render_key_result(row: PlacedKeyResult) -> list[str]:
     parts += [
         f'<text class="map-grade" x="{_f(box.x + box.width - 6)}" y="{_f(baseline)}"'
         f' font-size="{KR_FONT}" text-anchor="end" font-weight="600" fill="#1b1f24">'
-        f"{esc(grade_text(kr.grade))}</text>",
+        f"{esc(grade_text(kr.grade, words))}</text>",
         "</a>",
     ]
     return parts
@@ -699,18 +751,23 @@ def render_list(plan: MapLayout) -> str:
     """The map as nested lists, its text alternative: every team, objective and key result with
     its grade and status, the links to objectives outside the view, the subtrees not drawn,
     then the contributes-to links (text escaped)."""
+    words = plan.words
+
+    def graded(grade: float | None) -> str:
+        return esc(words.say(gettext_noop("grade %(grade)s"), grade=grade_text(grade, words)))
+
     parts = ['<ul class="map-tree">']
     for placed in plan.teams:
         team = placed.team
         name = esc(team.name)
         if team.href:
             name = f'<a href="{esc(team.href)}">{name}</a>'
-        parts.append(f"<li><strong>{name}</strong> · grade {grade_text(team.grade)}<ul>")
+        parts.append(f"<li><strong>{name}</strong> · {graded(team.grade)}<ul>")
         for item in placed.objectives:
             o = item.objective
             parts.append(
                 f'<li><a href="{esc(o.href)}">{esc(label(o.code, o.title))}</a>'
-                f" · grade {grade_text(o.grade)} · {esc(o.status.label)}"
+                f" · {graded(o.grade)} · {esc(words.status(o.status))}"
             )
             if item.key_results or item.outside:
                 parts.append("<ul>")
@@ -718,25 +775,25 @@ def render_list(plan: MapLayout) -> str:
                     kr = row.key_result
                     parts.append(
                         f'<li><a href="{esc(kr.href)}">{esc(label(kr.code, kr.title))}</a>'
-                        f" · grade {grade_text(kr.grade)} · {esc(kr.status.label)}</li>"
+                        f" · {graded(kr.grade)} · {esc(words.status(kr.status))}</li>"
                     )
                 for link in item.outside:
-                    arrow = _outside_line(link.outside).removesuffix(link.outside.text)
+                    before, after = _outside_around(link.outside, words)
                     parts.append(
-                        f'<li class="outside">{esc(arrow)}<a href="{esc(link.outside.href)}">'
-                        f"{esc(link.outside.text)}</a></li>"
+                        f'<li class="outside">{esc(before)}<a href="{esc(link.outside.href)}">'
+                        f"{esc(link.outside.text)}</a>{esc(after)}</li>"
                     )
                 parts.append("</ul>")
             parts.append("</li>")
         if placed.expand is not None and team.view_href:
             parts.append(
                 f'<li class="expand"><a href="{esc(team.view_href)}"{_swap(team.view_href)}>'
-                f"{esc(expand_text(placed).removeprefix('▸ '))}</a></li>"
+                f"{esc(expand_text(placed, words).removeprefix('▸ '))}</a></li>"
             )
         parts.append("</ul></li>")
     parts.append("</ul>")
     if plan.edges:
-        parts.append("<h2>Contributes to</h2><ul>")
+        parts.append(f"<h2>{esc(words.gettext(_CONTRIBUTES))}</h2><ul>")
         parts.extend(
             f"<li>{esc(edge.child_label)} → {esc(edge.parent_label)}</li>" for edge in plan.edges
         )

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from okrs.core.messages import gettext_noop
+from okrs.core.pacing import Status
 
 GRADE_BUCKETS: Final = ((0.0, 0.3), (0.3, 0.7), (0.7, 1.0))
 """Grade ranges of the end-of-quarter histogram; each includes its lower bound, the last
@@ -57,17 +58,22 @@ def _identity(text: str) -> str:
     return text
 
 
+def _status_label(status: Status) -> str:
+    return status.label
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """How a chart speaks to its reader: `gettext` translates a message (marked with
     `gettext_noop` here), the others write a number, a short day ("Feb 1") and a full day
-    ("Feb 1, 2017") as the reader's language does. The default is English, as okrs writes it
-    without Django; `okrs.web.charts` passes the reader's."""
+    ("Feb 1, 2017") as the reader's language does, and `status` names a status. The default is
+    English, as okrs writes it without Django; `okrs.web.words` gives the reader's."""
 
     gettext: Callable[[str], str] = _identity
     number: Callable[[float], str] = number
     day: Callable[[date], str] = day_label
     long_day: Callable[[date], str] = long_day
+    status: Callable[[Status], str] = _status_label
 
     def say(self, message: str, **values: object) -> str:
         """`message` (a `%(name)s` template) translated and filled with `values`."""
@@ -204,10 +210,10 @@ def _plural_count(count: int, noun: str) -> str:
     return f"{count} {unit_for(count, noun)}"
 
 
-def _count(words: Words, count: int, one: str, many: str) -> str:
+def counted(words: Words, count: int, one: str, many: str) -> str:
     """`count` things in words: `one` for one, `many` otherwise (both `%(count)s` templates;
     the plural of another language follows its translation of `many`)."""
-    return words.say(one if count == 1 else many, count=count)
+    return words.say(one if count == 1 else many, count=words.number(count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,7 +515,7 @@ def _describe(
             value=say(value),
             day=words.long_day(day),
         )
-        count = _count(
+        count = counted(
             words,
             len(points),
             gettext_noop("%(count)s check-in"),
@@ -687,7 +693,7 @@ def trend_chart_svg(
     if graded:
         day, value = graded[-1]
         due = next((v for d, v in reversed(line) if d <= day), None)
-        samples = _count(
+        samples = counted(
             words, len(graded), gettext_noop("%(count)s sample"), gettext_noop("%(count)s samples")
         )
         if due is None:

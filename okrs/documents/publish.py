@@ -197,7 +197,7 @@ def _site_blocks(post: Post) -> list[tuple[str, str]]:
                 blocks.append(("status", _grade_line(row.grade, row.status)))
             if row.objective.pk in post.objective_topics:
                 url = post.objective_topics[row.objective.pk]
-                blocks.append(("link", f"{gettext('Discuss this objective')}|{url}"))
+                blocks.append(("link", gettext("Discuss this objective") + f"|{url}"))
             for kr_number, kr_row in enumerate(row.key_results, start=1):
                 blocks.append(
                     (
@@ -227,7 +227,8 @@ def _site_blocks(post: Post) -> list[tuple[str, str]]:
         closing = gettext("Let’s keep the conversation going!")
         discussion = post.topic_url or team.discussion_url
         if discussion:
-            blocks.append(("link", f"{closing} {gettext('Join the discussion')}|{discussion}"))
+            join = gettext("Join the discussion")
+            blocks.append(("link", f"{closing} {join}|{discussion}"))
         else:
             blocks.append(("p", closing))
     return blocks

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from okrs.core.kr_input import DIRECTION_FIELDS, VALUE_FIELDS
@@ -113,7 +114,9 @@ class ObjectiveForm(Labelled, CheckedValues, forms.ModelForm):
         parent, period = data.get("contributes_to"), data.get("period")
         if parent is not None and period is not None and parent.period_id != period.pk:
             self.add_error(
-                "contributes_to", f"{parent} is an objective of {parent.period}, not of {period}."
+                "contributes_to",
+                gettext("%(objective)s is an objective of %(of)s, not of %(period)s.")
+                % {"objective": parent, "of": parent.period, "period": period},
             )
         return data
 

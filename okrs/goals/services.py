@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 from okrs.core.pacing import Commitment, Status
 from okrs.core.rollup import CycleError, rollup_objectives
@@ -37,6 +39,7 @@ from okrs.goals.models import (
     ReviewComment,
 )
 from okrs.hooks import events as hook_events
+from okrs.labels import status_label
 from okrs.org.models import Membership, Role, Team
 
 Actor = AbstractBaseUser | None
@@ -166,7 +169,7 @@ def _checkin_side_effects(
     from okrs.chat import notes
     from okrs.chat.models import Topic
     from okrs.chat.services import announce
-    from okrs.talk.services import notify_status_change
+    from okrs.talk.services import in_site, notify_status_change
 
     objective = key_result.objective
     if notes.is_public_objective(objective):
@@ -176,7 +179,11 @@ def _checkin_side_effects(
     notify_status_change(
         target=key_result,
         actor=checkin.author,
-        what=f"{before.label} → {after.label}",
+        what=in_site(
+            gettext_noop("%(before)s → %(after)s"),
+            before=lazy(status_label, str)(before),  # in the site's language, as in_site writes
+            after=lazy(status_label, str)(after),
+        ),
         owners=[key_result.owner, key_result.objective.owner],
     )
 
@@ -319,7 +326,12 @@ def _check_owner(owner: AbstractBaseUser | None, team_id: int) -> None:
         person_id=owner.pk, team_id=team_id, role__in=OWNER_ROLES
     ).exists():
         raise ValidationError(
-            {"owner": f"{owner} is not a lead or member of the team: choose one who is."}
+            {
+                "owner": gettext(
+                    "%(person)s is not a lead or member of the team: choose one who is."
+                )
+                % {"person": owner}
+            }
         )
 
 
@@ -392,10 +404,12 @@ def _set_state(objective: Objective, *, actor: Actor, state: str, action: str) -
     hook_events.objective_changed(objective)
     from okrs.talk.services import notify_status_change  # talk reads goals: imported late
 
+    with translation.override(settings.LANGUAGE_CODE):  # the inbox line is written once
+        what = str(change.get_action_display()).lower()
     notify_status_change(
         target=objective,
         actor=change.actor,
-        what=change.get_action_display().lower(),
+        what=what,
         owners=[objective.owner],
     )
     return objective
@@ -599,7 +613,10 @@ def alignment_set(
             )
     if child.period_id != parent.period_id:
         raise ValidationError(
-            {"parent": f"{parent} is an objective of {parent.period}, not of {child.period}."}
+            {
+                "parent": gettext("%(objective)s is an objective of %(of)s, not of %(period)s.")
+                % {"objective": parent, "of": parent.period, "period": child.period}
+            }
         )
     links = list(Alignment.objects.select_for_update().values_list("child_id", "parent_id"))
     contributions: dict[int, list[tuple[int, float]]] = defaultdict(list)

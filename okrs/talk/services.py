@@ -663,7 +663,9 @@ def notify_packet_status(*, packet: WorkPacket, event: PacketEvent) -> None:
         )
     ]
     labels = dict(type(packet)._meta.get_field("status").choices)
-    what = f"moved to {labels.get(event.to_status, event.to_status)}"
+    what = in_site(
+        gettext_noop("moved to %(status)s"), status=labels.get(event.to_status, event.to_status)
+    )
     notify_status_change(target=packet, actor=event.actor, what=what, owners=owners)
 
 

@@ -38,6 +38,7 @@ from okrs.goals.selectors import (
 )
 from okrs.org.access import User, visible_teams
 from okrs.web.paths import path_to
+from okrs.web.words import reader_words
 
 
 def node_href(name: str, fallback: str, **kwargs: object) -> str:
@@ -173,6 +174,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
         outside=view.outside,
         expand=view.expand,
         spread=False,
+        words=reader_words(),
     )
     where = view.anchor.name if view.anchor is not None else gettext("the organization")
     description = gettext(

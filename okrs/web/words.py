@@ -10,6 +10,7 @@ from django.utils.translation import gettext, pgettext
 
 from okrs.core import charts
 from okrs.core.messages import Message
+from okrs.labels import status_label
 
 
 def number(value: float) -> str:
@@ -31,7 +32,9 @@ def long_day(value: dt.date) -> str:
 
 def reader_words() -> charts.Words:
     """The words of the active language (English gives what `charts.ENGLISH` gives)."""
-    return charts.Words(gettext=gettext, number=number, day=day, long_day=long_day)
+    return charts.Words(
+        gettext=gettext, number=number, day=day, long_day=long_day, status=status_label
+    )
 
 
 def quantity(value: float, unit: str) -> str:

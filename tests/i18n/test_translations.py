@@ -292,3 +292,53 @@ def test_reminders_are_mailed_in_the_sites_language(world, settings) -> None:  #
     _send("a@example.org", lambda: "x", "reminders/reminder.txt", context)
     body = mail.outbox[-1].body
     assert "há um registro pendente em 1 resultado-chave seu:" in body
+
+
+def test_the_alignment_map_speaks_the_readers_language(world) -> None:  # type: ignore[no-untyped-def]
+    """The map's drawing and its text list: grades with the reader's decimal comma, statuses,
+    the organization's line and the links in the reader's words."""
+    parent = f.objective(team=world.parent, period=world.period, code="O1", title="Grow Mozilla")
+    f.align(world.objective, parent, weight=0.5)
+    f.checkin(world.kr, 25.5, "2017-02-10T12:00Z")
+    page = world.client("member").get("/map/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Organización · nota" in page and "Organization · grade" not in page
+    assert "Nota 0," in page and "Grade 0." not in page  # the objectives' boxes
+    assert "contribuye a O1 Grow Mozilla (peso 0,5)" in page  # the link's title in the drawing
+    assert "<h2>Contribuye a</h2>" in page  # the text list's heading
+    for english in ("On track", "At risk", "Off track", "No check-in yet", "grade 0."):
+        assert english not in page
+
+
+def test_a_status_change_is_told_in_the_sites_language(  # type: ignore[no-untyped-def]
+    world, settings, django_capture_on_commit_callbacks
+) -> None:
+    """Whoever checks in, in whatever language, the inbox line of a status change and of a
+    packet's move read in the site's language (OKRS_LANGUAGE)."""
+    import datetime as dt
+
+    from django.utils import translation
+
+    from okrs.goals.services import checkin_create
+    from okrs.talk.models import Notification
+    from okrs.talk.services import follow_toggle
+
+    follow_toggle(target=world.kr, person=world.member)
+    settings.LANGUAGE_CODE = "fr"
+    feb = dt.datetime(2017, 2, 15, 12, tzinfo=dt.UTC)
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        checkin_create(key_result=world.kr, value=30, confidence=0.9, author=world.lead, at=feb)
+    summary = Notification.objects.get(recipient=world.member, kind="status").summary
+    assert summary.endswith("Aucun relevé → En bonne voie"), summary
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """makemessages (xgettext) does not look inside f-strings: a message marked there is never
+    extracted, so no catalog translates it and the completeness test cannot see it."""
+    inside = re.compile(r"""\bf(["'])[^"']*\{[^}]*\b(?:n|p)?gettext(?:_noop|_lazy)?\(\s*["']""")
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in sorted(Path(settings.BASE_DIR).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if inside.search(line)
+    ]
+    assert not found, f"messages marked inside f-strings (never extracted): {found}"
