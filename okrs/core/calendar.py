@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from okrs.core.messages import Message, gettext_noop
+
 ALLOWED_WEEKS = (2, 3)
 _QUARTER = re.compile(r"Q([1-4])\b", re.IGNORECASE)
 
@@ -43,13 +45,21 @@ def split_period(
 ) -> list[Span]:
     """Consecutive heartbeats of `weeks` weeks from `start` to the period's end."""
     if weeks not in ALLOWED_WEEKS:
-        raise CalendarError(f"a heartbeat lasts 2 or 3 weeks, not {weeks}")
+        raise CalendarError(
+            Message(gettext_noop("a heartbeat lasts 2 or 3 weeks, not %(weeks)s"), weeks=weeks)
+        )
     if period_start > period_end:
-        raise CalendarError("the period ends before it starts")
+        raise CalendarError(Message(gettext_noop("the period ends before it starts")))
     first = start or period_start
     if not period_start <= first <= period_end:
         raise CalendarError(
-            f"the first heartbeat must start inside the period ({period_start} to {period_end})"
+            Message(
+                gettext_noop(
+                    "the first heartbeat must start inside the period (%(start)s to %(end)s)"
+                ),
+                start=period_start,
+                end=period_end,
+            )
         )
     length = dt.timedelta(weeks=weeks)
     spans: list[tuple[dt.date, dt.date]] = []

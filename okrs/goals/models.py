@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from okrs.core.kr_input import is_count
@@ -364,7 +365,10 @@ class KeyResult(models.Model):
             period = self.objective.period
             if not period.contains(self.deadline):
                 raise ValidationError(
-                    {"deadline": f"must lie inside {period} ({period.start} to {period.end})."}
+                    {
+                        "deadline": gettext("must lie inside %(period)s (%(start)s to %(end)s).")
+                        % {"period": period, "start": period.start, "end": period.end}
+                    }
                 )
 
 

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from okrs.core.pacing import Commitment, Status
 from okrs.core.rollup import CycleError, rollup_objectives
@@ -415,19 +415,31 @@ def _set_state(objective: Objective, *, actor: Actor, state: str, action: str) -
     return objective
 
 
-def _require_state(objective: Objective, *allowed: str, doing: str) -> None:
+def _require_state(objective: Objective, *allowed: str, doing: Any) -> None:
     if objective.state not in allowed:
-        names = " or ".join(ObjectiveState(s).label.lower() for s in allowed)
+        labels = [str(ObjectiveState(s).label).lower() for s in allowed]
+        names = labels[0]
+        if len(labels) > 1:
+            names = gettext("%(first)s or %(second)s") % {
+                "first": ", ".join(labels[:-1]),
+                "second": labels[-1],
+            }
         raise ValidationError(
-            f"Cannot {doing}: the objective is {objective.get_state_display().lower()},"
-            f" it must be {names}."
+            gettext("You cannot %(doing)s: the objective is %(state)s; it must be %(allowed)s.")
+            % {
+                "doing": doing,
+                "state": str(objective.get_state_display()).lower(),
+                "allowed": names,
+            }
         )
 
 
 @transaction.atomic
 def objective_archive(*, objective: Objective, actor: Actor) -> Objective:
     """Archive an objective: it stays readable with its history, out of the active lists."""
-    _require_state(objective, ObjectiveState.DRAFT, ObjectiveState.PUBLISHED, doing="archive it")
+    _require_state(
+        objective, ObjectiveState.DRAFT, ObjectiveState.PUBLISHED, doing=gettext_lazy("archive it")
+    )
     return _set_state(
         objective, actor=actor, state=ObjectiveState.ARCHIVED, action=ChangeAction.ARCHIVED
     )
@@ -436,7 +448,7 @@ def objective_archive(*, objective: Objective, actor: Actor) -> Objective:
 @transaction.atomic
 def objective_restore(*, objective: Objective, actor: Actor) -> Objective:
     """Bring an archived objective back as a draft."""
-    _require_state(objective, ObjectiveState.ARCHIVED, doing="restore it")
+    _require_state(objective, ObjectiveState.ARCHIVED, doing=gettext_lazy("restore it"))
     return _set_state(
         objective, actor=actor, state=ObjectiveState.DRAFT, action=ChangeAction.RESTORED
     )
@@ -485,10 +497,11 @@ def objective_move(*, objective: Objective, actor: Actor, direction: str) -> Obj
 @transaction.atomic
 def objective_propose(*, objective: Objective, actor: Actor) -> Objective:
     """A lead proposes a draft for review by the parent team's leads."""
-    _require_state(objective, ObjectiveState.DRAFT, doing="propose it for review")
+    _require_state(objective, ObjectiveState.DRAFT, doing=gettext_lazy("propose it for review"))
     if objective.team.parent_id is None:
         raise ValidationError(
-            f"{objective.team} has no parent team to review its objectives; publish it directly."
+            gettext("%(team)s has no parent team to review its objectives; publish it directly.")
+            % {"team": objective.team}
         )
     _set_state(objective, actor=actor, state=ObjectiveState.IN_REVIEW, action=ChangeAction.PROPOSED)
     # talk and chat read goals: imported late
@@ -526,7 +539,7 @@ def review_comment_create(
 @transaction.atomic
 def objective_request_changes(*, objective: Objective, actor: Actor, comment: str) -> Objective:
     """A reviewer sends the objective back to draft, saying what to change."""
-    _require_state(objective, ObjectiveState.IN_REVIEW, doing="request changes")
+    _require_state(objective, ObjectiveState.IN_REVIEW, doing=gettext_lazy("request changes"))
     if not comment.strip():
         raise ValidationError({"body": gettext("Say what should change.")})
     review_comment_create(
@@ -543,7 +556,7 @@ def objective_request_changes(*, objective: Objective, actor: Actor, comment: st
 @transaction.atomic
 def objective_approve(*, objective: Objective, actor: Actor, comment: str = "") -> Objective:
     """A reviewer approves: the objective is published, visible as the team's visibility says."""
-    _require_state(objective, ObjectiveState.IN_REVIEW, doing="approve it")
+    _require_state(objective, ObjectiveState.IN_REVIEW, doing=gettext_lazy("approve it"))
     if comment.strip():
         review_comment_create(
             objective=objective, author=actor, body=comment, verdict=ChangeAction.APPROVED
@@ -556,7 +569,7 @@ def objective_approve(*, objective: Objective, actor: Actor, comment: str = "") 
 @transaction.atomic
 def objective_publish(*, objective: Objective, actor: Actor) -> Objective:
     """Publish a draft of a team without a parent team (nobody above it to review)."""
-    _require_state(objective, ObjectiveState.DRAFT, doing="publish it")
+    _require_state(objective, ObjectiveState.DRAFT, doing=gettext_lazy("publish it"))
     if objective.team.parent_id is not None:
         raise ValidationError(
             gettext(
@@ -626,7 +639,12 @@ def alignment_set(
         rollup_objectives({}, contributions)
     except CycleError:
         raise ValidationError(
-            {"parent": f"{parent} already contributes to {child}, directly or through others."}
+            {
+                "parent": gettext(
+                    "%(parent)s already contributes to %(child)s, directly or through others."
+                )
+                % {"parent": parent, "child": child}
+            }
         ) from None
     alignment, created = Alignment.objects.get_or_create(
         child=child, parent=parent, defaults={"weight": weight}
@@ -819,14 +837,20 @@ def period_update(*, period: Period, changes: Mapping[str, Any]) -> Period:
     late = KeyResult.objects.filter(outside, objective__period=period).first()
     if late is not None:
         raise ValidationError(
-            {"end": f"{late} is due on {late.deadline}, outside {period.start} – {period.end}."}
+            {
+                "end": gettext("%(kr)s is due on %(due)s, outside %(start)s – %(end)s.")
+                % {"kr": late, "due": late.deadline, "start": period.start, "end": period.end}
+            }
         )
     beat = period.heartbeats.filter(
         models.Q(start__lt=period.start) | models.Q(end__gt=period.end)
     ).first()
     if beat is not None:
         raise ValidationError(
-            {"end": f"Heartbeat {beat} would lie outside {period.start} – {period.end}."}
+            {
+                "end": gettext("Heartbeat %(heartbeat)s would lie outside %(start)s – %(end)s.")
+                % {"heartbeat": beat, "start": period.start, "end": period.end}
+            }
         )
     period.save()
     return period

@@ -44,8 +44,8 @@ class Heartbeat(models.Model):
         period = self.period
         if self.start < period.start or self.end > period.end:
             raise ValidationError(
-                f"{self.name}: a heartbeat must lie inside {period}"
-                f" ({period.start} to {period.end})."
+                gettext("%(name)s: a heartbeat must lie inside %(period)s (%(start)s to %(end)s).")
+                % {"name": self.name, "period": period, "start": period.start, "end": period.end}
             )
         clash = (
             Heartbeat.objects.filter(team_id=self.team_id, start__lte=self.end, end__gte=self.start)

@@ -34,6 +34,7 @@ from okrs.heartbeats.models import (
 from okrs.heartbeats.selectors import OPEN_STATUSES, calendar_team, next_heartbeat
 from okrs.hooks import events as hook_events
 from okrs.org.models import Team
+from okrs.web.words import say
 
 Actor = AbstractBaseUser | None
 
@@ -45,8 +46,11 @@ def _refuse_if_following(team: Team) -> None:
     if team.follows_parent_heartbeats and team.parent_id:
         owner = calendar_team(team)
         raise ValidationError(
-            f"{team.name} follows the heartbeat calendar of {owner.name}; "
-            f"set the heartbeats of {owner.name} instead."
+            gettext(
+                "%(team)s follows the heartbeat calendar of %(owner)s; set the heartbeats of"
+                " %(owner)s instead."
+            )
+            % {"team": team.name, "owner": owner.name}
         )
 
 
@@ -58,11 +62,15 @@ def _check_span(team: Team, period: Period, name: str, start: dt.date, end: dt.d
         )
     if start < period.start or end > period.end:
         raise ValidationError(
-            f"{name}: a heartbeat must lie inside {period} ({period.start} to {period.end})."
+            gettext("%(name)s: a heartbeat must lie inside %(period)s (%(start)s to %(end)s).")
+            % {"name": name, "period": period, "start": period.start, "end": period.end}
         )
     clash = Heartbeat.objects.filter(team=team, start__lte=end, end__gte=start).first()
     if clash is not None:
-        raise ValidationError(f"{name} ({start} to {end}) overlaps {clash} of {team.name}.")
+        raise ValidationError(
+            gettext("%(name)s (%(start)s to %(end)s) overlaps %(other)s of %(team)s.")
+            % {"name": name, "start": start, "end": end, "other": clash, "team": team.name}
+        )
     if Heartbeat.objects.filter(team=team, name=name).exists():
         raise ValidationError(
             gettext("%(team)s already has a heartbeat named %(name)s.")
@@ -111,11 +119,15 @@ def heartbeat_update(*, heartbeat: Heartbeat, name: str, start: dt.date, end: dt
     period = heartbeat.period
     if start < period.start or end > period.end:
         raise ValidationError(
-            f"{name}: a heartbeat must lie inside {period} ({period.start} to {period.end})."
+            gettext("%(name)s: a heartbeat must lie inside %(period)s (%(start)s to %(end)s).")
+            % {"name": name, "period": period, "start": period.start, "end": period.end}
         )
     clash = others.filter(start__lte=end, end__gte=start).first()
     if clash is not None:
-        raise ValidationError(f"{name} ({start} to {end}) overlaps {clash}.")
+        raise ValidationError(
+            gettext("%(name)s (%(start)s to %(end)s) overlaps %(other)s.")
+            % {"name": name, "start": start, "end": end, "other": clash}
+        )
     if others.filter(name=name).exists():
         raise ValidationError(
             gettext("%(team)s already has a heartbeat named %(name)s.")
@@ -169,7 +181,7 @@ def heartbeats_split(
             first_number=existing + 1,
         )
     except CalendarError as exc:
-        raise ValidationError(f"{period}: {exc}.") from exc
+        raise ValidationError(f"{period}: {say(exc.args[0] if exc.args else exc)}.") from exc
     created = []
     for span in spans:
         _check_span(team, period, span.name, span.start, span.end)
@@ -193,7 +205,8 @@ def _event(packet: WorkPacket, kind: str, actor: Actor, **fields: object) -> Pac
 def _check_heartbeat(team: Team, heartbeat: Heartbeat | None) -> None:
     if heartbeat is not None and heartbeat.team_id != calendar_team(team).pk:
         raise ValidationError(
-            f"heartbeat: {heartbeat} is not in the calendar {team.name} works in."
+            gettext("heartbeat: %(heartbeat)s is not in the calendar %(team)s works in.")
+            % {"heartbeat": heartbeat, "team": team.name}
         )
 
 
@@ -206,8 +219,11 @@ def _check_key_results(team: Team, key_results: Sequence[KeyResult]) -> None:
     for kr in key_results:
         if kr.objective.team_id not in allowed:
             raise ValidationError(
-                f"key_results: {kr} belongs to another team; a packet of {team.name} may move "
-                "the key results of its team and of the teams above it."
+                gettext(
+                    "key_results: %(kr)s belongs to another team; a packet of %(team)s may move"
+                    " the key results of its team and of the teams above it."
+                )
+                % {"kr": kr, "team": team.name}
             )
 
 
@@ -469,7 +485,8 @@ def heartbeat_review(
     unknown = set(outcomes) - set(rows)
     if unknown:
         raise ValidationError(
-            f"outcomes: packet(s) {sorted(unknown)} are not committed in {heartbeat}."
+            gettext("outcomes: packets %(packets)s are not committed in %(heartbeat)s.")
+            % {"packets": ", ".join(str(p) for p in sorted(unknown)), "heartbeat": heartbeat}
         )
     for packet_id, commitment in rows.items():
         outcome, reason = outcomes.get(packet_id, (commitment.outcome, commitment.reason))

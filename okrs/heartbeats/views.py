@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrs.core import values
@@ -79,7 +79,15 @@ def heartbeat_split(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         names = ", ".join(h.name for h in made)
-        messages.success(request, f"{len(made)} heartbeats created: {names}.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s heartbeat created: %(names)s.",
+                "%(count)s heartbeats created: %(names)s.",
+                len(made),
+            )
+            % {"count": len(made), "names": names},
+        )
     return redirect("heartbeats:list", slug=slug)
 
 
@@ -418,7 +426,15 @@ def carry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("heartbeats:review", slug=slug, pk=pk)
-    messages.success(request, f"{len(moved)} unfinished packet(s) carried over.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s unfinished packet carried over.",
+            "%(count)s unfinished packets carried over.",
+            len(moved),
+        )
+        % {"count": len(moved)},
+    )
     return redirect("heartbeats:review", slug=slug, pk=pk)
 
 
@@ -474,7 +490,7 @@ def _back_to(packet_url: tuple[str, int], request: HttpRequest, action) -> HttpR
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
     return redirect("heartbeats:packet", slug=packet_url[0], pk=packet_url[1])
 
 

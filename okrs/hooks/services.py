@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from okrs.hooks.addresses import AddressRefused, check_url
 from okrs.hooks.models import Delivery, Event, Subscription
@@ -24,7 +25,13 @@ def subscription_create(
     unknown = [e for e in wanted if e not in Event.values]
     if not wanted or unknown:
         raise ValidationError(
-            {"events": f"choose among {', '.join(Event.values)}; got {unknown or 'none'}"}
+            {
+                "events": gettext("Choose among %(events)s; got %(got)s.")
+                % {
+                    "events": ", ".join(Event.values),
+                    "got": ", ".join(sorted(unknown)) if unknown else gettext("none"),
+                }
+            }
         )
     subscription = Subscription(
         team=team,

@@ -52,6 +52,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from okrs.core import values
 from okrs.core.tasklist import parse_tasks
@@ -553,7 +554,9 @@ def sync_state_for(
     `every` (minutes, 0: only by hand and webhooks) sets how often the worker syncs it; a changed
     interval makes the worker's next look sync it, then every `every` minutes from there."""
     if not REPO.match(repo):
-        raise ValidationError(f"{repo!r}: expected OWNER/REPO, e.g. mozilla/reps")
+        raise ValidationError(
+            gettext("%(repo)s: expected OWNER/REPO, e.g. mozilla/reps") % {"repo": repr(repo)}
+        )
     if label_pattern is not None:
         try:
             groups = re.compile(label_pattern).groupindex
@@ -565,10 +568,13 @@ def sync_state_for(
                 "and (?P<kr>…)"
             )
     if every is not None and every < 0:
-        raise ValidationError(f"--every {every}: must be 0 or more minutes")
+        raise ValidationError(f"--every {every}: must be 0 or more minutes")  # the command's
     state, _ = SyncState.objects.get_or_create(repo=repo, defaults={"team": team})
     if state.team_id != team.pk:
-        raise ValidationError(f"{repo} is already synced for the team {state.team.slug}.")
+        raise ValidationError(
+            gettext("%(repo)s is already synced for the team %(team)s.")
+            % {"repo": repo, "team": state.team.slug}
+        )
     changed = []
     if label_pattern is not None and label_pattern != state.label_pattern:
         state.label_pattern, changed = label_pattern, [*changed, "label_pattern"]

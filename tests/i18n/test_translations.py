@@ -342,3 +342,52 @@ def test_no_message_is_marked_inside_an_f_string() -> None:
         if inside.search(line)
     ]
     assert not found, f"messages marked inside f-strings (never extracted): {found}"
+
+
+# What okrs says in English on purpose: the command line's own words (options named as typed)
+# and what the GitHub sync says of a payload, which an administrator reads in the log.
+ENGLISH_ON_PURPOSE = {
+    "sync/discourse.py": "--category names the forum's own categories",
+    "sync/github.py": "--label-pattern and payload shapes, read in the sync's log",
+}
+
+
+def _literal_words(node: ast.AST) -> bool:
+    """A text written in place (a string or f-string with words, or a dict of them), not one
+    that went through gettext."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(WORD.search(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_literal_words(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.Dict):
+        return any(v is not None and _literal_words(v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _literal_words(node.left) or _literal_words(node.right)
+    return False
+
+
+def test_refusals_and_flash_messages_go_through_gettext() -> None:
+    """Every ValidationError, PermissionDenied and Http404 raised with words, and every flash
+    message, says them through gettext (the core's through `okrs.core.messages.Message`), so a
+    form error or a "saved" reads in the reader's language."""
+    found = []
+    for path in sorted(Path(settings.BASE_DIR).rglob("*.py")):
+        relative = path.relative_to(settings.BASE_DIR).as_posix()
+        if relative.startswith(("core/", "measures/bench")) or "/migrations/" in relative:
+            continue
+        if "/management/" in relative or relative in ENGLISH_ON_PURPOSE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            said = None
+            if name in ("ValidationError", "PermissionDenied", "Http404") and node.args:
+                said = node.args[0]
+            flash = name in ("success", "error", "info", "warning", "add_error")
+            if flash and isinstance(func, ast.Attribute) and len(node.args) > 1:
+                said = node.args[1]
+            if said is not None and _literal_words(said):
+                found.append(f"{relative}:{node.lineno}")
+    assert not found, f"words said in English only: {found}"
