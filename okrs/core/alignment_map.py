@@ -124,10 +124,12 @@ class MapOutside:
 @dataclass(frozen=True, slots=True)
 class MapExpand:
     """A drawn team to open: its key results are not drawn, nor its subtree, which holds
-    ``teams`` teams with objectives and ``objectives`` objectives below it."""
+    ``teams`` teams with objectives and ``objectives`` objectives below it; a folded team
+    (`ViewPlan.folded`) does not draw its own ``own`` objectives either."""
 
     teams: int
     objectives: int
+    own: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +352,9 @@ def layout(
     """
     team_keys = {t.key for t in teams}
     placed_objectives = [o for o in objectives if o.team in team_keys]
-    shown = _tree_order(_collapsed(teams, {o.team for o in placed_objectives}))
+    expand = expand or {}
+    folded = {key for key, more in expand.items() if more.own}  # a band without its objectives
+    shown = _tree_order(_collapsed(teams, {o.team for o in placed_objectives} | folded))
     depths = team_depths(shown)
     krs_of: dict[int, list[MapKeyResult]] = defaultdict(list)
     for kr in key_results:
@@ -361,7 +365,6 @@ def layout(
     objectives_of: dict[int, list[MapObjective]] = defaultdict(list)
     for objective in placed_objectives:
         objectives_of[objective.team].append(objective)
-    expand = expand or {}
     context = _Context(krs_of, outside_of, expand, words)
 
     # Each depth gets one column, or several side by side when its teams would make a column
@@ -558,6 +561,27 @@ def expand_text(team: PlacedTeam, words: Words = ENGLISH) -> str:
     expand = team.expand
     if expand is None:
         return ""
+    if expand.own:
+        own = counted(
+            words,
+            expand.own,
+            gettext_noop("%(count)s objective"),
+            gettext_noop("%(count)s objectives"),
+        )
+        if not expand.teams:
+            return "▸ " + words.say(
+                gettext_noop("Open %(team)s: its %(own)s"),
+                team=shorten(team.team.name, 36),
+                own=own,
+            )
+        return "▸ " + words.say(
+            gettext_noop("Open %(team)s: its %(own)s, %(teams)s below"),
+            team=shorten(team.team.name, 28),
+            own=own,
+            teams=counted(
+                words, expand.teams, gettext_noop("%(count)s team"), gettext_noop("%(count)s teams")
+            ),
+        )
     if not expand.teams:
         return "▸ " + words.say(
             gettext_noop("Open %(team)s with its key results"), team=shorten(team.team.name, 40)
@@ -828,10 +852,18 @@ class ViewPlan:
     expand: dict[int, MapExpand]
     path: list[MapTeam]
     anchor: MapTeam | None
+    folded: frozenset[int] = frozenset()
+    """Teams of ``level1`` drawn as a band to open, without their objectives: there were more
+    below the anchor than one view draws (`DRAWN_OBJECTIVES`)."""
 
     @property
     def teams(self) -> list[MapTeam]:
         return [*self.level0, *self.level1]
+
+    @property
+    def with_objectives(self) -> list[MapTeam]:
+        """The teams whose objectives the view draws (and the page reads)."""
+        return [t for t in self.teams if t.key not in self.folded]
 
     @property
     def full(self) -> set[int]:
@@ -841,14 +873,27 @@ class ViewPlan:
         return {t.key for t in self.level1} if len(self.level1) == 1 else set()
 
 
+DRAWN_OBJECTIVES: Final = 150
+"""At most this many objectives of the teams below the anchor in one view: past it they are
+folded (a band per team with a link to open it), so a view costs what one screenful shows
+however wide the organization is."""
+
+
 def plan_view(
-    *, teams: Sequence[MapTeam], counts: Mapping[int, int], focus: int | None
+    *,
+    teams: Sequence[MapTeam],
+    counts: Mapping[int, int],
+    focus: int | None,
+    budget: int | None = None,
 ) -> ViewPlan:
     """One screenful of the organization: the team ``focus`` (None: the top of the
     organization) and the teams right below it; deeper teams are not drawn but counted
     (`MapExpand`), a link to open each. ``counts`` gives each team's number of objectives.
     Levels without objectives collapse: a team without any is skipped and its children take
-    its place (the top of an organization is often such a team)."""
+    its place (the top of an organization is often such a team). When the teams below hold
+    more than ``budget`` (`DRAWN_OBJECTIVES`) objectives, all of them are folded (drawn as
+    bands to open, their objectives counted): the same level reads the same way, never half
+    drawn."""
     by_key = {t.key: t for t in teams}
     own = {key: counts.get(key, 0) for key in by_key}
     children: dict[int | None, list[MapTeam]] = defaultdict(list)
@@ -904,14 +949,23 @@ def plan_view(
         seen_path.add(node)
         path.append(by_key[node])
         node = by_key[node].parent
+    fold = sum(own[t.key] for t in level1) > (DRAWN_OBJECTIVES if budget is None else budget)
     return ViewPlan(
         level0=level0,
         level1=level1,
         # each team below opens to its key results and, if any, its teams below
-        expand={team.key: subtree(team.key) for team in level1},
+        expand={
+            team.key: MapExpand(*_counts(subtree(team.key)), own[team.key] if fold else 0)
+            for team in level1
+        },
         path=list(reversed(path)),
         anchor=anchor,
+        folded=frozenset(t.key for t in level1) if fold else frozenset(),
     )
+
+
+def _counts(expand: MapExpand) -> tuple[int, int]:
+    return expand.teams, expand.objectives
 
 
 def finish_view(
@@ -927,7 +981,8 @@ def finish_view(
     drawn_teams = plan.teams
     own = defaultdict(list)
     for objective in objectives:
-        own[objective.team].append(objective)
+        if objective.team not in plan.folded:
+            own[objective.team].append(objective)
     drawn = {o.key for t in drawn_teams for o in own[t.key]}
     objective_of = {o.key: o for o in objectives}
     inside, outside = [], []

@@ -109,7 +109,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
     counts = {pk: rollup.objectives for pk, rollup in rollups.teams.items()}
     planned = plan_view(teams=teams, counts=counts, focus=focus_key)
     drawn_objectives = list(
-        visible.filter(team_id__in=[t.key for t in planned.teams]).order_by(*ORDER)
+        visible.filter(team_id__in=[t.key for t in planned.with_objectives]).order_by(*ORDER)
     )
     drawn = [o.pk for o in drawn_objectives]
     key_results = list(

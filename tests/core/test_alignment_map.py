@@ -293,6 +293,43 @@ def test_a_view_fits_a_desktop_page_whatever_the_number_of_teams() -> None:
     assert plan.width <= 1100  # a 1366 px screen's page holds it without scrolling sideways
 
 
+def test_a_level_with_more_objectives_than_a_view_draws_is_folded_whole() -> None:
+    """100 departments of 10 objectives under the root: the root's objectives are drawn, each
+    department is a band to open that counts its own objectives and teams below (none half
+    drawn), and a link from a folded department's objective is a row saying where it leads."""
+    teams = [MapTeam(key=0, name="Root", parent=None, view_href="/map/?team=root")]
+    teams += [
+        MapTeam(key=d, name=f"Department {d}", parent=0, view_href=f"/map/?team=d{d}")
+        for d in range(1, 101)
+    ]
+    teams += [MapTeam(key=1000 + d, name=f"Team {d}", parent=d) for d in range(1, 101)]
+    objectives = [_objective(1, 0)]
+    objectives += [_objective(d * 100 + i, d) for d in range(1, 101) for i in range(10)]
+    objectives += [_objective(500_000 + d, 1000 + d) for d in range(1, 101)]
+    edges = [MapEdge(child=100, parent=1)]  # Department 1's first objective serves the root's
+    view = select_view(teams=teams, objectives=objectives, edges=edges, focus=None)
+    assert view.anchor is not None and view.anchor.key == 0
+    assert [o.key for o in view.objectives] == [1]  # the departments' 1,000 are not drawn
+    assert view.expand[7] == MapExpand(teams=1, objectives=1, own=10)
+    assert [(o.objective, o.direction) for o in view.outside] == [(1, "from")]
+    plan = layout(
+        teams=view.teams,
+        objectives=view.objectives,
+        key_results=[],
+        edges=view.edges,
+        outside=view.outside,
+        expand=view.expand,
+        spread=False,
+    )
+    assert len(plan.teams) == 101 and all(t.expand_box for t in plan.teams[1:])
+    svg = render_svg(plan, title="t", description="d", org_grade=None)
+    assert "▸ Open Department 7: its 10 objectives, 1 team below" in svg
+    assert len(svg) < 100_000  # a band a department: the view costs what it shows
+    # under the budget, the same level is drawn with its objectives
+    few = select_view(teams=teams[:11], objectives=objectives[:101], edges=[], focus=None)
+    assert len(few.objectives) == 101 and few.expand[7].own == 0
+
+
 def test_titles_wrap_to_the_box_instead_of_being_cut() -> None:
     title = "A unified approach to onboarding mobilizers across every region of the program"
     lines = wrap_width(title, 200, 13, 6)

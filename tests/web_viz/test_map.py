@@ -166,3 +166,28 @@ def test_map_opens_a_team_below_with_its_key_results_and_the_way_back(client, wo
 def test_a_team_the_reader_may_not_see_is_404_on_the_map(client, world: World) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/map/", {"team": world.secret_team.slug}).status_code == 404
     assert client.get("/map/", {"team": "no-such-team"}).status_code == 404
+
+
+def test_a_level_too_big_for_one_view_is_drawn_as_bands_to_open(  # type: ignore[no-untyped-def]
+    client, world: World, monkeypatch
+) -> None:
+    """Past `DRAWN_OBJECTIVES` below the anchor, the teams below are bands to open: their
+    objectives are neither drawn nor read (only those linked to a drawn one are named in its
+    rows), in the same number of queries."""
+    from okrs.core import alignment_map
+
+    client.force_login(world.member)
+    with CaptureQueriesContext(connection) as drawn:
+        whole = client.get("/map/", {"period": "2017-Q1"}).content.decode()
+    assert world.aspirational.pk in _nodes(_svg(whole), "objective")
+    monkeypatch.setattr(alignment_map, "DRAWN_OBJECTIVES", 2)  # reps has 3 the member may see
+    with CaptureQueriesContext(connection) as folded:
+        html = client.get("/map/", {"period": "2017-Q1"}).content.decode()
+    nodes = _nodes(_svg(html), "objective")
+    assert world.parent.pk in nodes and world.child.pk not in nodes
+    assert "Reps lead campaigns" not in html  # not linked to a drawn objective: not read
+    assert "▸ Open Mozilla Reps: its 3 objectives" in html
+    assert f'href="/map/?period=2017-Q1&amp;team={world.reps.slug}"' in html
+    # the parent's box names where its contributions come from
+    assert f'← contributed to by <a href="/objectives/{world.child.pk}/">Mozilla Reps: O1' in html
+    assert len(folded) == len(drawn)
