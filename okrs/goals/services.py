@@ -131,13 +131,19 @@ def _check_checkin(checkin: CheckIn) -> None:
     finite value, a confidence within 0 and 1, a known source."""
     problems: dict[str, str] = {}
     if not isinstance(checkin.value, int | float) or not math.isfinite(checkin.value):
-        problems["value"] = f"must be a finite number, got {checkin.value!r}."
+        problems["value"] = gettext("must be a finite number, got %(value)s.") % {
+            "value": repr(checkin.value)
+        }
     if checkin.confidence is not None and not (
         isinstance(checkin.confidence, int | float) and 0.0 <= checkin.confidence <= 1.0
     ):
-        problems["confidence"] = f"must be within 0 and 1, got {checkin.confidence!r}."
+        problems["confidence"] = gettext("must be within 0 and 1, got %(value)s.") % {
+            "value": repr(checkin.confidence)
+        }
     if checkin.source not in CheckInSource.values:
-        problems["source"] = f"must be one of {', '.join(CheckInSource.values)}."
+        problems["source"] = gettext("must be one of %(choices)s.") % {
+            "choices": ", ".join(CheckInSource.values)
+        }
     if problems:
         raise ValidationError(problems)
 
