@@ -251,6 +251,10 @@ class KeyResultOut(Out):
     expected: float
     status: str
     last_checkin_at: dt.datetime | None
+    archived: bool = Field(description="Archived (or deleted): it no longer counts in grades.")
+    deleted_at: dt.datetime | None = Field(
+        description="When it was deleted (`DELETE`): archived for good, its history kept."
+    )
     updated_at: dt.datetime
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -25,6 +25,7 @@ from okrs.core.pacing import Commitment, Status
 from okrs.core.rollup import CycleError, rollup_objectives
 from okrs.core.scoring import score_key_result
 from okrs.goals import scores
+from okrs.goals.access import can_edit_objective
 from okrs.goals.models import (
     Alignment,
     Change,
@@ -40,6 +41,7 @@ from okrs.goals.models import (
 )
 from okrs.hooks import events as hook_events
 from okrs.labels import status_label
+from okrs.org.access import User
 from okrs.org.models import Membership, Role, Team
 
 Actor = AbstractBaseUser | None
@@ -775,12 +777,26 @@ def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = 
 
 
 @transaction.atomic
-def key_result_delete(*, key_result: KeyResult, actor: Actor) -> KeyResult:
+def key_result_delete(*, key_result: KeyResult, actor: User) -> KeyResult:
     """Delete a key result: it is archived for good and marked deleted, so it counts nowhere
     and takes no check-in, while its check-ins, comments and page stay (history is never lost);
     its objective's kept scores are rolled up in the same transaction, and the history says who
-    deleted it and how many check-ins it kept."""
-    if key_result.deleted_at is not None:
+    deleted it and how many check-ins it kept.
+
+    Only the leads of the key result's team (and site admins) may delete it, the rule that
+    edits it (`can_edit_objective`); anyone else is refused with `PermissionDenied`, whichever
+    door they came through. Whether they may see it at all (404) is the door's question. The
+    row is locked first, so two deletes at once record one."""
+    if not can_edit_objective(actor, key_result.objective):
+        raise PermissionDenied(gettext("Only the team's leads may delete this key result."))
+    stored = (
+        KeyResult.objects.select_for_update()
+        .filter(pk=key_result.pk)
+        .order_by()
+        .values_list("deleted_at", flat=True)
+        .first()
+    )
+    if key_result.deleted_at is not None or stored is not None:
         raise ValidationError(gettext("The key result is already deleted."))
     was_archived = key_result.archived
     key_result.archived = True

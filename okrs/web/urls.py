@@ -47,6 +47,7 @@ urlpatterns = [
     path("key-results/<int:pk>/edit/", editing.key_result_edit, name="key_result_edit"),
     path("key-results/<int:pk>/move/", editing.key_result_move, name="key_result_move"),
     path("key-results/<int:pk>/archive/", editing.key_result_archive, name="key_result_archive"),
+    path("key-results/<int:pk>/delete/", editing.key_result_delete, name="key_result_delete"),
     path("key-results/<int:pk>/checkin/", checkins.checkin, name="checkin"),
     # accounts
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),

@@ -258,6 +258,8 @@ def key_result_out(kr: KeyResult) -> dict[str, Any]:
         "expected": score.expected,
         "status": score.status.value,
         "last_checkin_at": row.last_checkin_at,
+        "archived": kr.archived,
+        "deleted_at": kr.deleted_at,
         "updated_at": kr.updated_at,
     }
 
@@ -338,6 +340,17 @@ def update_key_result(
     kr = _load_key_result(kr_id)
     set_etag(response, kr)
     return key_result_out(kr)
+
+
+@router.delete("/key-results/{kr_id}", response={204: None, **ERRORS})
+def delete_key_result(request: HttpRequest, kr_id: Id) -> Any:
+    """Delete a key result (the team's leads and site admins; others 403, and 404 to those who
+    may not read it): it is archived for good, counts nowhere and takes no more check-ins; its
+    check-ins and comments are kept and it stays readable. One already deleted answers 422."""
+    user = require_write(request)
+    kr = get_key_result_for_user(user, kr_id)
+    goal_services.key_result_delete(key_result=kr, actor=user)
+    return Status(204, None)
 
 
 # --- check-ins -----------------------------------------------------------------------------

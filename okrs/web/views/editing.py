@@ -426,6 +426,41 @@ def key_result_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:key_result", pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_result_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: say what deleting does (archived for good, counts nowhere, its check-ins and
+    comments kept) and ask to confirm; POST: delete through `services.key_result_delete`,
+    which holds who may, then back to the objective. Readers who may not see the key result
+    get 404, as everywhere."""
+    if request.method == "POST":
+        key_result = get_key_result_for_user(request.user, pk)
+        if _act(
+            request,
+            lambda: services.key_result_delete(key_result=key_result, actor=request.user),
+        ):
+            messages.success(request, gettext("Key result %(kr)s deleted.") % {"kr": key_result})
+            return redirect("web:objective", key_result.objective_id)
+        return redirect("web:key_result", pk)
+    key_result = get_key_result_for_user(request.user, pk, action="edit")
+    if key_result.deleted_at is not None:
+        messages.error(request, gettext("The key result is already deleted."))
+        return redirect("web:key_result", pk)
+    return render(
+        request,
+        "web/key_result_delete.html",
+        {
+            "kr": key_result,
+            "objective": key_result.objective,
+            "checkins": key_result.checkins.count(),
+            "comments": key_result.talk_comments.filter(
+                deleted_at__isnull=True, hidden_at__isnull=True
+            ).count(),
+            "title": gettext("Delete %(kr)s") % {"kr": key_result},
+        },
+    )
+
+
 def _act(request: HttpRequest, write: Callable[[], Any]) -> bool:
     """Run a one-button action; a refusal becomes an error message on the next page."""
     try:
