@@ -733,6 +733,11 @@ def _measure_computed(key_result: KeyResult) -> None:
 def key_result_update(
     *, key_result: KeyResult, actor: Actor, changes: Mapping[str, Any]
 ) -> KeyResult:
+    if key_result.deleted_at is not None:  # its history stays as it was when it was deleted
+        raise ValidationError(
+            gettext("The key result %(key_result)s was deleted: it cannot be changed.")
+            % {"key_result": key_result}
+        )
     diff = _apply(key_result, KEY_RESULT_FIELDS, changes)
     if not diff:
         return key_result
@@ -759,8 +764,11 @@ def key_result_archive(*, key_result: KeyResult, actor: Actor, archived: bool = 
     """Archive a key result (or restore it): it keeps its history and page, but no longer counts
     in its objective's grade."""
     if key_result.archived == archived:
-        state = "archived" if archived else "not archived"
-        raise ValidationError(gettext("The key result is already %(state)s.") % {"state": state})
+        raise ValidationError(
+            gettext("The key result is already archived.")
+            if archived
+            else gettext("The key result is not archived.")
+        )
     if key_result.deleted_at is not None:
         raise ValidationError(gettext("The key result was deleted: it cannot be restored."))
     key_result.archived = archived

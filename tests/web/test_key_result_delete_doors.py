@@ -229,3 +229,30 @@ def test_the_page_and_the_api_answer_the_same_for_every_role(world) -> None:  # 
         },
         sort_keys=True,
     )
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_a_deleted_key_result_takes_no_edit_at_either_door(world, door) -> None:  # type: ignore[no-untyped-def]
+    """Its history stays as it was when it was deleted: the service refuses a change, the page
+    offers neither the edit link nor the check-in form."""
+    assert _delete(world, "lead", door).status_code in (204, 302)
+    if door == "page":
+        response = world.client("lead").post(
+            f"/key-results/{world.kr.pk}/edit/",
+            {"title": "Renamed", "direction": "increase", "baseline": "0", "target": "50",
+             "weight": "1", "cadence": "weekly", "measure_kind": "manual"},
+        )  # fmt: skip
+        assert response.status_code == 400 and "was deleted: it cannot be changed" in html(response)
+        page = html(world.client("lead").get(f"/key-results/{world.kr.pk}/"))
+        assert f"/key-results/{world.kr.pk}/edit/" not in page and 'name="value"' not in page
+    else:
+        _, token = token_create(person=world.lead, name="t2")
+        response = Client().patch(
+            f"/api/v1/key-results/{world.kr.pk}",
+            json.dumps({"title": "Renamed"}),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code in (400, 422), response.content
+        assert "was deleted: it cannot be changed" in response.content.decode()
+    assert KeyResult.objects.get(pk=world.kr.pk).title == "Reps reporting"

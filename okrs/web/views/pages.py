@@ -148,7 +148,8 @@ def key_result_context(
     page = selectors.key_result_page(key_result)
     can = selectors.abilities(request.user)
     objective = key_result.objective
-    can_checkin = can.checks_in(key_result, objective.team_id)
+    deleted = key_result.deleted_at is not None  # keeps its page, takes nothing more
+    can_checkin = not deleted and can.checks_in(key_result, objective.team_id)
     return {
         "page": page,
         "kr": key_result,
@@ -156,7 +157,7 @@ def key_result_context(
         "row": page.row,
         "chart": _chart(key_result, page),
         "summary": measure_summary(key_result),
-        "can_edit": can.leads(objective.team_id),
+        "can_edit": not deleted and can.leads(objective.team_id),
         "can_checkin": can_checkin,
         "checkin_form": form or (checkin_form_for(page.row) if can_checkin else None),
         "title": str(key_result),
