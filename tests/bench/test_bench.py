@@ -89,6 +89,8 @@ def test_run_reports_every_page_api_write_import_and_measure_against_its_floor()
         assert t["ratio"] > 0
         page = t["name"].removesuffix(" after a check-in")
         assert (t["target_ms"] is not None) == (page in PAGES)
+        assert t["kb"] > 0  # the body's size, which the map's target bounds too
+        assert (t["target_kb"] is not None) == (page == "alignment map")
     writes = report["writes"]
     assert writes["rows"] > 0 and writes["errors"] == 0 and writes["floor_per_second"] > 0
     # concurrent writers, unless the test database is an in-memory SQLite one (not shared)

@@ -398,15 +398,17 @@ def print_report(report: Report, console: Console) -> None:
             title=f"Pages and API reads (floor: trivial view p50 {floor.p50_ms} ms,"
             f" p95 {floor.p95_ms} ms; CPU p50 {floor.cpu_p50_ms} ms)"
         )
-        columns = ("what", "who", "status", "queries", "p50 ms", "p95 ms", "× floor", "target",
-                   "CPU p50 ms", "CPU p95 ms", "CPU × floor")  # fmt: skip
+        columns = ("what", "who", "status", "queries", "KB", "p50 ms", "p95 ms", "× floor",
+                   "target", "CPU p50 ms", "CPU p95 ms", "CPU × floor")  # fmt: skip
         for column in columns:
             table.add_column(column, justify="left" if column in ("what", "who") else "right")
         for t in report.pages:
             target = "" if t.target_ms is None else f"≤ {t.target_ms:.0f}"
+            if t.target_kb is not None:
+                target += f", ≤ {t.target_kb:.0f} KB"
             style = "" if t.ok else "red"
             table.add_row(
-                t.name, t.who, str(t.status), str(t.queries), f"{t.p50_ms:.1f}",
+                t.name, t.who, str(t.status), str(t.queries), f"{t.kb:.0f}", f"{t.p50_ms:.1f}",
                 f"{t.p95_ms:.1f}", f"{t.ratio:.1f}", target, f"{t.cpu_p50_ms:.1f}",
                 f"{t.cpu_p95_ms:.1f}", f"{t.cpu_ratio:.1f}", style=style,
             )  # fmt: skip
