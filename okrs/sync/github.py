@@ -4,8 +4,9 @@ Rules (documented in README, "Syncing with GitHub"):
 
 - Pull requests among the issues are skipped.
 - A milestone maps to the heartbeat of the team's calendar whose name equals its title
-  (`Q1HB1`); else to the heartbeat whose dates contain its due date; else, when its title looks
-  like a heartbeat name (`Q1HB3`), has a due date inside a period and the team keeps its own
+  (`Q1HB1`) when its due date, if any, lies in that heartbeat's period (a `Q1HB1` of another
+  year is not it); else to the heartbeat whose dates contain its due date; else, when its title
+  looks like a heartbeat name (`Q1HB3`), has a due date inside a period and the team keeps its own
   calendar, a heartbeat is created ending on the due date (at most 3 weeks long, after the
   previous heartbeat). Otherwise the issue keeps no heartbeat and the run says so.
 - Labels matching the pattern (default `O2KR2`) link the key result with code `KR2` of the
@@ -228,7 +229,9 @@ def heartbeat_for_milestone(
         return link.heartbeat
     calendar = calendar_team(state.team)
     beats = Heartbeat.objects.filter(team=calendar)
-    heartbeat = beats.filter(name__iexact=title.replace(" ", "")).first()
+    heartbeat = beats.filter(name__iexact=title.replace(" ", "")).select_related("period").first()
+    if heartbeat is not None and due is not None and not heartbeat.period.contains(due):
+        heartbeat = None  # "Q1HB1" of another year: the due date says which heartbeat it is
     if heartbeat is None and due is not None:
         heartbeat = beats.filter(start__lte=due, end__gte=due).first()
     if heartbeat is None and due and HEARTBEAT_TITLE.match(title) and calendar == state.team:

@@ -345,3 +345,20 @@ def test_a_carry_over_in_okrs_stands_until_the_milestone_changes(reps, github) -
     github.issues[0].update(milestone=github.milestones[2], updated_at="2017-02-02T09:00:00Z")
     run(reps, github)  # moved on GitHub to "Sprint X" (due inside Q1HB1)
     assert packet(1).heartbeat == reps["hb1"]
+
+
+def test_a_milestone_named_like_a_heartbeat_of_another_year_goes_by_its_due_date(  # type: ignore[no-untyped-def]
+    reps, github
+) -> None:
+    """Reps' "Q1HB1" is of 2017; a milestone "Q1HB1" due in 2018 is the 2018 heartbeat whose
+    dates hold its due date ("2018Q1HB1"), not the old one of the same name."""
+    later = f.period(slug="2018-Q1", name="2018 Q1", start=D(2018, 1, 1), end=D(2018, 3, 31))
+    hb2018 = hs.heartbeat_create(
+        team=reps["team"], period=later, name="2018Q1HB1", start=D(2018, 1, 1), end=D(2018, 1, 21)
+    )
+    m9 = gh_milestone(9, "Q1HB1", "2018-01-15T08:00:00Z")
+    github.milestones.append(m9)
+    github.issues.append(gh_issue(9, "Plan 2018", milestone=m9, updated_at="2017-01-23T10:00:00Z"))
+    run(reps, github)
+    assert packet(9).heartbeat == hb2018
+    assert packet(1).heartbeat == reps["hb1"]  # the 2017 milestone keeps its 2017 heartbeat
