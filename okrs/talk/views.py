@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from okrs.core import values
@@ -20,7 +20,7 @@ from okrs.org.models import Cohort
 from okrs.security.posts import checked_post
 from okrs.talk import selectors, services
 from okrs.talk.access import Target, can_lead_target, can_read_target, get_target_for_user
-from okrs.talk.models import Comment, NotificationSettings, Offer, OfferState, TeamTalkSettings
+from okrs.talk.models import Comment, NotificationSettings, Offer, OfferState
 
 KIND_NAMES = {"objective", "key_result", "heartbeat", "packet"}
 
@@ -257,14 +257,12 @@ def team_offers(request: HttpRequest, slug: str) -> HttpResponse:
             "offers": offers,
             "state": state,
             "states": [
-                ("open", "Open"),
-                ("accepted", "Accepted"),
-                ("declined", "Declined"),
-                ("all", "All"),
+                ("open", pgettext("offers", "Open")),
+                ("accepted", pgettext("offers", "Accepted")),
+                ("declined", pgettext("offers", "Declined")),
+                ("all", pgettext("offers", "All")),
             ],
             "cohorts": list(Cohort.objects.filter(team=team).order_by("name")),
-            "mirror": TeamTalkSettings.objects.filter(team=team, mirror_to_forum=True).exists(),
-            "mirroring_configured": services.mirroring_enabled(),
             "title": gettext("Offers of help · %(team)s") % {"team": team.name},
         },
     )

@@ -178,6 +178,14 @@ def test_lead_opts_the_team_in(world):
     assert TeamTalkSettings.objects.get(team=world.team).mirror_to_forum is False
 
 
+def test_the_forum_switch_lives_on_the_team_settings_page_only(world):
+    """One place for a team's settings: the offers page points to it instead of a second switch."""
+    offers = world.client("lead").get("/teams/reps/offers/").content.decode()
+    assert 'name="mirror"' not in offers and 'href="/teams/reps/settings/#talk-title"' in offers
+    settings_page = world.client("lead").get("/teams/reps/settings/").content.decode()
+    assert 'name="mirror"' in settings_page
+
+
 def test_replies_keep_their_order_across_a_rate_limit(world, forum):
     """A 429 on the first of three comments of one topic: nothing overtakes it; the next run
     sends all three in the order they were written."""
