@@ -721,17 +721,22 @@ def _render_objective(item: PlacedObjective, words: Words) -> list[str]:
     if item.more_outside:
         last = item.outside[-1].box
         parts.append(
-            f'<text class="map-more" x="{_f(last.x + 6)}" y="{_f(last.y + 2 * KR_ROW - 5)}"'
-            f' font-size="{KR_FONT}" fill="#57606a">'
-            + esc(
-                words.say(
-                    gettext_noop("and %(count)s more outside this view (see the list)"),
-                    count=words.number(item.more_outside),
-                )
-            )
-            + "</text>"
+            f'<a class="map-more" href="{esc(item.objective.href)}">'
+            f'<text x="{_f(last.x + 6)}" y="{_f(last.y + 2 * KR_ROW - 5)}"'
+            f' font-size="{KR_FONT}" fill="#0b5cad" text-decoration="underline">'
+            + esc(_more_text(item, words))
+            + "</text></a>"
         )
     return parts
+
+
+_MORE: Final = gettext_noop("and %(count)s more on its page")
+
+
+def _more_text(item: PlacedObjective, words: Words) -> str:
+    """The row after the links shown: how many more there are, on the objective's page (which
+    lists every link); the map shows a few a box."""
+    return words.say(_MORE, count=words.number(item.more_outside))
 
 
 def _render_key_result(row: PlacedKeyResult, words: Words) -> list[str]:
@@ -806,6 +811,11 @@ def render_list(plan: MapLayout) -> str:
                     parts.append(
                         f'<li class="outside">{esc(before)}<a href="{esc(link.outside.href)}">'
                         f"{esc(link.outside.text)}</a>{esc(after)}</li>"
+                    )
+                if item.more_outside:
+                    parts.append(
+                        f'<li class="outside"><a href="{esc(o.href)}">'
+                        f"{esc(_more_text(item, words))}</a></li>"
                     )
                 parts.append("</ul>")
             parts.append("</li>")

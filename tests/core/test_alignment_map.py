@@ -13,6 +13,7 @@ from okrs.core.alignment_map import (
     MapExpand,
     MapKeyResult,
     MapObjective,
+    MapOutside,
     MapTeam,
     layout,
     render_list,
@@ -328,6 +329,25 @@ def test_a_level_with_more_objectives_than_a_view_draws_is_folded_whole() -> Non
     # under the budget, the same level is drawn with its objectives
     few = select_view(teams=teams[:11], objectives=objectives[:101], edges=[], focus=None)
     assert len(few.objectives) == 101 and few.expand[7].own == 0
+
+
+def test_links_past_the_few_a_box_shows_are_counted_with_a_way_to_all_of_them() -> None:
+    """Five objectives outside the view contribute to one drawn: three rows name theirs, then
+    "and 2 more" links to the objective's page (which lists them all), in the drawing and in
+    the text list alike."""
+    teams = [MapTeam(key=0, name="Root", parent=None)]
+    drawn = _objective(1, 0)
+    outside = [MapOutside(1, "from", f"Other: O{n} Objective {n}", f"/o/{n}/") for n in range(5)]
+    plan = layout(teams=teams, objectives=[drawn], key_results=[], edges=[], outside=outside)
+    svg = render_svg(plan, title="t", description="d", org_grade=None)
+    text = render_list(plan)
+    for page in (svg, text):
+        assert page.count("contributed to by") == 3
+        assert f'<a class="map-more" href="{drawn.href}">' in page or (
+            f'<a href="{drawn.href}">and 2 more on its page</a>' in page
+        )
+        assert "and 2 more on its page" in page
+    ET.fromstring(svg)
 
 
 def test_titles_wrap_to_the_box_instead_of_being_cut() -> None:
