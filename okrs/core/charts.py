@@ -11,6 +11,7 @@ stylesheet still makes sense.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -80,7 +81,7 @@ class Words:
         return self.gettext(message) % values
 
     def quantity(self, value: float, unit: str) -> str:
-        return quantity(value, unit, self.number)
+        return quantity(value, unit, self.number, self.gettext)
 
     def milestone(self, value: float) -> str:
         return self.gettext(milestone_text(value))
@@ -196,13 +197,26 @@ def unit_for(value: float, unit: str) -> str:
     return f"{head} {word}" if head else word
 
 
-def quantity(value: float, unit: str, write: Callable[[float], str] = number) -> str:
+_RATING: Final = re.compile(r"^(?:/|out of |of )\s*(\d+(?:\.\d+)?)$")
+_OF: Final = gettext_noop("%(value)s of %(scale)s")
+
+
+def quantity(
+    value: float,
+    unit: str,
+    write: Callable[[float], str] = number,
+    translate: Callable[[str], str] = _identity,
+) -> str:
     """A value with its unit, in the right number (``40%``, ``8.25 NPS``, ``1 program``);
     `write` writes the number (the reader's decimal separator). The unit is the KR's own text,
-    inflected by English rules ("program" → "programs") and kept as it is otherwise."""
+    inflected by English rules ("program" → "programs") and kept as it is otherwise; a rating's
+    scale ("/5", "out of 5") reads "4 of 5" (`translate` says "of" in the reader's language)."""
     text = write(value)
     if not unit:
         return text
+    rating = _RATING.match(unit.strip())
+    if rating:
+        return translate(_OF) % {"value": text, "scale": write(float(rating.group(1)))}
     return f"{text}{unit}" if unit == "%" else f"{text} {unit_for(value, unit)}"
 
 

@@ -39,7 +39,7 @@ def reader_words() -> charts.Words:
 
 def quantity(value: float, unit: str) -> str:
     """A value with its unit, its number as the reader writes it."""
-    return charts.quantity(value, unit, number)
+    return charts.quantity(value, unit, number, gettext)
 
 
 def milestone(value: float) -> str:

@@ -410,3 +410,12 @@ def test_values_table_escapes_and_lists_every_row() -> None:
     assert root.tag == "details"
     assert [td.text for td in root.iter("td")] == ["Feb 1", "<3"]
     assert "<b>" not in html
+
+
+def test_ratings_read_as_a_score_of_their_scale() -> None:
+    """A rating's unit is its scale: 4 on "/5" is "4 of 5", in the reader's words."""
+    assert quantity(4, "/5") == "4 of 5" and quantity(4.25, "out of 5") == "4.25 of 5"
+    assert quantity(7, "/ 10") == "7 of 10" and quantity(4, "km/h") == "4 km/h"
+    spanish = Words(gettext=lambda m: {"%(value)s of %(scale)s": "%(value)s de %(scale)s"}[m],
+                    number=lambda v: f"{v:g}".replace(".", ","))  # fmt: skip
+    assert spanish.quantity(4.5, "/5") == "4,5 de 5"

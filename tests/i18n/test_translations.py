@@ -391,3 +391,15 @@ def test_refusals_and_flash_messages_go_through_gettext() -> None:
             if said is not None and _literal_words(said):
                 found.append(f"{relative}:{node.lineno}")
     assert not found, f"words said in English only: {found}"
+
+
+def test_a_rating_reads_as_a_score_of_its_scale(world) -> None:  # type: ignore[no-untyped-def]
+    """A KR rated on "/5" shows "4.5 of 5" (Spanish: "4,5 de 5"), not "4.5 /5"."""
+    world.kr.unit = "/5"
+    world.kr.target = 4.5
+    world.kr.save()
+    f.checkin(world.kr, 4.5, "2017-02-10T12:00Z")
+    page = world.client("lead").get(f"/key-results/{world.kr.pk}/").content.decode()
+    assert "4.5 of 5" in page and "4.5 /5" not in page
+    spanish = world.client("lead").get(f"/key-results/{world.kr.pk}/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "4,5 de 5" in spanish.content.decode()
