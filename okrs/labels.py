@@ -21,6 +21,8 @@ LABELS: dict[str, Any] = {
     "commitment": _("Commitment"),
     "confidence": _("Confidence"),
     "deadline": _("Deadline"),
+    "deleted": _("Deleted"),
+    "check-ins kept": _("Check-ins kept"),
     "description": _("Description"),
     "direction": _("Direction"),
     "due": _("Due"),

@@ -256,3 +256,10 @@ def test_a_deleted_key_result_takes_no_edit_at_either_door(world, door) -> None:
         assert response.status_code in (400, 422), response.content
         assert "was deleted: it cannot be changed" in response.content.decode()
     assert KeyResult.objects.get(pk=world.kr.pk).title == "Reps reporting"
+
+
+def test_the_history_names_a_deletion_in_the_readers_words(world) -> None:  # type: ignore[no-untyped-def]
+    assert _delete(world, "lead", "page").status_code == 302
+    page = world.client("lead").get(f"/objectives/{world.objective.pk}/", HTTP_ACCEPT_LANGUAGE="es")
+    text = html(page)
+    assert "Registros conservados" in text and "check-ins kept" not in text
