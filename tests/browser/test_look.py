@@ -183,3 +183,18 @@ def _inline_check_in_stays_inside_its_card(reader: Any, demo: dict[str, Any]) ->
         card = row.locator("xpath=ancestor::*[contains(@class, 'objective')][1]")
         inner, outer = card.evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert inner <= outer, (width, inner, outer)
+
+
+def test_the_folded_map_fits_reads_and_passes_axe(  # type: ignore[no-untyped-def]
+    reader: Any, demo: dict[str, Any], monkeypatch
+) -> None:
+    """The map of a wide organization (here the demo with the fold set low): the bands to open
+    fit both widths, their text is not cut, and axe finds nothing serious in either theme."""
+    from okrs.core import alignment_map
+
+    monkeypatch.setattr(alignment_map, "DRAWN_OBJECTIVES", 1)
+    reader.goto(f"{reader.base}/map/?period=2017-Q1")
+    assert reader.locator("a.map-expand").count() >= 1
+    assert "its " in (reader.locator("a.map-expand").first.text_content() or "")
+    problems = _check(reader, "anonymous", "map-folded", "/map/?period=2017-Q1", set())
+    assert not problems, "\n".join(problems)
