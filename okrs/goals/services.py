@@ -92,9 +92,10 @@ def checkin_create(
     `at` is the moment the value is for (default: now); it must lie inside the key result's
     period, so that no check-in is saved that counts nowhere.
 
-    Six statements when the status stays (`tests/goals/test_checkin_statements.py`): the
+    Six statements whatever it changes (`tests/goals/test_checkin_statements.py`): the
     insert, the key result's kept scores, the objectives above it (`scores.roll_up`: the graph,
-    what they are scored from, their kept scores) and the webhook outbox. Every rule is checked
+    what they are scored from, their kept scores) and the outbox: the webhook rows, or when the
+    status changed one worker task that tells everyone (`okrs.goals.tasks`). Every rule is checked
     before the transaction opens, so it needs no savepoint of its own inside a caller's: an
     error inside it is a database error, which rolls the caller's transaction back."""
     if key_result.deleted_at is not None:
@@ -167,12 +168,26 @@ def kept_status(key_result: KeyResult, period: Period, day: dt.date) -> Status:
 def _checkin_side_effects(
     checkin: CheckIn, key_result: KeyResult, change: tuple[Status, Status] | None
 ) -> None:
-    """The check-in's webhook events (outbox rows) and, when it changed the key result's
-    status (judged on its day, so only the value and confidence make the difference), the
-    notifications of its followers and owners: in the check-in's transaction."""
-    hook_events.checkin_recorded(checkin, key_result, change)
+    """The check-in's webhook events (outbox rows) in the check-in's transaction; when it
+    changed the key result's status (judged on its day, so only the value and confidence make
+    the difference), one outbox row instead: a worker task that sends the webhooks, the chat
+    note and the inbox lines (`okrs.goals.tasks.tell_status_change`)."""
     if change is None:
+        hook_events.checkin_recorded(checkin, key_result, None)
         return
+    from okrs.goals.tasks import tell_status_change
+    from okrs.worker import outbox
+
+    before, after = change
+    outbox.enqueue(tell_status_change, checkin.pk, before.value, after.value)
+
+
+def status_change_side_effects(
+    checkin: CheckIn, key_result: KeyResult, change: tuple[Status, Status]
+) -> None:
+    """What a status-changing check-in tells (run by the worker): the webhooks, the team's chat
+    channels when the objective is public, and the followers' and owners' inboxes."""
+    hook_events.checkin_recorded(checkin, key_result, change)
     # talk and chat read goals: imported late
     from okrs.chat import notes
     from okrs.chat.models import Topic

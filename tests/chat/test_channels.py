@@ -19,6 +19,7 @@ from okrs.goals import services as goals
 from okrs.goals.services import checkin_create
 from okrs.talk.services import offer_make
 from tests import factories as f
+from tests.worker.queue import tell_status_changes
 
 IN_PERIOD = dt.datetime(2017, 2, 1, 10, tzinfo=dt.UTC)
 """Inside the fixtures' period (2017-Q1): check-ins carry the day they are for."""
@@ -46,6 +47,9 @@ def test_status_change_reaches_slack_through_the_worker(
         checkin_create(
             key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD
         )
+    assert not Message.objects.exists()  # the check-in wrote one outbox row, no message yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tell_status_changes() == 1  # the worker writes the message, then queues it
     [message] = Message.objects.all()
     assert "is now on track" in message.body["text"] and "50 Reps" in message.body["text"]
     assert receiver.received == []  # queued, not sent in the request
@@ -66,6 +70,7 @@ def test_a_failure_is_retried_by_a_new_task(cast, receiver, settings) -> None:  
     receiver.status = 500
     _connect(cast, receiver.url, "discord")
     checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD)
+    tell_status_changes()
     message = Message.objects.get()
     with pytest.raises(ChatDeliveryFailed, match="HTTP 500; attempt 1, retrying at"):
         deliver_chat_message.call(message.pk)
@@ -88,6 +93,7 @@ def test_same_address_checks_as_webhooks(cast, receiver, settings) -> None:  # t
     settings.OKRS_WEBHOOK_ALLOW_PRIVATE = True
     _connect(cast, receiver.url)
     checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD)
+    tell_status_changes()
     settings.OKRS_WEBHOOK_ALLOW_PRIVATE = False
     message = Message.objects.get()
     with pytest.raises(ChatDeliveryFailed, match="refused"):
@@ -98,7 +104,7 @@ def test_same_address_checks_as_webhooks(cast, receiver, settings) -> None:  # t
 def test_only_chosen_topics_go_to_a_channel(cast, receiver) -> None:  # type: ignore[no-untyped-def]
     _connect(cast, receiver.url, topics=("offer",))
     checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD)
-    assert not Message.objects.exists()
+    assert tell_status_changes() == 1 and not Message.objects.exists()
     offer_make(target=cast.objective, person=cast.outsider, note="I can run a meetup")
     [message] = Message.objects.all()
     assert "Someone offered to help with “Grow”" in message.body["text"]
@@ -132,6 +138,7 @@ def test_private_stays_private(cast, receiver) -> None:  # type: ignore[no-untyp
     secret = f.objective(team=cast.team, title="Quiet plan", visibility="private")
     secret_kr = f.key_result(objective=secret, title="Quiet KR", target=10)
     checkin_create(key_result=secret_kr, value=10, author=cast.member, confidence=1.0, at=IN_PERIOD)
+    assert tell_status_changes() == 1  # the status changed, and the worker tells no channel
     offer_make(target=secret, person=cast.member, note="me")
     draft = f.objective(team=cast.team, title="Secret draft", state="draft", visibility="private")
     assert draft.pk and not Message.objects.exists()

@@ -53,3 +53,33 @@ def test_a_check_in_rolls_up_a_chain_deeper_than_one_query_reads() -> None:
     top = Objective.objects.get(pk=chain[-1].pk)
     assert top.kept_grade == pytest.approx(0.6)  # five levels up, each with no key result
     assert scores.verify() == []
+
+
+def test_a_check_in_that_changes_the_status_writes_one_outbox_row_in_six_statements(
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The status changes (no value yet → a value): webhooks, chat and inbox are one task row
+    in the check-in's transaction, run by the worker; a rollback takes it away with the rest."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from okrs.talk.models import Notification
+    from okrs.talk.services import follow_toggle
+    from tests.worker.queue import tell_status_changes
+
+    kr = _key_result(0, 10)
+    follower = f.person("follower")
+    f.membership(follower, kr.objective.team, "member")
+    follow_toggle(target=kr, person=follower)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        checkin_create(key_result=kr, value=41, author=None, at=AT)
+        raise RuntimeError("abort")
+    assert not DBTaskResult.objects.exists()
+    kr = KeyResult.objects.select_related("objective__period").get(pk=kr.pk)
+    with django_assert_max_num_queries(6):
+        checkin_create(key_result=kr, value=41, author=None, at=AT)
+    [row] = DBTaskResult.objects.all()
+    assert row.task_path == "okrs.goals.tasks.tell_status_change"
+    assert not Notification.objects.exists()
+    assert tell_status_changes() == 1
+    assert Notification.objects.filter(recipient=follower, kind="status").exists()

@@ -18,6 +18,7 @@ from okrs.hooks.models import Attempt, Delivery, DeliveryState
 from okrs.hooks.sender import deliver_due
 from okrs.hooks.services import subscription_create
 from tests import factories as f
+from tests.worker.queue import tell_status_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def test_receiver_gets_a_correctly_signed_check_in(cast: Any, receiver: Any) -> 
     )
     assert response.status_code == 201
     assert receiver.received == []  # nothing is sent inside the request
+    assert tell_status_changes() == 1  # the first value changed the status: the worker tells
     assert deliver_due() == 1
     [got] = receiver.received
     assert got["headers"]["X-Okrs-Event"] == "checkin.recorded"
@@ -68,6 +70,7 @@ def test_failing_receiver_gets_retries_with_backoff_and_they_are_logged(
     receiver.status = 500
     _subscribe(cast, receiver.url, ["checkin.recorded"])
     checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
+    tell_status_changes()
     start = timezone.now()
     assert deliver_due(now=start) == 1
     delivery = Delivery.objects.get()
@@ -89,6 +92,7 @@ def test_failing_receiver_gets_retries_with_backoff_and_they_are_logged(
 def test_unreachable_receiver_is_logged_and_retried(cast: Any, receiver: Any) -> None:
     _subscribe(cast, "http://127.0.0.1:9/nothing-listens", ["checkin.recorded"])
     checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
+    tell_status_changes()
     assert deliver_due() == 1
     attempt = Attempt.objects.get()
     assert attempt.status_code is None and "ConnectError" in attempt.error
@@ -110,6 +114,7 @@ def test_status_change_objective_and_packet_events(cast: Any, receiver: Any) -> 
         ["status.changed", "objective.created", "objective.changed", "packet.changed"],
     )
     checkin_create(key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD)
+    tell_status_changes()
     another = objective_create(team=cast.team, period=cast.objective.period, title="Another",
                                actor=cast.lead)  # fmt: skip
     objective_update(objective=cast.objective, actor=cast.lead, changes={"title": "Grow more"})
@@ -135,6 +140,7 @@ def test_status_changed_only_when_the_latest_check_in_changes_it(cast: Any, rece
     )  # same
     earlier = IN_PERIOD - dt.timedelta(days=1)
     checkin_create(key_result=cast.kr, value=0, author=cast.member, at=earlier)  # back-dated
+    tell_status_changes()
     assert list(Delivery.objects.values_list("event", flat=True)) == ["status.changed"]
 
 
@@ -155,8 +161,13 @@ def test_each_delivery_becomes_a_worker_task_after_commit(
         checkin_create(
             key_result=cast.kr, value=50, author=cast.member, confidence=1.0, at=IN_PERIOD
         )
-        assert not DBTaskResult.objects.exists()  # nothing is queued before commit
-    tasks = DBTaskResult.objects.order_by("enqueued_at")
+        # the status changed: one outbox row in the check-in's transaction, nothing else
+        [told] = DBTaskResult.objects.all()
+        assert told.task_path == "okrs.goals.tasks.tell_status_change"
+        assert not Delivery.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tell_status_changes() == 1  # the worker writes the deliveries, then queues them
+    tasks = DBTaskResult.objects.filter(task_path="okrs.hooks.tasks.deliver_webhook")
     ids = sorted(Delivery.objects.values_list("pk", flat=True))
     assert [t.task_path for t in tasks] == ["okrs.hooks.tasks.deliver_webhook"] * 2
     assert sorted(t.args_kwargs["args"][0] for t in tasks) == ids
@@ -174,11 +185,12 @@ def test_a_failed_attempt_queues_its_retry_and_fails_with_the_reason(
     receiver.status = 503
     _subscribe(cast, receiver.url, ["checkin.recorded"])
     checkin_create(key_result=cast.kr, value=5, author=cast.member, at=IN_PERIOD)
+    tell_status_changes()
     delivery = Delivery.objects.get()
     with pytest.raises(DeliveryFailed, match="HTTP 503; attempt 1, retrying at"):
         deliver_webhook.call(delivery.pk)
     delivery.refresh_from_db()
-    [retry] = DBTaskResult.objects.all()
+    [retry] = DBTaskResult.objects.filter(task_path="okrs.hooks.tasks.deliver_webhook")
     assert retry.status == TaskResultStatus.READY
     assert retry.run_after == delivery.next_attempt_at
     assert retry.args_kwargs["args"] == [delivery.pk]

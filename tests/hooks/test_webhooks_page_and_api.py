@@ -16,6 +16,7 @@ from okrs.hooks.models import Subscription
 from okrs.hooks.sender import deliver_due
 from okrs.hooks.services import subscription_create
 from tests import factories as f
+from tests.worker.queue import tell_status_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def test_lead_subscribes_on_the_page_and_sees_the_log(cast: Any, receiver: Any) 
     assert hook.secret.encode() in response.content
     receiver.status = 503
     checkin_create(key_result=cast.kr, value=1, author=cast.member, at=IN_PERIOD)
+    tell_status_changes()
     deliver_due()
     page = client.get("/teams/reps/webhooks/")
     assert b"HTTP 503" in page.content and b"checkin.recorded" in page.content
@@ -64,10 +66,12 @@ def test_page_queries_do_not_grow_with_the_log(cast: Any, receiver: Any) -> None
         return len(queries)
 
     checkin_create(key_result=cast.kr, value=1, author=None, at=IN_PERIOD)
+    tell_status_changes()
     deliver_due()
     few = count()
     for value in range(8):
         checkin_create(key_result=cast.kr, value=value, author=None, at=IN_PERIOD)
+    tell_status_changes()
     deliver_due()
     assert count() == few
 
@@ -86,6 +90,7 @@ def test_api_subscription_and_delivery_log_for_the_lead(cast: Any, receiver: Any
     assert hook["secret"]
     receiver.status = 500
     checkin_create(key_result=cast.kr, value=1, author=None, at=IN_PERIOD)
+    tell_status_changes()
     deliver_due()
     log = Client().get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=bearer).json()
     [delivery] = log["items"]

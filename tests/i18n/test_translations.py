@@ -321,12 +321,15 @@ def test_a_status_change_is_told_in_the_sites_language(  # type: ignore[no-untyp
     from okrs.goals.services import checkin_create
     from okrs.talk.models import Notification
     from okrs.talk.services import follow_toggle
+    from tests.worker.queue import tell_status_changes
 
     follow_toggle(target=world.kr, person=world.member)
     settings.LANGUAGE_CODE = "fr"
     feb = dt.datetime(2017, 2, 15, 12, tzinfo=dt.UTC)
     with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
         checkin_create(key_result=world.kr, value=30, confidence=0.9, author=world.lead, at=feb)
+    with translation.override("es"):  # the worker, whatever language it runs in
+        tell_status_changes()
     summary = Notification.objects.get(recipient=world.member, kind="status").summary
     assert summary.endswith("Aucun relevé → En bonne voie"), summary
 

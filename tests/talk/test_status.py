@@ -5,6 +5,7 @@ from okrs.heartbeats import services as hb_services
 from okrs.heartbeats.models import PacketRole
 from okrs.talk import services
 from okrs.talk.models import Notification
+from tests.worker.queue import tell_status_changes
 
 
 def test_packet_status_change_notifies_followers_and_responsible(
@@ -55,13 +56,17 @@ def test_a_check_in_that_changes_a_krs_status_notifies_owners_and_followers(
     feb = dt.datetime(2017, 2, 15, 12, tzinfo=dt.UTC)
     with django_capture_on_commit_callbacks(execute=True):  # first value: no data → on track
         checkin_create(key_result=world.kr, value=30, confidence=0.9, author=world.lead, at=feb)
+    assert not Notification.objects.exists()  # told by the worker, not in the check-in
+    tell_status_changes()
     rows = Notification.objects.filter(kind="status").order_by("recipient__username")
     assert [n.recipient.username for n in rows] == ["member", "visitor"]
     assert rows[0].summary.endswith("No check-in yet → On track")
     with django_capture_on_commit_callbacks(execute=True):  # same status: nobody is told
         checkin_create(key_result=world.kr, value=31, confidence=0.9, author=world.lead, at=feb)
+    assert tell_status_changes() == 0
     assert Notification.objects.filter(kind="status").count() == 2
     with django_capture_on_commit_callbacks(execute=True):  # falls behind: off track
         checkin_create(key_result=world.kr, value=5, confidence=0.9, author=world.lead, at=feb)
+    tell_status_changes()
     latest = Notification.objects.filter(kind="status", recipient=world.visitor).latest("pk")
     assert latest.summary.endswith("On track → Off track")

@@ -7,7 +7,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 
-def run_queued() -> int:
+def run_queued(task_path: str | None = None) -> int:
+    """Run every ready task (only those of `task_path` when given); returns how many ran."""
     worker = Worker(
         queue_names=["*"],
         interval=0,
@@ -19,8 +20,17 @@ def run_queued() -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+    ready = DBTaskResult.objects.ready().order_by("enqueued_at")
+    if task_path is not None:
+        ready = ready.filter(task_path=task_path)
+    while (result := ready.first()) is not None:
         result.claim("tests")
         worker.run_task(result)
         ran += 1
     return ran
+
+
+def tell_status_changes() -> int:
+    """Run the queued status-change tasks of check-ins (`okrs.goals.tasks.tell_status_change`),
+    as the worker would: their webhooks, chat notes and inbox lines are written then."""
+    return run_queued("okrs.goals.tasks.tell_status_change")
