@@ -50,6 +50,8 @@ TARGET_MAP_P95_MS = 300.0  # issue #20: the map's default view at xlarge, and at
 TARGET_MAP_KB = 1024.0
 TARGET_MEASURE_RATIO = 1.5
 TARGET_IMPORT_RATIO = 0.5
+#: issue #18: check-ins at least this share of the bare-INSERT floor, by database vendor
+TARGET_WRITE_RATIO = {"postgresql": 0.15, "sqlite": 0.1}
 
 
 @dataclass
@@ -434,6 +436,7 @@ def measure_writes(report: Report, *, threads: int, seconds: float) -> None:
         ratio=round(rate / frate, 2) if frate else 0.0,
         threads=threads,
         errors=errors,
+        target_ratio=TARGET_WRITE_RATIO.get(connection.vendor),
     )
 
 
@@ -715,6 +718,8 @@ def misses(report: Report) -> list[str]:
     for t in report.pages:
         if t.target_ms is not None and t.p95_ms > t.target_ms:
             found.append(f"{t.name} ({t.who}): p95 {t.p95_ms} ms > {t.target_ms:.0f} ms")
+        if t.target_kb is not None and t.kb > t.target_kb:
+            found.append(f"{t.name} ({t.who}): {t.kb:.0f} KB > {t.target_kb:.0f} KB")
         if t.status >= 400:
             found.append(f"{t.name} ({t.who}): HTTP {t.status}")
     for m in report.measures:
@@ -722,7 +727,8 @@ def misses(report: Report) -> list[str]:
             found.append(f"measure {m.kind}: {m.ratio}x the SQL floor > {TARGET_MEASURE_RATIO}x")
         if not m.same_value:
             found.append(f"measure {m.kind}: {m.value} differs from the SQL floor {m.floor_value}")
-    for r in report.imports:
+    writes = [report.writes] if report.writes is not None else []
+    for r in [*writes, *report.imports]:
         if r.target_ratio is not None and r.ratio < r.target_ratio:
-            found.append(f"{r.name}: {r.ratio}x the bulk load < {r.target_ratio}x")
+            found.append(f"{r.name}: {r.ratio}x its floor < {r.target_ratio}x")
     return found

@@ -186,3 +186,35 @@ def test_each_path_reports_its_median_round_in_the_order_first_driven() -> None:
     assert median[0]["rounds_rps"] == [300.0, 100.0, 200.0]
     even = _median_rounds([{"path": "/c", "rps": 5.0}, {"path": "/c", "rps": 4.0}])
     assert even[0]["rps"] == 4.0  # the lower middle: the report never flatters
+
+
+def test_misses_name_slow_check_in_writes_and_a_map_too_big() -> None:
+    """Issue #18's write floor (0.15x on PostgreSQL, 0.1x on SQLite) and issue #20's map size
+    are targets the report holds, not only figures it prints."""
+    from okrs.bench.run import TARGET_WRITE_RATIO, Rate, Report, Timing, misses
+
+    assert TARGET_WRITE_RATIO == {"postgresql": 0.15, "sqlite": 0.1}
+    report = Report(vendor="postgresql", scale={}, load="")
+    report.writes = Rate("check-in writes", 10, 1.0, 96.0, 2756.0, 0.03, target_ratio=0.15)
+    report.pages.append(
+        Timing(
+            "alignment map",
+            "page",
+            "admin",
+            "/map/",
+            200,
+            10,
+            80.0,
+            200.0,
+            20,
+            target_ms=300.0,
+            kb=2433.0,
+            target_kb=1024.0,
+        )
+    )
+    assert misses(report) == [
+        "alignment map (admin): 2433 KB > 1024 KB",
+        "check-in writes: 0.03x its floor < 0.15x",
+    ]
+    report.writes.ratio, report.pages[0].kb = 0.2, 162.0
+    assert misses(report) == []
