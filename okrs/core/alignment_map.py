@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from okrs.core.charts import ENGLISH, Words, counted, esc, grade2, text_width
@@ -965,17 +965,13 @@ def plan_view(
         level1=level1,
         # each team below opens to its key results and, if any, its teams below
         expand={
-            team.key: MapExpand(*_counts(subtree(team.key)), own[team.key] if fold else 0)
+            team.key: replace(subtree(team.key), own=own[team.key] if fold else 0)
             for team in level1
         },
         path=list(reversed(path)),
         anchor=anchor,
         folded=frozenset(t.key for t in level1) if fold else frozenset(),
     )
-
-
-def _counts(expand: MapExpand) -> tuple[int, int]:
-    return expand.teams, expand.objectives
 
 
 def finish_view(
