@@ -22,6 +22,7 @@ from okrs.core.pacing import grade
 from okrs.core.rollup import Measured, objective_score
 from okrs.core.scoring import progress
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState
+from okrs.goals.rows import update_rows
 
 KR_KEPT = ("kept_value", "kept_confidence", "kept_at", "kept_progress", "kept_grade")
 OBJECTIVE_KEPT = ("kept_grade", "kept_progress", "kept_confidence", "kept_measured", "kept_total")
@@ -112,8 +113,9 @@ def _write_changed(
             for name, new in zip(KR_KEPT, kept, strict=True):
                 setattr(kr, name, new)
             changed.append(kr)
-    if changed:
-        KeyResult.objects.bulk_update(changed, KR_KEPT, batch_size=500)
+    update_rows(
+        KeyResult, KR_KEPT, {kr.pk: [getattr(kr, name) for name in KR_KEPT] for kr in changed}
+    )
 
 
 _UP = "parent__alignments_up__"
@@ -193,13 +195,7 @@ def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
             measured=Measured.of(row[0] for row in rows),
         )
     # written without reading them first: one UPDATE for every objective rolled up
-    rows = []
-    for pk, kept in result.items():
-        objective = Objective(pk=pk)
-        for name, new in zip(OBJECTIVE_KEPT, kept.fields(), strict=True):
-            setattr(objective, name, new)
-        rows.append(objective)
-    Objective.objects.bulk_update(rows, OBJECTIVE_KEPT, batch_size=500)
+    update_rows(Objective, OBJECTIVE_KEPT, {pk: kept.fields() for pk, kept in result.items()})
     return result
 
 
@@ -334,7 +330,11 @@ def _recompute_objectives(ids: set[int], *, repair: bool) -> dict[int, Objective
                 for name, new in zip(OBJECTIVE_KEPT, fields, strict=True):
                     setattr(objective, name, new)
                 changed.append(objective)
-        Objective.objects.bulk_update(changed, OBJECTIVE_KEPT, batch_size=500)
+        update_rows(
+            Objective,
+            OBJECTIVE_KEPT,
+            {o.pk: [getattr(o, name) for name in OBJECTIVE_KEPT] for o in changed},
+        )
     return result
 
 
