@@ -93,10 +93,15 @@ with more has a page of its own). With both bounds a page stays the same size wh
 data; five teams of ten objectives would otherwise make a page of fifty."""
 
 
+TEAM_CHOICES = 60
+"""Teams the overview's team filter offers as a list, at most: beyond, it is a field the team's
+name or slug is typed into (a list of a thousand teams helps nobody and costs every request)."""
+
+
 @dataclass
 class Overview:
     board: Scoreboard
-    teams: list[Team]
+    teams: list[Team]  # the team filter's choices; empty when there are more than TEAM_CHOICES
     page: GroupPage[int]
 
 
@@ -117,8 +122,9 @@ def overview(
     if not archived:
         scope = scope.exclude(state=ObjectiveState.ARCHIVED)
     shown = scope
+    shown_is_scope = not (team or owner)
     if team:
-        shown = shown.filter(team__slug=team)
+        shown = shown.filter(Q(team__slug=team) | Q(team__name__iexact=team))
     if owner:
         shown = shown.filter(owner__username=owner)
     board, team_page = board_page(
@@ -130,8 +136,12 @@ def overview(
         max_teams=TEAMS_PER_PAGE,
         max_objectives=OBJECTIVES_PER_PAGE,
         status=status,
+        shown_is_scope=shown_is_scope,
     )
-    return Overview(board=board, teams=list(visible_teams(user)), page=team_page)
+    choices = list(visible_teams(user).only("slug", "name")[: TEAM_CHOICES + 1])
+    return Overview(
+        board=board, teams=choices if len(choices) <= TEAM_CHOICES else [], page=team_page
+    )
 
 
 def board_page(
@@ -144,9 +154,11 @@ def board_page(
     max_teams: int,
     max_objectives: int,
     status: str = "",
+    shown_is_scope: bool = False,
 ) -> tuple[Scoreboard, GroupPage[int]]:
     """One page of whole teams (`okrs.core.paging`) of the objectives `shown` (optionally only
-    those of `status`), scored as of `on`, with the rollups of `scope` (which holds them all).
+    those of `status`), scored as of `on`, with the rollups of `scope` (which holds them all;
+    `shown_is_scope` says that `shown` is `scope` unfiltered, so the rollups give the sizes).
 
     Today: the teams' sizes and the rollups are aggregates (a row per team), then only the
     page's objectives and key results are read; a `status` filter reads the status of every
@@ -163,12 +175,19 @@ def board_page(
         on_page = set(team_page.groups)
         ids = [pk for pk, team_id in pairs if team_id in on_page]
         return history_board(period, shown.filter(pk__in=ids), graded), team_page
+    rollups = team_rollups(scope.filter(period=period))
     if status:
         statuses = objective_statuses(period, shown, day)
         pairs = [(pk, t) for pk, (t, s) in statuses.items() if s.value == status]
         team_page = _page(Counter(t for _, t in pairs).items(), page, max_teams, max_objectives)
         on_page = set(team_page.groups)
         shown = shown.filter(pk__in=[pk for pk, t in pairs if t in on_page])
+    elif shown_is_scope:
+        # every objective of the scope is shown: the teams' sizes are the rollups' counts (in
+        # the same order), one aggregate over the period instead of two
+        sizes = [(team_id, rollup.objectives) for team_id, rollup in rollups.teams.items()]
+        team_page = _page(sizes, page, max_teams, max_objectives)
+        shown = shown.filter(team_id__in=team_page.groups)
     else:
         sizes = (
             shown.order_by()
@@ -179,7 +198,7 @@ def board_page(
         )
         team_page = _page(sizes, page, max_teams, max_objectives)
         shown = shown.filter(team_id__in=team_page.groups)
-    board = scoreboard(period, shown, on=day, rollups=team_rollups(scope.filter(period=period)))
+    board = scoreboard(period, shown, on=day, rollups=rollups)
     return board, team_page
 
 

@@ -172,6 +172,7 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
         page=request.GET.get("page"),
         max_teams=REVIEW_TEAMS_PER_PAGE,
         max_objectives=REVIEW_OBJECTIVES_PER_PAGE,
+        shown_is_scope=True,
     )
     title = gettext("Distribution of final key result grades, %(period)s") % {"period": period}
     words = reader_words()

@@ -157,3 +157,22 @@ def test_grades_do_not_change_with_the_filters(world) -> None:  # type: ignore[n
     # the Reps objective: its own KR at 0 % and its contributor at 100 %: grade 0.5
     for page in (everything, only_reps, team_page, objective_page):
         assert "Grade 0.50" in page
+
+
+def test_the_team_filter_is_a_list_up_to_its_size_then_a_field(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A list of every team costs each request what the organization holds: beyond
+    TEAM_CHOICES teams the filter is a field taking the team's name or slug."""
+    from okrs.web import selectors
+
+    other = f.team("mobilizers", name="Mobilizers")
+    f.objective(team=other, period=world.period, title="Run campus events")
+    client = world.client(None)
+    listed = html(client.get("/"))
+    assert '<select id="filter-team"' in listed and 'value="mobilizers"' in listed
+    monkeypatch.setattr(selectors, "TEAM_CHOICES", 1)
+    typed = html(client.get("/", {"team": "mobilizers"}))
+    assert '<select id="filter-team"' not in typed
+    assert '<input id="filter-team" name="team" value="mobilizers"' in typed
+    assert "Run campus events" in typed and "Grow the community" not in typed
+    by_name = html(client.get("/", {"team": "MOBILIZERS"}))
+    assert "Run campus events" in by_name and "Grow the community" not in by_name
