@@ -29,6 +29,7 @@ urlpatterns = [
     path("periods/<slug:slug>/review/", period_review, name="review"),
     path("periods/<slug:slug>/review/trend/", period_review_trend, name="review_trend"),
     path("teams/<slug:slug>/", pages.team, name="team"),
+    path("teams/<slug:slug>/trend/", pages.team_grade_trend, name="team_trend"),
     path("teams/<slug:slug>/settings/", team_settings.team_settings, name="team_settings"),
     path("objectives/new/", editing.objective_new, name="objective_new"),
     path("objectives/<int:pk>/", pages.objective, name="objective"),

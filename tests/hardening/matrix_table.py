@@ -23,6 +23,7 @@ TABLE: list[tuple[str, str, a.Args, dict[str, str | None]]] = [
     ("web:review", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
     ("web:review_trend", "GET", a.once(a.period), {"pub": "200 200 200 200 200 200"}),
     ("web:team", "GET", a.only_team(a.team), {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404"}),
+    ("web:team_trend", "GET", a.only_team(a.team), {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404"}),
     ("web:objective_new", "GET", a.once(a.none), {"pub": "200 200 403 403 200 302L"}),
     ("web:objective_new", "POST", a.once(a.none), {"pub": "400 400 403 403 400 302L"}),
     ("web:objective", "GET", a.obj, {"pub": "200 200 200 200 200 200", "privteam": "200 200 200 200 404 404", "privobj": "200 200 200 200 404 404"}),

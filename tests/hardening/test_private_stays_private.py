@@ -28,6 +28,7 @@ PAGES = [
     "/periods/2017-Q1/review/trend/",
     "/teams/pub/",
     "/teams/pub/heartbeats/",
+    "/teams/pub/trend/?period=2017-Q1",
     "/teams/other/",
     "/api/v1/teams",
     "/api/v1/objectives",

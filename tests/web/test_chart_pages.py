@@ -55,3 +55,25 @@ def test_the_review_opens_the_organization_trend_on_demand(world) -> None:  # ty
     fragment = client.get(trend, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith("<") and "<html" not in fragment
     assert 'class="chart trend-chart"' in fragment
+
+
+def test_a_team_with_teams_below_opens_its_trend_on_demand(world) -> None:  # type: ignore[no-untyped-def]
+    """A team's grade rolls up the teams below it, whose history grows with the organization:
+    the page of a team with child teams links to its trend (htmx puts the chart in place); a
+    team without draws it inline."""
+    child = f.team("child", name="Child team", parent=world.team)
+    f.objective(team=child, period=world.period, title="Below")
+    f.checkin(world.kr, 30, "2017-01-20T00:00:00")
+    client = world.client(None)
+    trend = f"/teams/{world.team.slug}/trend/?period={world.period.slug}"
+    page = html(client.get(f"/teams/{world.team.slug}/?period={world.period.slug}"))
+    assert f'hx-get="{trend}"' in page and 'class="chart trend-chart"' not in page
+    fragment = client.get(trend, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith("<") and "<html" not in fragment
+    assert 'class="chart trend-chart"' in fragment and ">Expected grade</text>" in fragment
+    whole = html(client.get(trend))
+    assert 'class="chart trend-chart"' in whole and "Grade of" in whole
+    leaf = html(client.get(f"/teams/child/?period={world.period.slug}"))
+    assert (
+        'class="chart trend-chart"' in leaf and "hx-get=" not in leaf.split("trend-title")[1][:400]
+    )

@@ -76,13 +76,19 @@ def test_unknown_team_is_404(world) -> None:  # type: ignore[no-untyped-def]
     assert world.client(None).get("/teams/nope/").status_code == 404
 
 
-def test_query_count_does_not_grow_with_objectives(world) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("children", [True, False])
+def test_query_count_does_not_grow_with_objectives(world, children: bool) -> None:  # type: ignore[no-untyped-def]
+    """Whether the trend is drawn inline (a team without teams below) or on demand."""
+    if children:
+        f.team(parent=world.team)
+
     def grow() -> None:
         for _ in range(12):
             objective = f.objective(team=world.team, period=world.period, owner=world.lead)
             f.checkin(f.key_result(objective=objective), 5, "2017-02-01T00:00:00")
             f.membership(f.person(), world.team)
-            f.team(parent=world.team)
+            if children:
+                f.team(parent=world.team)
 
     for who in (None, "lead"):
         small, large = query_counts(world.client(who), "/teams/reps/", grow)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from okrs.goals.access import (
@@ -16,9 +17,10 @@ from okrs.goals.access import (
 )
 from okrs.goals.forms import AlignmentForm, CheckInForm, ReviewForm
 from okrs.goals.models import Objective, ObjectiveState, Period
-from okrs.goals.selectors import current_period
+from okrs.goals.selectors import ObjectiveRow, current_period
 from okrs.measures.selectors import measure_summary
 from okrs.org.access import get_team_for_user
+from okrs.org.models import Team
 from okrs.web import selectors
 from okrs.web.charts import key_result_chart, objective_trend, team_trend
 from okrs.web.views.checkins import checkin_form_for
@@ -100,10 +102,56 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "board": page.board,
             "periods": Period.objects.order_by("-start"),
             "can_lead": can.leads(team.pk),
-            "trend": team_trend(period, selectors.with_contributors(request.user, shown), team)
-            if (shown := [row.objective.pk for row in page.board.objectives])
+            # a team with teams below rolls up their history too, which grows with the
+            # organization: its trend is drawn on demand (`team_grade_trend`), a team's own inline
+            "trend_on_demand": bool(page.children) and bool(page.board.objectives),
+            "trend": _team_trend(request, team, period, page.board.objectives)
+            if not page.children
             else None,
             "title": f"{team.name} · {period}",
+        },
+    )
+
+
+def _team_trend(
+    request: HttpRequest, team: Team, period: Period, rows: list[ObjectiveRow]
+) -> SafeString | None:
+    """The team's grade over time, graded from the history of its objectives of `period` the
+    reader sees (`rows`) and of what contributes to them; None without any."""
+    shown = [row.objective.pk for row in rows]
+    if not shown:
+        return None
+    return team_trend(period, selectors.with_contributors(request.user, shown), team)
+
+
+def team_grade_trend(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/teams/<slug>/trend/`: the team's grade over time in a period, which the page of a team
+    with teams below links to. An htmx request gets the chart alone, to put in the page."""
+    team = get_team_for_user(request.user, slug)
+    period = _period(request)
+    if period is None:
+        raise Http404(gettext("No period yet."))
+    objectives = (
+        Objective.objects.visible_to(request.user)
+        .filter(team=team, period=period)
+        .order_by("order", "id")
+    )
+    shown = list(objectives.values_list("pk", flat=True))
+    trend = (
+        team_trend(period, selectors.with_contributors(request.user, shown), team)
+        if shown
+        else None
+    )
+    if request.headers.get("HX-Request"):
+        return HttpResponse(trend or "")
+    return render(
+        request,
+        "web/team_trend.html",
+        {
+            "team": team,
+            "period": period,
+            "trend": trend,
+            "title": gettext("Grade of %(team)s over time") % {"team": team.name},
         },
     )
 
