@@ -3,7 +3,7 @@
 The core writes English; a `Message` is that English text (a `str`, so callers and tests that
 compare text keep working) which also carries its `%(name)s` template and values, so the
 Django side can say it in the reader's language: `gettext(message.template) % message.values`
-(`okrs.web.words.say`). `gettext_noop` marks templates for `makemessages`.
+(`okrs.messages.say`). `gettext_noop` marks templates for `makemessages`.
 """
 
 from __future__ import annotations

@@ -29,9 +29,9 @@ from okrs.goals.models import (
 from okrs.goals.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
 from okrs.goals.services import OWNER_ROLES as SERVICE_OWNER_ROLES
 from okrs.labels import Labelled
+from okrs.messages import say
 from okrs.org.models import Cohort, Team
 from okrs.security.forms import CheckedValues
-from okrs.web.words import say
 
 # viewers read; they do not own objectives or key results (the services refuse one)
 OWNER_ROLES = tuple(role.value for role in SERVICE_OWNER_ROLES)

@@ -33,8 +33,8 @@ from okrs.heartbeats.models import (
 )
 from okrs.heartbeats.selectors import OPEN_STATUSES, calendar_team, next_heartbeat
 from okrs.hooks import events as hook_events
+from okrs.messages import say
 from okrs.org.models import Team
-from okrs.web.words import say
 
 Actor = AbstractBaseUser | None
 

@@ -9,8 +9,8 @@ from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext, pgettext
 
 from okrs.core import charts
-from okrs.core.messages import Message
 from okrs.labels import status_label
+from okrs.messages import say as say  # re-exported: the pages take it with their words
 
 
 def number(value: float) -> str:
@@ -44,11 +44,3 @@ def quantity(value: float, unit: str) -> str:
 
 def milestone(value: float) -> str:
     return gettext(charts.milestone_text(value))
-
-
-def say(text: str) -> str:
-    """A message of the core (`okrs.core.messages.Message`) in the reader's language; other
-    text as it is."""
-    if isinstance(text, Message):
-        return gettext(text.template) % text.values
-    return text
