@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from okrs.goals import services as goal_services
 from okrs.goals.models import Change
 from tests import factories as f
 
@@ -138,3 +139,40 @@ def test_the_read_shows_the_latest_check_in_by_time_then_key(client: Any) -> Non
     body = client.get(f"/api/v1/key-results/{kr.pk}").json()
     assert (body["value"], body["confidence"]) == (7.0, 0.9)
     assert body["last_checkin_at"] == "2017-01-05T10:00:00Z"
+
+
+def _listed(api: Any, **query: Any) -> set[int]:
+    response = api.get("/key-results", **query)
+    assert response.status_code == 200, response.content
+    return {k["id"] for k in response.json()["items"]}
+
+
+def test_a_deleted_key_result_is_listed_only_when_asked_for(world: Any) -> None:
+    gone = f.key_result(objective=world.objective, title="Dropped", code="KR2")
+    goal_services.key_result_delete(key_result=gone, actor=world.lead)
+    api = world.api(world.member)
+    assert gone.pk not in _listed(api)
+    assert gone.pk not in _listed(api, deleted="false")
+    assert _listed(api, deleted="true") == _listed(api) | {gone.pk}
+    assert _listed(api, deleted="true", objective=world.objective.pk) == {world.kr.pk, gone.pk}
+    body = api.get(f"/key-results/{gone.pk}").json()  # read by its id, as its page is
+    assert body["deleted_at"] is not None and body["archived"] is True
+    assert api.get("/key-results", deleted="maybe").status_code == 422
+
+
+def test_asking_for_deleted_key_results_reads_only_what_the_caller_may(world: Any) -> None:
+    goal_services.key_result_delete(key_result=world.private_kr, actor=world.lead)
+    assert world.private_kr.pk in _listed(world.api(world.member), deleted="true")
+    assert world.private_kr.pk not in _listed(world.api(world.member))
+    for stranger in (world.api(world.outsider), world.api()):
+        assert world.private_kr.pk not in _listed(stranger, deleted="true")
+        assert stranger.get(f"/key-results/{world.private_kr.pk}").status_code == 404
+
+
+def test_the_schema_documents_the_deleted_parameter(world: Any) -> None:
+    document = world.api().client.get("/api/v1/openapi.json").json()
+    parameters = document["paths"]["/api/v1/key-results"]["get"]["parameters"]
+    deleted = next(p for p in parameters if p["name"] == "deleted")
+    assert deleted["in"] == "query" and deleted["required"] is False
+    assert deleted["schema"]["type"] == "boolean" and deleted["schema"]["default"] is False
+    assert "deleted key results" in deleted["description"]

@@ -1,6 +1,7 @@
 """Every list and detail read of the API runs a fixed number of queries, whatever the data size:
 the same number on a small organization and on one with many more teams, objectives, key
-results, check-ins, packets, heartbeats, cohorts and links, for each kind of reader."""
+results (some deleted), check-ins, packets, heartbeats, cohorts and links, for each kind of
+reader."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
+from okrs.goals.models import KeyResult
 from okrs.org.models import Cohort
 from tests import factories as f
 
@@ -27,6 +30,7 @@ READS = {  # name: queries for an anonymous reader
     "objectives": 1,
     "objective": 1,
     "key results": 1,
+    "deleted key results": 1,
     "key result": 1,
     "check-ins": 2,  # the key result's access, then the page
     "alignments": 1,
@@ -48,6 +52,7 @@ def _paths(world: Any, heartbeat: Any, packet: Any) -> dict[str, str]:
         "objectives": f"/objectives?period={world.period.slug}",
         "objective": f"/objectives/{world.objective.pk}",
         "key results": "/key-results",
+        "deleted key results": "/key-results?deleted=true",
         "key result": f"/key-results/{kr}",
         "check-ins": f"/key-results/{kr}/checkins",
         "alignments": "/alignments",
@@ -71,6 +76,8 @@ def _grow(world: Any, n: int) -> None:
         kr = f.key_result(objective=mine, owner=owner)
         f.checkin(world.kr, i, "2017-02-01T00:00:00", author=owner)
         f.checkin(kr, i, "2017-02-02T00:00:00", author=owner)
+        if i % 4 == 0:  # deleted after its check-in: out of the list unless asked for
+            KeyResult.objects.filter(pk=kr.pk).update(archived=True, deleted_at=timezone.now())
         f.heartbeat(team=team, name=f"HB{i}", start=START, end=END)
         f.packet(team=world.team, key_results=[world.kr, kr, world.private_kr])
         Cohort.objects.create(slug=f"c{i}", name=f"C{i}", team=team).members.add(owner)

@@ -277,11 +277,19 @@ class KeyResultFilters(ListFilters):
     period: Slug | None = None
     team: Slug | None = None
     owner: Username | None = None
+    deleted: bool = Field(
+        False,
+        description="Also list deleted key results (`DELETE`, their `deleted_at` set), which "
+        "are left out by default. Each one stays readable by its id.",
+    )
 
 
 @router.get("/key-results", response={200: KeyResultPage, **ERRORS})
 def list_key_results(request: HttpRequest, filters: Query[KeyResultFilters]) -> Any:
+    """The key results the caller may read, deleted ones only with `deleted=true`."""
     krs = visible_key_results(request.auth)
+    if not filters.deleted:
+        krs = krs.filter(deleted_at__isnull=True)
     if filters.objective:
         krs = krs.filter(objective_id=filters.objective)
     if filters.period:
@@ -346,7 +354,8 @@ def update_key_result(
 def delete_key_result(request: HttpRequest, kr_id: Id) -> Any:
     """Delete a key result (the team's leads and site admins; others 403, and 404 to those who
     may not read it): it is archived for good, counts nowhere and takes no more check-ins; its
-    check-ins and comments are kept and it stays readable. One already deleted answers 422."""
+    check-ins and comments are kept and it stays readable by its id (the list shows it only with
+    `deleted=true`). One already deleted answers 422."""
     user = require_write(request)
     kr = get_key_result_for_user(user, kr_id)
     goal_services.key_result_delete(key_result=kr, actor=user)
