@@ -12,11 +12,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
@@ -425,14 +424,14 @@ def _set_state(objective: Objective, *, actor: Actor, state: str, action: str) -
         scores.roll_up([objective.pk])  # an archived objective no longer contributes
     change = _record(objective=objective, actor=actor, action=action, diff={"state": [old, state]})
     hook_events.objective_changed(objective)
-    from okrs.talk.services import notify_status_change  # talk reads goals: imported late
+    # talk reads goals: imported late
+    from okrs.talk.services import in_site, notify_status_change
 
-    with translation.override(settings.LANGUAGE_CODE):  # the inbox line is written once
-        what = str(change.get_action_display()).lower()
     notify_status_change(
         target=objective,
         actor=change.actor,
-        what=what,
+        # the inbox line is written once, in the site's language: the action's (lazy) label
+        what=in_site("%(action)s", action=ChangeAction(action).label).lower(),
         owners=[objective.owner],
     )
     return objective

@@ -334,6 +334,29 @@ def test_a_status_change_is_told_in_the_sites_language(  # type: ignore[no-untyp
     assert summary.endswith("Aucun relevé → En bonne voie"), summary
 
 
+def test_an_objectives_change_of_state_is_told_in_the_sites_language(  # type: ignore[no-untyped-def]
+    world, settings, django_capture_on_commit_callbacks
+) -> None:
+    """Whoever archives or restores an objective, in whatever language, the inbox line reads in
+    the site's language (`okrs.talk.services.in_site`, as a key result's status change)."""
+    from django.utils import translation
+
+    from okrs.goals.services import objective_archive, objective_restore
+    from okrs.talk.models import Notification
+    from okrs.talk.services import follow_toggle
+
+    follow_toggle(target=world.objective, person=world.member)
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        objective_archive(objective=world.objective, actor=world.lead)
+        objective_restore(objective=world.objective, actor=world.lead)
+    lines = Notification.objects.filter(recipient=world.member, kind="status").order_by("pk")
+    assert [n.summary for n in lines] == [
+        "O1 Grow the community: archivé",
+        "O1 Grow the community: restauré",
+    ]
+
+
 def test_no_message_is_marked_inside_an_f_string() -> None:
     """makemessages (xgettext) does not look inside f-strings: a message marked there is never
     extracted, so no catalog translates it and the completeness test cannot see it."""
