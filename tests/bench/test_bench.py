@@ -13,6 +13,7 @@ from django.db import connection
 
 from okrs.bench.generate import ADMIN, Counts, NotEmpty, generate
 from okrs.bench.run import AFTER_CHECKIN, _in_memory, run
+from okrs.goals import scores
 from okrs.goals.models import CheckIn, KeyResult, Objective
 from okrs.measures.models import Activity, SurveyResponse
 from okrs.org.models import Team
@@ -100,8 +101,9 @@ def test_run_reports_every_page_api_write_import_and_measure_against_its_floor()
     kinds = {m["kind"] for m in report["measures"]}
     assert {"nps", "activity_share", "activity_count", "cohort_fact_share"} <= kinds
     assert all(m["same_value"] for m in report["measures"]), report["measures"]
-    # what the run wrote is gone again
+    # what the run wrote is gone again, and the kept scores are those of the history left
     assert not CheckIn.objects.filter(note="bench write").exists()
+    assert scores.verify() == []
     assert Activity.objects.count() == 1000
     assert SurveyResponse.objects.count() == 1000
 
