@@ -1,11 +1,10 @@
 """One UPDATE that writes different values to several rows: what the kept scores' roll-up writes
 after every check-in (the objective and each one it contributes to).
 
-Django's `bulk_update` says the same with a `CASE WHEN id = … THEN …` per field and row; building
-and compiling those expressions cost 2.9 ms of a check-in's 8.8 ms of CPU on PostgreSQL (the
-large benchmark, three objectives and five fields: docs/performance.md, tenth session). This is
-`UPDATE … FROM (VALUES …)`, which PostgreSQL and SQLite (3.33 and later) both run, with the
-values as parameters and every name quoted by the backend; 0.3 ms.
+Django's `bulk_update` says the same with a `CASE WHEN id = … THEN …` per field and row, and
+building those expressions was a third of a check-in's CPU (figures in docs/performance.md). This
+is `UPDATE … FROM (VALUES …)`, which PostgreSQL and SQLite (3.33 and later) both run, with the
+values as parameters and every name quoted by the backend.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import Any
 from django.db import connection, models
 
 ROWS_PER_STATEMENT = 1000
+"""Rows per UPDATE: a database takes a bounded number of parameters (PostgreSQL 65,535)."""
 
 
 def update_rows(
@@ -55,7 +55,6 @@ def update_rows(
     width = len(columns) + 1
     updated = 0
     with connection.cursor() as cursor:
-        # in slices: a database takes a bounded number of parameters (PostgreSQL 65,535)
         for start in range(0, len(params), ROWS_PER_STATEMENT * width):
             chunk = params[start : start + ROWS_PER_STATEMENT * width]
             values_list = ", ".join([placeholder] * (len(chunk) // width))

@@ -44,16 +44,23 @@ def test_grade_trend_is_drawn_with_its_values_table(world, where: str) -> None: 
     assert '<details class="chart-values">' in page and '<th scope="col">Expected</th>' in page
 
 
+def _opened_on_demand(client, page_url: str, trend_url: str) -> str:  # type: ignore[no-untyped-def]
+    """The page at `page_url` links to the trend (htmx) without drawing it; the trend's htmx
+    answer, a fragment rather than a whole page."""
+    page = html(client.get(page_url))
+    assert f'hx-get="{trend_url}"' in page and 'class="chart trend-chart"' not in page
+    fragment = client.get(trend_url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith("<") and "<html" not in fragment
+    return fragment
+
+
 def test_the_review_opens_the_organization_trend_on_demand(world) -> None:  # type: ignore[no-untyped-def]
     """The organization's grade over time is graded from the whole period's history: the review
     links to it (htmx puts the chart in place), so a read of the review does not pay for it."""
     f.checkin(world.kr, 30, "2017-01-20T00:00:00")
     client = world.client(None)
     trend = f"/periods/{world.period.slug}/review/trend/"
-    review = html(client.get(f"/periods/{world.period.slug}/review/"))
-    assert f'hx-get="{trend}"' in review and 'class="chart trend-chart"' not in review
-    fragment = client.get(trend, HTTP_HX_REQUEST="true").content.decode()
-    assert fragment.startswith("<") and "<html" not in fragment
+    fragment = _opened_on_demand(client, f"/periods/{world.period.slug}/review/", trend)
     assert 'class="chart trend-chart"' in fragment
 
 
@@ -66,10 +73,9 @@ def test_a_team_with_teams_below_opens_its_trend_on_demand(world) -> None:  # ty
     f.checkin(world.kr, 30, "2017-01-20T00:00:00")
     client = world.client(None)
     trend = f"/teams/{world.team.slug}/trend/?period={world.period.slug}"
-    page = html(client.get(f"/teams/{world.team.slug}/?period={world.period.slug}"))
-    assert f'hx-get="{trend}"' in page and 'class="chart trend-chart"' not in page
-    fragment = client.get(trend, HTTP_HX_REQUEST="true").content.decode()
-    assert fragment.startswith("<") and "<html" not in fragment
+    fragment = _opened_on_demand(
+        client, f"/teams/{world.team.slug}/?period={world.period.slug}", trend
+    )
     assert 'class="chart trend-chart"' in fragment and ">Expected grade</text>" in fragment
     whole = html(client.get(trend))
     assert 'class="chart trend-chart"' in whole and "Grade of" in whole

@@ -17,7 +17,7 @@ from okrs.goals.access import (
 )
 from okrs.goals.forms import AlignmentForm, CheckInForm, ReviewForm
 from okrs.goals.models import Objective, ObjectiveState, Period
-from okrs.goals.selectors import ObjectiveRow, current_period
+from okrs.goals.selectors import current_period
 from okrs.measures.selectors import measure_summary
 from okrs.org.access import get_team_for_user
 from okrs.org.models import Team
@@ -105,7 +105,9 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             # a team with teams below rolls up their history too, which grows with the
             # organization: its trend is drawn on demand (`team_grade_trend`), a team's own inline
             "trend_on_demand": bool(page.children) and bool(page.board.objectives),
-            "trend": _team_trend(request, team, period, page.board.objectives)
+            "trend": _team_trend(
+                request, team, period, [row.objective.pk for row in page.board.objectives]
+            )
             if not page.children
             else None,
             "title": f"{team.name} · {period}",
@@ -114,11 +116,10 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _team_trend(
-    request: HttpRequest, team: Team, period: Period, rows: list[ObjectiveRow]
+    request: HttpRequest, team: Team, period: Period, shown: list[int]
 ) -> SafeString | None:
     """The team's grade over time, graded from the history of its objectives of `period` the
-    reader sees (`rows`) and of what contributes to them; None without any."""
-    shown = [row.objective.pk for row in rows]
+    reader sees (`shown`, their keys) and of what contributes to them; None without any."""
     if not shown:
         return None
     return team_trend(period, selectors.with_contributors(request.user, shown), team)
@@ -131,17 +132,8 @@ def team_grade_trend(request: HttpRequest, slug: str) -> HttpResponse:
     period = _period(request)
     if period is None:
         raise Http404(gettext("No period yet."))
-    objectives = (
-        Objective.objects.visible_to(request.user)
-        .filter(team=team, period=period)
-        .order_by("order", "id")
-    )
-    shown = list(objectives.values_list("pk", flat=True))
-    trend = (
-        team_trend(period, selectors.with_contributors(request.user, shown), team)
-        if shown
-        else None
-    )
+    shown = Objective.objects.visible_to(request.user).filter(team=team, period=period)
+    trend = _team_trend(request, team, period, list(shown.values_list("pk", flat=True)))
     if request.headers.get("HX-Request"):
         return HttpResponse(trend or "")
     return render(
