@@ -14,13 +14,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import FloatField, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery
 
 from okrs.core.pacing import grade
 from okrs.core.rollup import Measured, objective_score
 from okrs.core.scoring import progress
+from okrs.goals.graph import scores_above
 from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState
 from okrs.goals.rows import update_rows
 
@@ -118,29 +118,6 @@ def _write_changed(
     )
 
 
-_UP = "parent__alignments_up__"
-_LEVELS = ("parent", f"{_UP}parent", f"{_UP}{_UP}parent")
-"""What one query of `_ancestors` reads: three levels of the alignment graph above a frontier."""
-
-
-def _ancestors(objective_ids: Iterable[int]) -> set[int]:
-    """The objectives given and every objective they contribute to, directly or not: one query
-    per three levels of the alignment graph (organizations seldom have more), each row a path
-    of up to three parents above the frontier."""
-    found = set(objective_ids)
-    frontier = set(found)
-    explored: set[int] = set()
-    while frontier:
-        explored |= frontier
-        deepest = set()
-        for path in Alignment.objects.filter(child_id__in=frontier).values_list(*_LEVELS):
-            found.update(pk for pk in path if pk is not None)
-            if path[-1] is not None:
-                deepest.add(path[-1])
-        frontier = deepest - explored
-    return found
-
-
 @dataclass(frozen=True)
 class ObjectiveKept:
     grade: float | None
@@ -157,26 +134,24 @@ class ObjectiveKept:
 
 def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
     """Roll the kept key result scores up from `objective_ids` through everything they
-    contribute to, children first, and write the objectives whose kept scores changed.
-    Archived objectives do not contribute; archived key results do not count."""
-    affected = _ancestors(objective_ids)
-    if not affected:
+    contribute to, children first, and write the objectives whose kept scores changed: one
+    read (`graph.scores_above`) and one UPDATE. Archived objectives do not contribute; archived
+    key results do not count."""
+    above = scores_above(objective_ids)
+    if not above.affected:
         return {}
-    own: dict[int, list[tuple[float | None, float | None, float]]] = defaultdict(list)
-    confidences: dict[int, list[float]] = defaultdict(list)
-    links: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    outside: dict[int, tuple[float | None, float | None]] = {}
-    for objective_id, weight, g, p, c, child in _scores_below(affected):
-        if child is None:  # a key result of the objective
-            own[objective_id].append((g, p, weight))
-            if c is not None:
-                confidences[objective_id].append(c)
-        else:  # an objective contributing to it
-            links[objective_id].append((child, weight))
-            if child not in affected:
-                outside[child] = (g, p)
+    links = {
+        pk: [(child, weight) for child, weight, _, _ in rows]
+        for pk, rows in above.contributors.items()
+    }
+    outside = {
+        child: (g, p)
+        for rows in above.contributors.values()
+        for child, _, g, p in rows
+        if child not in above.affected
+    }
     result: dict[int, ObjectiveKept] = {}
-    for pk in _children_first(affected, links):
+    for pk in _children_first(above.affected, links):
         contributors = []
         for child, weight in links.get(pk, ()):
             done = result.get(child)
@@ -186,44 +161,18 @@ def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
                 else outside.get(child, (None, None))
             )
             contributors.append((g, p, weight))
-        g, p = objective_score(own.get(pk, []), contributors)
-        rows = own.get(pk, [])
+        own = above.own.get(pk, [])
+        confidences = [c for _, _, _, c in own if c is not None]
+        g, p = objective_score([(g, p, w) for w, g, p, _ in own], contributors)
         result[pk] = ObjectiveKept(
             grade=g,
             progress=p,
-            confidence=min(confidences[pk]) if confidences.get(pk) else None,
-            measured=Measured.of(row[0] for row in rows),
+            confidence=min(confidences) if confidences else None,
+            measured=Measured.of(g for _, g, _, _ in own),
         )
     # written without reading them first: one UPDATE for every objective rolled up
     update_rows(Objective, OBJECTIVE_KEPT, {pk: kept.fields() for pk, kept in result.items()})
     return result
-
-
-def _scores_below(affected: set[int]) -> Iterable[tuple[Any, ...]]:
-    """In one query (a UNION ALL), what the objectives in `affected` are scored from: their
-    key results that count, as (objective, weight, grade, progress, confidence, None), and the
-    objectives contributing to them that are not archived, as (objective, weight, their kept
-    grade, kept progress, None, contributor)."""
-    own = (
-        KeyResult.objects.filter(objective_id__in=affected, archived=False)
-        .order_by()
-        .annotate(contributor=Value(None, output_field=IntegerField()))
-        .values_list(
-            "objective_id", "weight", "kept_grade", "kept_progress", "kept_confidence",
-            "contributor",
-        )
-    )  # fmt: skip
-    contributing = (
-        Alignment.objects.filter(parent_id__in=affected)
-        .exclude(child__state=ObjectiveState.ARCHIVED)
-        .order_by()
-        .annotate(no_confidence=Value(None, output_field=FloatField()))
-        .values_list(
-            "parent_id", "weight", "child__kept_grade", "child__kept_progress", "no_confidence",
-            "child_id",
-        )
-    )  # fmt: skip
-    return own.union(contributing, all=True)
 
 
 def _children_first(affected: set[int], links: dict[int, list[tuple[int, float]]]) -> list[int]:

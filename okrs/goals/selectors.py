@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from okrs.core.pacing import Commitment, Status, status
@@ -22,7 +21,7 @@ from okrs.core.rollup import Measured, mean_of_sums, weighted_mean
 from okrs.core.scoring import KeyResultScore, score_key_result
 from okrs.goals.access import visible_objectives
 from okrs.goals.history import Grades, grades_on
-from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, Period
+from okrs.goals.models import CheckIn, KeyResult, Objective, Period
 from okrs.org.access import User
 from okrs.org.models import Team
 
@@ -252,6 +251,19 @@ def _organization(teams: Iterable[Rollup]) -> Rollup:
     )
 
 
+OWNER_UNREAD = ("password", "last_login", "date_joined", "first_name", "last_name", "email")
+"""What a row showing its owner never reads of the account (it shows the username)."""
+OBJECTIVE_UNREAD = (
+    "description", "created_at", "updated_at", *(f"owner__{name}" for name in OWNER_UNREAD),
+    "team__description",
+)  # fmt: skip
+KEY_RESULT_UNREAD = (
+    "measure_params", "created_at", "updated_at", "deleted_at",
+    *(f"owner__{name}" for name in OWNER_UNREAD),
+)  # fmt: skip
+"""What a board's rows never show, left unread: the dates and texts of each row, its owner's
+account (a board shows the username); reading them costs more than the rest of the row."""
+
 ORDER = ("team__order", "team__name", "team_id", "order", "id")
 """The order of the objectives on every page: by team, then as the team orders them."""
 
@@ -276,7 +288,12 @@ def scoreboard(
     scope = objectives if scope is None else scope
     if not reads_kept(period, day):
         return history_board(period, objectives, grades_on(period, scope, day))
-    shown = list(objectives.filter(period=period).select_related("team", "owner").order_by(*ORDER))
+    shown = list(
+        objectives.filter(period=period)
+        .select_related("team", "owner")
+        .defer(*OBJECTIVE_UNREAD)
+        .order_by(*ORDER)
+    )
     if rollups is None:
         rollups = team_rollups(scope.filter(period=period))
     key_results: dict[int, list[KeyResultRow]] = {o.pk: [] for o in shown}
@@ -284,6 +301,7 @@ def scoreboard(
     for kr in (
         KeyResult.objects.filter(objective_id__in=key_results, archived=False)
         .select_related("owner")
+        .defer(*KEY_RESULT_UNREAD)
         .order_by("order", "id")
     ):
         score = kept_score(kr, period, commitments[kr.objective_id], day)
@@ -368,21 +386,6 @@ def history_board(period: Period, objectives: QuerySet[Objective], graded: Grade
     }
     rollups = Rollups(teams, Rollup(graded.organization, graded.measured))
     return _board(period, graded.on, list(by_id.values()), rollups)
-
-
-def descendants(objective_ids: list[int]) -> QuerySet[Objective]:
-    """The objectives given and every objective contributing to them, directly or not (one
-    recursive query): all that their grades depend on."""
-    if not objective_ids:
-        return Objective.objects.none()
-    alignment, objective = Alignment._meta.db_table, Objective._meta.db_table
-    marks = ", ".join(["%s"] * len(objective_ids))
-    sql = (
-        f"WITH RECURSIVE tree(id) AS (SELECT id FROM {objective} WHERE id IN ({marks}) "
-        f"UNION SELECT a.child_id FROM {alignment} a JOIN tree ON a.parent_id = tree.id) "
-        "SELECT id FROM tree"
-    )
-    return Objective.objects.filter(pk__in=RawSQL(sql, objective_ids))
 
 
 # --- the API's list reads --------------------------------------------------------------------

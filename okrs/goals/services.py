@@ -91,9 +91,9 @@ def checkin_create(
     `at` is the moment the value is for (default: now); it must lie inside the key result's
     period, so that no check-in is saved that counts nowhere.
 
-    Six statements whatever it changes (`tests/goals/test_checkin_statements.py`): the
-    insert, the key result's kept scores, the objectives above it (`scores.roll_up`: the graph,
-    what they are scored from, their kept scores) and the outbox: the webhook rows, or when the
+    Five statements whatever it changes (`tests/goals/test_checkin_statements.py`): the
+    insert, the key result's kept scores, the objectives above it (`scores.roll_up`: the graph
+    and what they are scored from in one read, then their kept scores) and the outbox: the webhook rows, or when the
     status changed one worker task that tells everyone (`okrs.goals.tasks`). Every rule is checked
     before the transaction opens, so it needs no savepoint of its own inside a caller's: an
     error inside it is a database error, which rolls the caller's transaction back."""

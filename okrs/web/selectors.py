@@ -17,6 +17,7 @@ from okrs.core.pacing import Commitment, Status, expected_progress_at
 from okrs.core.pacing import status as pacing_status
 from okrs.core.paging import GroupPage, page_of_groups
 from okrs.core.rollup import weighted_mean
+from okrs.goals.graph import descendants
 from okrs.goals.history import grades_on
 from okrs.goals.models import (
     Alignment,
@@ -33,7 +34,6 @@ from okrs.goals.selectors import (
     KeyResultRow,
     ObjectiveRow,
     Scoreboard,
-    descendants,
     history_board,
     key_results_with_latest,
     reads_kept,

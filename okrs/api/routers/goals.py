@@ -66,10 +66,10 @@ from okrs.goals.models import (
     Period,
 )
 from okrs.goals.selectors import (
+    OWNER_UNREAD,
     ObjectiveListFilter,
-    key_results_with_latest,
+    kept_score,
     objective_list,
-    score_row,
 )
 from okrs.goals.serializers import period_score as score_document
 from okrs.goals.services import checkin_create
@@ -230,10 +230,10 @@ def _today_in(period: Period) -> dt.date:
 
 
 def key_result_out(kr: KeyResult) -> dict[str, Any]:
-    """A key result annotated by `key_results_with_latest`, with its score as of today."""
+    """A key result with its score as of today, from its kept value and confidence (as every
+    page reads today's)."""
     objective = kr.objective
-    row = score_row(kr, objective.period, objective.commitment, _today_in(objective.period))
-    score = row.score
+    score = kept_score(kr, objective.period, objective.commitment, _today_in(objective.period))
     return {
         "id": kr.pk,
         "objective": kr.objective_id,
@@ -257,15 +257,22 @@ def key_result_out(kr: KeyResult) -> dict[str, Any]:
         "grade": score.grade,
         "expected": score.expected,
         "status": score.status.value,
-        "last_checkin_at": row.last_checkin_at,
+        "last_checkin_at": kr.kept_at,
         "archived": kr.archived,
         "deleted_at": kr.deleted_at,
         "updated_at": kr.updated_at,
     }
 
 
+KEY_RESULT_UNREAD_API = (
+    "measure_params", "created_at", "objective__description", "objective__created_at",
+    "objective__updated_at", *(f"owner__{name}" for name in OWNER_UNREAD),
+)  # fmt: skip
+"""What `key_result_out` never reads, left unread."""
+
+
 def _key_results(queryset: Any) -> Any:
-    return key_results_with_latest(queryset.select_related("objective__period", "owner"))
+    return queryset.select_related("objective__period", "owner").defer(*KEY_RESULT_UNREAD_API)
 
 
 def _load_key_result(pk: int) -> KeyResult:
