@@ -93,10 +93,11 @@ def checkin_create(
 
     Five statements whatever it changes (`tests/goals/test_checkin_statements.py`): the
     insert, the key result's kept scores, the objectives above it (`scores.roll_up`: the graph
-    and what they are scored from in one read, then their kept scores) and the outbox: the webhook rows, or when the
-    status changed one worker task that tells everyone (`okrs.goals.tasks`). Every rule is checked
-    before the transaction opens, so it needs no savepoint of its own inside a caller's: an
-    error inside it is a database error, which rolls the caller's transaction back."""
+    and what they are scored from in one read, then their kept scores) and the outbox: the
+    webhook rows, or when the status changed one worker task that tells everyone
+    (`okrs.goals.tasks`). Every rule is checked before the transaction opens, so it needs no
+    savepoint of its own inside a caller's: an error inside it is a database error, which rolls
+    the caller's transaction back."""
     if key_result.deleted_at is not None:
         raise ValidationError(
             gettext("The key result %(key_result)s was deleted: it takes no check-in.")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from okrs.core import reminders as rules
 from okrs.goals.access import visible_objectives
 from okrs.goals.models import Change, KeyResult, Objective, ObjectiveState, Period
-from okrs.goals.selectors import current_period, key_results_with_latest
+from okrs.goals.selectors import current_period
 from okrs.heartbeats.models import Heartbeat
 from okrs.org.access import User
 from okrs.org.models import Membership, Role
@@ -96,7 +96,7 @@ def _my_key_results(
         .select_related("objective__team", "owner__profile")
         .order_by("objective__team__order", "objective__team__name", "objective__order", "order")
     )
-    rows = list(key_results_with_latest(mine)[: limit + 1])
+    rows = list(mine[: limit + 1])  # each with its kept latest value, as every page reads it
     since = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
     running = period.start <= timezone.localdate(now) <= period.end
     items = [
@@ -105,7 +105,7 @@ def _my_key_results(
             due=running
             and rules.is_due(
                 cadence=kr.cadence,
-                last_checkin=kr.latest_at,  # type: ignore[attr-defined]
+                last_checkin=kr.kept_at,
                 since=max(since, kr.created_at),
                 now=now,
             ),

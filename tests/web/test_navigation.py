@@ -224,6 +224,7 @@ def test_personal_home_lists_what_asks_for_the_person(world) -> None:  # type: i
     f.checkin(due, 5, timezone.now() - dt.timedelta(days=20))
     fresh = f.key_result(objective=mine, code="KR2", title="Checked today", owner=world.member)
     f.checkin(fresh, 5, timezone.now())
+    f.key_result(objective=mine, code="KR3", title="Never checked", owner=world.member)
     other_team = f.objective(team=f.team("far"), period=now, title="Not theirs")
     f.key_result(objective=other_team, title="Someone else's KR")
     beat = f.heartbeat(
@@ -235,7 +236,9 @@ def test_personal_home_lists_what_asks_for_the_person(world) -> None:  # type: i
     )
     page = html(world.client("member").get("/me/"))
     assert page.index("Checked long ago") < page.index("Checked today")
-    assert page.count("Check-in due") == 1
+    assert page.count("Check-in due") == 1  # KR3 was created today: not due yet
+    # each with its latest value (the kept one, as every page reads it)
+    assert page.count("last 5 on") == 2 and page.count("no check-in yet") == 1
     assert "Someone else" not in page
     assert f"/teams/reps/heartbeats/{beat.pk}/" in page
 
