@@ -5,10 +5,9 @@
 - `scores_above`: up the graph, in one statement, every objective some contribute to and what
   each of them is scored from: the roll-up of a check-in reads nothing else.
 
-Both are written out here rather than composed by the ORM because a check-in runs the second on
-every write: composing the roll-up's read (a query for the graph, then a UNION ALL of the key
-results and the contributors) cost 1.3 ms of the check-in's 5.0 ms of CPU in two statements
-(docs/performance.md, eleventh session); this one statement is compiled once.
+Both are written out here rather than composed by the ORM: a check-in runs the second on every
+write, and one written-out statement replaces a query for the graph and a UNION ALL built by
+the ORM (the figure is in `tests/foundation/test_no_handwritten_sql.py`).
 """
 
 from __future__ import annotations
@@ -74,7 +73,7 @@ def scores_above(objective_ids: Iterable[int]) -> ScoresAbove:
     alignment = connection.ops.quote_name(Alignment._meta.db_table)
     key_result = connection.ops.quote_name(KeyResult._meta.db_table)
     # PostgreSQL guesses a hundred rows for a recursive CTE and then scans whole tables to join
-    # it; an array of its ids is looked up by index (5.2 ms against 1.1 ms on the large bench)
+    # it; an array of its ids is looked up by index
     in_up = (
         "= ANY(ARRAY(SELECT id FROM up))"
         if connection.vendor == "postgresql"

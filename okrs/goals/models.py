@@ -297,8 +297,8 @@ class KeyResult(models.Model):
     class Meta:
         ordering = ["objective", "order", "id"]
         indexes = [
-            # what the period review aggregates of a period's key results, read from the index
-            # alone: 47-53 ms against 27-36 ms for that query at xlarge on PostgreSQL
+            # what the period review aggregates over a period's key results, read from the index
+            # alone rather than from every key result row
             models.Index(
                 fields=["objective", "archived", "kept_grade", "id"], name="keyresult_kept_grades"
             ),

@@ -251,19 +251,6 @@ def _organization(teams: Iterable[Rollup]) -> Rollup:
     )
 
 
-OWNER_UNREAD = ("password", "last_login", "date_joined", "first_name", "last_name", "email")
-"""What a row showing its owner never reads of the account (it shows the username)."""
-OBJECTIVE_UNREAD = (
-    "description", "created_at", "updated_at", *(f"owner__{name}" for name in OWNER_UNREAD),
-    "team__description",
-)  # fmt: skip
-KEY_RESULT_UNREAD = (
-    "measure_params", "created_at", "updated_at", "deleted_at",
-    *(f"owner__{name}" for name in OWNER_UNREAD),
-)  # fmt: skip
-"""What a board's rows never show, left unread: the dates and texts of each row, its owner's
-account (a board shows the username); reading them costs more than the rest of the row."""
-
 ORDER = ("team__order", "team__name", "team_id", "order", "id")
 """The order of the objectives on every page: by team, then as the team orders them."""
 
@@ -288,12 +275,7 @@ def scoreboard(
     scope = objectives if scope is None else scope
     if not reads_kept(period, day):
         return history_board(period, objectives, grades_on(period, scope, day))
-    shown = list(
-        objectives.filter(period=period)
-        .select_related("team", "owner")
-        .defer(*OBJECTIVE_UNREAD)
-        .order_by(*ORDER)
-    )
+    shown = list(objectives.filter(period=period).select_related("team", "owner").order_by(*ORDER))
     if rollups is None:
         rollups = team_rollups(scope.filter(period=period))
     key_results: dict[int, list[KeyResultRow]] = {o.pk: [] for o in shown}
@@ -301,7 +283,6 @@ def scoreboard(
     for kr in (
         KeyResult.objects.filter(objective_id__in=key_results, archived=False)
         .select_related("owner")
-        .defer(*KEY_RESULT_UNREAD)
         .order_by("order", "id")
     ):
         score = kept_score(kr, period, commitments[kr.objective_id], day)

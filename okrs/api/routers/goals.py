@@ -66,7 +66,6 @@ from okrs.goals.models import (
     Period,
 )
 from okrs.goals.selectors import (
-    OWNER_UNREAD,
     ObjectiveListFilter,
     kept_score,
     objective_list,
@@ -264,15 +263,8 @@ def key_result_out(kr: KeyResult) -> dict[str, Any]:
     }
 
 
-KEY_RESULT_UNREAD_API = (
-    "measure_params", "created_at", "objective__description", "objective__created_at",
-    "objective__updated_at", *(f"owner__{name}" for name in OWNER_UNREAD),
-)  # fmt: skip
-"""What `key_result_out` never reads, left unread."""
-
-
 def _key_results(queryset: Any) -> Any:
-    return queryset.select_related("objective__period", "owner").defer(*KEY_RESULT_UNREAD_API)
+    return queryset.select_related("objective__period", "owner")
 
 
 def _load_key_result(pk: int) -> KeyResult:
