@@ -117,7 +117,7 @@ def _key_result_copy(
         stretch=old.stretch,
         unit=old.unit,
         weight=old.weight,
-        owner=old.owner,
+        owner_id=old.owner_id,
         order=old.order,
         measure_kind=old.measure_kind,
         measure_params=old.measure_params,

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 
 from okrs.goals.models import CheckIn, KeyResult, Objective, ObjectiveState, Period
@@ -60,6 +61,14 @@ def period_rows(user: User, period: Period, *, on: dt.date | None = None) -> Ite
         .exclude(state=ObjectiveState.ARCHIVED)
     )
     board = scoreboard(period, scope, on=on)
+    # the boards do not read key result owners: their names in one query
+    owners = dict(
+        get_user_model()
+        .objects.filter(
+            pk__in={k.key_result.owner_id for o in board.objectives for k in o.key_results}
+        )
+        .values_list("pk", "username")
+    )
     for team_row in board.teams:
         for row in team_row.objectives:
             o = row.objective
@@ -73,7 +82,7 @@ def period_rows(user: User, period: Period, *, on: dt.date | None = None) -> Ite
                 kr, score = kr_row.key_result, kr_row.score
                 yield [
                     *head, kr.pk, kr.code, kr.title, kr.direction, kr.baseline, kr.target,
-                    kr.target_high, kr.unit, kr.deadline, _username(kr.owner), score.value,
+                    kr.target_high, kr.unit, kr.deadline, owners.get(kr.owner_id, ""), score.value,
                     score.progress, score.grade, score.expected, score.status.value,
                     score.confidence, kr_row.last_checkin_at,
                 ]  # fmt: skip

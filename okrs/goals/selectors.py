@@ -280,10 +280,8 @@ def scoreboard(
         rollups = team_rollups(scope.filter(period=period))
     key_results: dict[int, list[KeyResultRow]] = {o.pk: [] for o in shown}
     commitments = {o.pk: o.commitment for o in shown}
-    for kr in (
-        KeyResult.objects.filter(objective_id__in=key_results, archived=False)
-        .select_related("owner")
-        .order_by("order", "id")
+    for kr in KeyResult.objects.filter(objective_id__in=key_results, archived=False).order_by(
+        "order", "id"
     ):
         score = kept_score(kr, period, commitments[kr.objective_id], day)
         key_results[kr.objective_id].append(KeyResultRow(kr, score, kr.kept_at))
@@ -351,7 +349,7 @@ def history_board(period: Period, objectives: QuerySet[Objective], graded: Grade
             measured=grade.measured,
         )
     krs = key_results_with_latest(
-        KeyResult.objects.filter(objective_id__in=by_id, archived=False).select_related("owner"),
+        KeyResult.objects.filter(objective_id__in=by_id, archived=False),
         on=graded.on,
         value=False,
     ).order_by("order", "id")

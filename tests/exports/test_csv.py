@@ -108,11 +108,16 @@ def test_downloads_run_bounded_queries(world, django_assert_max_num_queries) -> 
     for n in range(6):
         objective = f.objective(team=world.team, period=world.period, title=f"More {n}")
         for k in range(3):
-            kr = f.key_result(objective=objective, title=f"KR {n}.{k}")
+            owner = world.member if k else world.lead
+            kr = f.key_result(objective=objective, title=f"KR {n}.{k}", owner=owner)
             f.checkin(kr, k * 10, "2017-02-01T12:00Z", author=world.member)
     client = world.client("member")
     with django_assert_max_num_queries(12):
-        assert len(_rows(client.get("/periods/2017-Q1/objectives.csv"))) == 19
+        rows = _rows(client.get("/periods/2017-Q1/objectives.csv"))
+    assert len(rows) == 19
+    # the key results' owners are read in one query, and each row names its own
+    owners = {r["key_result"]: r["key_result_owner"] for r in rows if r["key_result"]}
+    assert owners["KR 3.0"] == world.lead.username and owners["KR 3.2"] == world.member.username
     with django_assert_max_num_queries(8):
         client.get(f"/key-results/{world.kr.pk}/check-ins.csv")
 
