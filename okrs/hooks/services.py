@@ -63,7 +63,8 @@ def emit(*, subscriptions: QuerySet[Subscription], events: dict[str, Callable[[]
     `events` maps an event name to a function building its payload (None: nothing to report),
     called only when someone listens.
     """
-    listeners = list(subscriptions.filter(active=True))
+    # in key order: the model's ordering (by team) would join the team table on every check-in
+    listeners = list(subscriptions.filter(active=True).order_by("pk"))
     deliveries = []
     for event, build in events.items():
         wanted = [s for s in listeners if event in s.events]
