@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 LABELS: dict[str, Any] = {
     "allow_anonymous": _("Allow anonymous answers"),
@@ -62,19 +62,23 @@ LABELS: dict[str, Any] = {
 }
 
 
+STATUS_LABELS: dict[str, Any] = {
+    "on_track": pgettext_lazy("status", "On track"),
+    "at_risk": pgettext_lazy("status", "At risk"),
+    "off_track": pgettext_lazy("status", "Off track"),
+    "no_data": pgettext_lazy("status", "No check-in yet"),
+    "uncertain": pgettext_lazy("status", "Uncertain"),
+    "achieved": pgettext_lazy("status", "Achieved"),
+    "missed": pgettext_lazy("status", "Missed"),
+}
+
+
 def status_label(status: Any) -> str:
-    """A status (`okrs.core.pacing.Status` or its value) in the reader's language."""
+    """A status (`okrs.core.pacing.Status` or its value) in the reader's language: only its own
+    label is translated (a page shows a status per row)."""
     value = str(getattr(status, "value", status))
-    labels = {
-        "on_track": pgettext("status", "On track"),
-        "at_risk": pgettext("status", "At risk"),
-        "off_track": pgettext("status", "Off track"),
-        "no_data": pgettext("status", "No check-in yet"),
-        "uncertain": pgettext("status", "Uncertain"),
-        "achieved": pgettext("status", "Achieved"),
-        "missed": pgettext("status", "Missed"),
-    }
-    return labels.get(value, value)
+    found = STATUS_LABELS.get(value)
+    return value if found is None else str(found)
 
 
 def label(name: str) -> Any:

@@ -55,6 +55,14 @@ register.filter("status_label", status_label)
 
 
 @register.filter
+def status_badge(status: Any) -> SafeString:
+    """A status as the pages show it: a labelled badge coloured by its value (a filter, not an
+    included template: a board shows one a row)."""
+    value = str(getattr(status, "value", status))
+    return format_html('<span class="status status-{}">{}</span>', value, status_label(value))
+
+
+@register.filter
 def role_label(role: str) -> str:
     """A team role ("lead", "member", "viewer") in the reader's words."""
     from okrs.org.models import Role
