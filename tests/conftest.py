@@ -11,6 +11,19 @@ def _var_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _site_language():  # type: ignore[no-untyped-def]
+    """Every test starts in the site's language: a request in another language leaves that one
+    active in the thread (LocaleMiddleware activates a language and does not deactivate it), and
+    the next test in the same thread would read its words."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings, _var_dir):  # type: ignore[no-untyped-def]
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {

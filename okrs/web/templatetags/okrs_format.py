@@ -6,6 +6,7 @@ from typing import Any
 
 import nh3
 from django import template
+from django.template.defaultfilters import urlencode
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +29,29 @@ def grade(value: float | None) -> str:
     if value is None or value == "":
         return "—"
     return number_format(value, 2)  # the reader's decimal separator: 0.50, 0,50
+
+
+@register.simple_tag(takes_context=True)
+def kr_table(context: template.Context) -> dict[str, str]:
+    """What every row of a key result table shares, worked out once a table instead of once a
+    row: the words of its head and cells (each cell's `data-label` is the heading a phone shows
+    beside its value) and `next`, the way back after a check-in (`back`, else this page), as a
+    query value. `{% kr_table as table %}`"""
+    request = context.get("request")
+    back = context.get("back") or (request.get_full_path() if request is not None else "")
+    return {
+        "key_result": gettext("Key result"),
+        "value": gettext("Value"),
+        "target": gettext("Target"),
+        "progress": gettext("Progress"),
+        "grade": gettext("Grade"),
+        "expected": gettext("Expected"),
+        "status": gettext("Status"),
+        "checkin": gettext("Check-in"),
+        "check_in": gettext("Check in"),
+        "checkin_page": gettext("Check in on the key result's page"),
+        "next": urlencode(back),
+    }
 
 
 @register.filter
@@ -102,6 +126,24 @@ def kr_value(value: float | None, key_result: Any) -> str:
     if getattr(key_result, "direction", "") == "milestone":
         return words.milestone(value)
     return quantity(value, getattr(key_result, "unit", ""))
+
+
+@register.filter
+def kr_target(key_result: Any) -> str:
+    """A key result's target as its reader says it: "done" for a milestone, "low–high" for a
+    range, else the target with its unit."""
+    if key_result.direction == "milestone":
+        return gettext("done")
+    if key_result.direction == "range":
+        return f"{quantity(key_result.target)}–{quantity(key_result.target_high, key_result.unit)}"
+    return quantity(key_result.target, key_result.unit)
+
+
+@register.filter
+def check_in_on(title: str) -> str:
+    """ "on TITLE", said after "Check in" to a screen reader, which hears which key result
+    the button is for."""
+    return gettext("on %(kr)s") % {"kr": title}
 
 
 # `{% url name pk %}` for the rows of a page: `{{ pk|path_to:'web:objective' }}`
