@@ -77,3 +77,18 @@ def test_a_title_is_escaped_where_the_screen_reader_hears_it(world: World) -> No
     page = world.client("member").get(f"/?period={world.period.slug}").content.decode()
     assert "on &lt;b&gt;Reps&lt;/b&gt; reporting</span>" in page
     assert "<b>Reps</b>" not in page
+
+
+def test_an_objective_says_its_pace_in_words_and_to_a_screen_reader(world: World) -> None:
+    f.checkin(world.kr, 25, "2017-02-10T12:00:00")  # half of the target of 50
+    page = world.client("member").get(f"/?period={world.period.slug}").content.decode()
+    card = page[page.index(f'id="objective-score-{world.objective.pk}"') :]
+    assert re.search(r"Progress 50% · expected \d+%", card)
+    assert re.search(r'role="img" aria-label="Progress 50%, expected \d+%"', card)
+    assert re.search(r'class="progress-expected" [^>]*title="Expected \d+%"', card)
+    spanish = world.client("member").get(f"/?period={world.period.slug}", HTTP_ACCEPT_LANGUAGE="es")
+    with translation.override("es"):
+        line = translation.gettext("Progress %(progress)s · expected %(expected)s")
+    assert line != "Progress %(progress)s · expected %(expected)s"
+    before = re.escape(line.split("%(progress)s")[0])
+    assert re.search(before + r"50\s?%", spanish.content.decode())

@@ -62,6 +62,31 @@ def percent(value: float | None) -> str:
     return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value * 100, 0)}
 
 
+@register.simple_tag
+def pace_line(progress: float | None, expected: float | None) -> str:
+    """ "Progress 91% · expected 70%": the line under an objective's grade (a board shows one
+    an objective; a tag costs a fraction of `blocktranslate`)."""
+    return gettext("Progress %(progress)s · expected %(expected)s") % {
+        "progress": percent(progress),
+        "expected": percent(expected),
+    }
+
+
+@register.simple_tag
+def pace_bar_label(progress: float | None, expected: float | None) -> str:
+    """ "Progress 91%, expected 70%": what a progress bar says to a screen reader."""
+    return gettext("Progress %(progress)s, expected %(expected)s") % {
+        "progress": percent(progress),
+        "expected": percent(expected),
+    }
+
+
+@register.filter
+def expected_mark(expected: float | None) -> str:
+    """ "Expected 70%": the title of a progress bar's expected-progress mark."""
+    return gettext("Expected %(expected)s") % {"expected": percent(expected)}
+
+
 @register.filter
 def measured(counts: Any) -> str:
     """ "2 of 3 measured" in the reader's language, from the numbers of a
