@@ -13,7 +13,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Greatest, Least, NullIf
 from django.utils import timezone
 
 from okrs.core.pacing import Commitment, Status, status
@@ -212,23 +224,27 @@ class Rollups:
     organization: Rollup
 
 
+_GRADED = Q(kept_grade__isnull=False)
+TEAM_SUMS = {
+    "weighted": Sum(F("kept_grade") * F("weight"), filter=_GRADED),
+    "weights": Sum("weight", filter=_GRADED),
+    "low": Min("kept_grade"),
+    "high": Max("kept_grade"),
+    "measured": Sum("kept_measured"),
+    "total": Sum("kept_total"),
+    "count": Count("pk"),
+}
+"""A team's sums over its objectives' kept scores, from which its rollup is made."""
+
+
 def team_rollups(objectives: QuerySet[Objective]) -> Rollups:
     """Each team's grade (the weighted mean of its objectives' kept grades, one without a grade
     left out) and "N of M measured", and the organization's: one query, aggregated in SQL, a
     row per team (in the teams' order: `order`, `name`, key)."""
-    graded = Q(kept_grade__isnull=False)
     rows = (
         objectives.order_by()
         .values("team_id", "team__order", "team__name")
-        .annotate(
-            weighted=Sum(F("kept_grade") * F("weight"), filter=graded),
-            weights=Sum("weight", filter=graded),
-            low=Min("kept_grade"),
-            high=Max("kept_grade"),
-            measured=Sum("kept_measured"),
-            total=Sum("kept_total"),
-            count=Count("pk"),
-        )
+        .annotate(**TEAM_SUMS)
         .order_by("team__order", "team__name", "team_id")
     )
     teams = {
@@ -240,6 +256,34 @@ def team_rollups(objectives: QuerySet[Objective]) -> Rollups:
         for row in rows
     }
     return Rollups(teams=teams, organization=_organization(teams.values()))
+
+
+def organization_rollup(objectives: QuerySet[Objective]) -> Rollup:
+    """The organization's rollup of `objectives` (the mean of its teams' grades, "N of M
+    measured" over all of them), as `team_rollups` makes it, in one row: the teams' sums are
+    aggregated again in SQL, so a page that shows a few teams does not read every team's."""
+    teams = (
+        objectives.order_by()
+        .values("team_id")
+        .annotate(**TEAM_SUMS)
+        # a team without a graded objective has no weights: NULLIF makes its grade NULL
+        .annotate(grade=Least(Greatest(F("weighted") / NullIf("weights", 0.0), "low"), "high"))
+    )
+    row = teams.aggregate(
+        org_grade=Avg("grade"),
+        org_low=Min("grade"),
+        org_high=Max("grade"),
+        org_measured=Sum("measured"),
+        org_total=Sum("total"),
+        org_count=Sum("count"),
+    )
+    grade, low, high = row["org_grade"], row["org_low"], row["org_high"]
+    return Rollup(
+        # clamped as `weighted_mean` clamps: float rounding can land a hair outside
+        grade=None if grade is None else min(max(grade, low), high),
+        measured=Measured(row["org_measured"] or 0, row["org_total"] or 0),
+        objectives=row["org_count"] or 0,
+    )
 
 
 def _organization(teams: Iterable[Rollup]) -> Rollup:

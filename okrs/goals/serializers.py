@@ -16,6 +16,7 @@ from okrs.goals.selectors import (
     ObjectiveRow,
     Rollups,
     TeamRow,
+    organization_rollup,
     reads_kept,
     scoreboard,
     scoring_day,
@@ -46,7 +47,10 @@ def period_score(
     scope = objectives.filter(period=period)
     shown = scope if teams is None else scope.filter(team_id__in=teams)
     day = scoring_day(period, on)
-    rollups: Rollups | None = team_rollups(scope) if reads_kept(period, day) else None
+    rollups: Rollups | None = None
+    if reads_kept(period, day):
+        # the organization's rollup in one row; the teams' only for the teams shown
+        rollups = Rollups(teams=team_rollups(shown).teams, organization=organization_rollup(scope))
     board = scoreboard(period, shown, on=day, scope=scope, rollups=rollups)
     return {
         "period": period.slug,
