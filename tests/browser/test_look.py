@@ -198,3 +198,32 @@ def test_the_folded_map_fits_reads_and_passes_axe(  # type: ignore[no-untyped-de
     assert "its " in (reader.locator("a.map-expand").first.text_content() or "")
     problems = _check(reader, "anonymous", "map-folded", "/map/?period=2017-Q1", set())
     assert not problems, "\n".join(problems)
+
+
+BEFORE = "(e) => getComputedStyle(e, '::before').content"
+
+
+def test_bars_carry_no_glyph_and_a_phone_hides_cells_in_any_language(
+    browser: Any, live_server: Any, demo: dict[str, Any]
+) -> None:
+    """A progress bar shares its status class with the badge (the closed Q1 2017 is all
+    achieved or missed) but not the badge's ✓ or ✕; on a phone a key result row hides its
+    target and expected cells and labels every number but its status, in Spanish as in English
+    (the rules go by class, not by the label's words)."""
+    for locale in ("en-US", "es-ES"):
+        context = browser.new_context(viewport=WIDTHS["phone"], locale=locale)
+        tab = context.new_page()
+        try:
+            tab.goto(f"{live_server.url}{demo['pages']['overview']}")
+            bars = tab.locator(".progress-bar.status-missed, .progress-bar.status-achieved")
+            assert bars.count() >= 1
+            assert {bars.nth(i).evaluate(BEFORE) for i in range(bars.count())} == {"none"}
+            row = tab.locator("tr.kr-row").first
+            assert row.locator("td.cell-target").is_hidden()
+            assert row.locator("td.cell-expected").is_hidden()
+            assert row.locator("td.cell-status").evaluate(BEFORE) == "none"
+            label = row.locator("td").first.get_attribute("data-label")
+            assert label == ("Value" if locale == "en-US" else "Valor")
+            assert row.locator("td").first.evaluate(BEFORE) == f'"{label} "'
+        finally:
+            context.close()
