@@ -158,6 +158,7 @@ def test_a_lead_publishes_the_quarter_and_copies_the_discourse_version(page: Any
     page.get_by_role("button", name="Copy").click()
     page.wait_for_selector("[data-copy][data-copied=true]")
     assert page.evaluate("navigator.clipboard.readText()") == text
+    assert page.locator("#copy-status").text_content() == "Copied."
     screenshot(page, "journey-g-publish")
 
 

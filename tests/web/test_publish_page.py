@@ -24,6 +24,10 @@ def test_the_post_is_previewed_in_each_format_and_downloaded(world) -> None:  # 
     page = html(client.get("/periods/2017-Q1/publish/"))
     assert "Grow the community" in page and "Secret plan" not in page
     assert 'data-copy="post-text"' in page and "okrs/copy.js" in page
+    # the copy button's "Copied." is said in the reader's language (copy.js writes data-done)
+    assert 'data-done="Copied."' in page
+    spanish = html(client.get("/periods/2017-Q1/publish/", HTTP_ACCEPT_LANGUAGE="es"))
+    assert 'data-done="Copiado."' in spanish
     assert 'aria-current="page">Discourse<' in page
     markdown = html(client.get("/periods/2017-Q1/publish/?format=markdown"))
     assert "# " in markdown
