@@ -49,7 +49,8 @@ def period_score(
     day = scoring_day(period, on)
     rollups: Rollups | None = None
     if reads_kept(period, day):
-        # the organization's rollup in one row; the teams' only for the teams shown
+        # the organization's rollup in one row, the teams' only for the teams shown; read the
+        # same way when every team is shown (`okrs score`), so both doors give the same grade
         rollups = Rollups(teams=team_rollups(shown).teams, organization=organization_rollup(scope))
     board = scoreboard(period, shown, on=day, scope=scope, rollups=rollups)
     return {

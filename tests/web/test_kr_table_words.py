@@ -6,7 +6,7 @@ back, the screen reader's "on TITLE"."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
@@ -63,11 +63,7 @@ def test_the_labels_are_the_readers_language(world: World) -> None:
 def test_a_target_reads_as_its_direction_says(
     direction: str, target: float, high: float | None, unit: str, text: str
 ) -> None:
-    class KeyResult:
-        pass
-
-    kr: Any = KeyResult()
-    kr.direction, kr.target, kr.target_high, kr.unit = direction, target, high, unit
+    kr = SimpleNamespace(direction=direction, target=target, target_high=high, unit=unit)
     assert okrs_format.kr_target(kr) == text
 
 

@@ -62,23 +62,21 @@ def percent(value: float | None) -> str:
     return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value * 100, 0)}
 
 
+def _pace(message: str, progress: float | None, expected: float | None) -> str:
+    return message % {"progress": percent(progress), "expected": percent(expected)}
+
+
 @register.simple_tag
 def pace_line(progress: float | None, expected: float | None) -> str:
     """ "Progress 91% · expected 70%": the line under an objective's grade (a board shows one
     an objective; a tag costs a fraction of `blocktranslate`)."""
-    return gettext("Progress %(progress)s · expected %(expected)s") % {
-        "progress": percent(progress),
-        "expected": percent(expected),
-    }
+    return _pace(gettext("Progress %(progress)s · expected %(expected)s"), progress, expected)
 
 
 @register.simple_tag
 def pace_bar_label(progress: float | None, expected: float | None) -> str:
     """ "Progress 91%, expected 70%": what a progress bar says to a screen reader."""
-    return gettext("Progress %(progress)s, expected %(expected)s") % {
-        "progress": percent(progress),
-        "expected": percent(expected),
-    }
+    return _pace(gettext("Progress %(progress)s, expected %(expected)s"), progress, expected)
 
 
 @register.filter
