@@ -41,7 +41,11 @@ def objective(**fields: Any) -> Objective:
     fields.setdefault("period", fields.get("period") or period())
     fields.setdefault("title", f"Objective {next(_seq)}")
     fields.setdefault("state", ObjectiveState.PUBLISHED)
-    return Objective.objects.create(**fields)
+    objective = Objective.objects.create(**fields)
+    # its team's rollup, as the services keep it
+    scores.ensure_team_rollups([(objective.team_id, objective.period_id)])
+    scores.keep_team_rollups(objectives=[objective.pk])
+    return objective
 
 
 def key_result(**fields: Any) -> KeyResult:

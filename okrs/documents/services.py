@@ -308,6 +308,7 @@ def _objective_create(
     )
     _clean(objective, where, exclude=["team", "period", "owner"])
     objective.save()
+    scores.ensure_team_rollups([(team.pk, period.pk)])  # kept by the roll-up below
     hook_events.objective_changed(objective, created=True)
     return objective
 

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from okrs.goals import scores
 from okrs.goals import services as goals
 from okrs.goals.models import CheckIn, Objective, ObjectiveState, Period
 from okrs.heartbeats import services as heartbeats
@@ -108,6 +109,7 @@ def _objective(team: Team, period: Period, code: str, title: str, owner) -> Obje
     Objective.objects.filter(pk=objective.pk).update(
         illustrative=True, state=ObjectiveState.PUBLISHED
     )
+    scores.keep_team_rollups(objectives=[objective.pk])  # published: anyone reads it now
     objective.refresh_from_db()
     return objective
 
@@ -128,6 +130,8 @@ def _key_result(objective: Objective, code: str, title: str, owner, *, values, *
                 key_result=key_result, value=value, confidence=0.7, author=owner, at=_at(day),
                 note="Illustrative.",
             )  # fmt: skip
+    # written around the service: keep the key result's scores, and its objective's and team's
+    scores.refresh([objective.pk])
     return key_result
 
 

@@ -254,6 +254,8 @@ class _Writer:
                 "pk", flat=True
             )
         )
+        # a team's visibility may have changed: who reads its objectives of every period
+        scores.keep_team_rollups(teams=[team.pk for team in self.teams.values()])
 
     # org ---------------------------------------------------------------------------------
 

@@ -58,6 +58,38 @@ class ObjectiveVisibility(models.TextChoices):
 PUBLIC_STATES = (ObjectiveState.PUBLISHED, ObjectiveState.ARCHIVED)
 
 
+def _public(path: str = "") -> Q:
+    """The objectives (at `path`) anyone may read, signed in or not."""
+    return Q(
+        **{
+            f"{path}state__in": PUBLIC_STATES,
+            f"{path}visibility": ObjectiveVisibility.TEAM,
+            f"{path}team__visibility": Visibility.PUBLIC,
+        }
+    )
+
+
+class Reach(models.IntegerChoices):
+    """Who reads an objective besides site admins, as `_readable` says: each wider reach reads
+    the narrower ones too. The kept team rollups (`TeamRollup`) are summed per reach."""
+
+    PUBLIC = 0, "anyone"  # published or archived, as the team, in a public team
+    REVIEW = 1, "the parent team's leads"  # in review (and the team's members)
+    TEAM = 2, "the team's members"  # drafts, private objectives, a private team's objectives
+
+
+def reach(path: str = "") -> models.Case:
+    """An objective's `Reach` (of the objective at `path`) as an expression."""
+    return models.Case(
+        models.When(_public(path), then=models.Value(Reach.PUBLIC)),
+        models.When(
+            Q(**{f"{path}state": ObjectiveState.IN_REVIEW}), then=models.Value(Reach.REVIEW)
+        ),
+        default=models.Value(Reach.TEAM),
+        output_field=models.SmallIntegerField(),
+    )
+
+
 def _readable(user: AbstractBaseUser | AnonymousUser, path: str = "") -> Q | None:
     """Who may read an objective, as a filter on the objectives at `path` ("" for objectives
     themselves, "objective__" for their key results); None when `user` reads everything.
@@ -69,13 +101,7 @@ def _readable(user: AbstractBaseUser | AnonymousUser, path: str = "") -> Q | Non
     endpoint reads through `visible_to`."""
     if user.is_authenticated and getattr(user, "is_superuser", False):
         return None
-    public = Q(
-        **{
-            f"{path}state__in": PUBLIC_STATES,
-            f"{path}visibility": ObjectiveVisibility.TEAM,
-            f"{path}team__visibility": Visibility.PUBLIC,
-        }
-    )
+    public = _public(path)
     if not user.is_authenticated:
         return public
     teams = Membership.objects.filter(person_id=user.pk)
@@ -507,3 +533,69 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.objective} at {self.at:%Y-%m-%d}"
+
+
+class TeamRollupQuerySet(models.QuerySet["TeamRollup"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> TeamRollupQuerySet:
+        """The parts `user` may read: in each team, those of the reaches whose objectives
+        `_readable` lets `user` read (`tests/goals/test_team_rollups.py` checks both agree)."""
+        if user.is_authenticated and getattr(user, "is_superuser", False):
+            return self
+        public = Q(reach=Reach.PUBLIC)
+        if not user.is_authenticated:
+            return self.filter(public)
+        teams = Membership.objects.filter(person_id=user.pk)
+        return self.filter(
+            public
+            | Q(team_id__in=teams.values("team_id"))
+            | Q(
+                reach=Reach.REVIEW,
+                team__parent_id__in=teams.filter(role=Role.LEAD).values("team_id"),
+            )
+        )
+
+
+class TeamRollup(models.Model):
+    """The sums a team's rollup in a period is made of, kept on write (`okrs.goals.scores`):
+    one part per reach and archived or not, over that part's objectives' kept scores and
+    their key results' kept grades. A reader's team rollup is the sum of the parts they may
+    read, so a period page reads a row per part instead of every objective."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    reach = models.SmallIntegerField(choices=Reach.choices)
+    archived = models.BooleanField()
+    # the objectives': sum of grade × weight and of the weights over those with a grade, the
+    # lowest and highest grade, "measured of total" key results, how many
+    weighted = models.FloatField(null=True)
+    weights = models.FloatField(null=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    measured = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    objectives = models.IntegerField(default=0)
+    # their key results' (not archived), per commitment: how many, how many graded, the sum of
+    # the grades, how many reached the grade expected at the end; and per `GRADE_BUCKETS`
+    committed_krs = models.IntegerField(default=0)
+    committed_graded = models.IntegerField(default=0)
+    committed_grades = models.FloatField(null=True)
+    committed_reached = models.IntegerField(default=0)
+    aspirational_krs = models.IntegerField(default=0)
+    aspirational_graded = models.IntegerField(default=0)
+    aspirational_grades = models.FloatField(null=True)
+    aspirational_reached = models.IntegerField(default=0)
+    bucket_0 = models.IntegerField(default=0)
+    bucket_1 = models.IntegerField(default=0)
+    bucket_2 = models.IntegerField(default=0)
+
+    objects = TeamRollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "team", "reach", "archived"], name="team_rollup_part"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} in {self.period_id}: reach {self.reach}, archived {self.archived}"

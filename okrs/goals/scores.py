@@ -11,18 +11,47 @@ Status depends on the day, so it is not kept: readers compute it per row shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from okrs.core.pacing import grade
+from okrs.core.charts import GRADE_BUCKETS
+from okrs.core.pacing import EXPECTED_FINAL_GRADE, grade
 from okrs.core.rollup import Measured, objective_score
 from okrs.core.scoring import progress
 from okrs.goals.graph import scores_above
-from okrs.goals.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveState
-from okrs.goals.rows import update_rows
+from okrs.goals.models import (
+    Alignment,
+    CheckIn,
+    KeyResult,
+    Objective,
+    ObjectiveState,
+    Reach,
+    TeamRollup,
+    reach,
+)
+from okrs.goals.rows import execute, update_from, update_from_sql, update_rows
 
 KR_KEPT = ("kept_value", "kept_confidence", "kept_at", "kept_progress", "kept_grade")
 OBJECTIVE_KEPT = ("kept_grade", "kept_progress", "kept_confidence", "kept_measured", "kept_total")
@@ -137,8 +166,10 @@ def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
     contribute to, children first, and write the objectives whose kept scores changed: one
     read (`graph.scores_above`) and one UPDATE. Archived objectives do not contribute; archived
     key results do not count."""
-    above = scores_above(objective_ids)
+    ids = list(objective_ids)
+    above = scores_above(ids)
     if not above.affected:
+        keep_team_rollups(objectives=ids, emptied=False)
         return {}
     links = {
         pk: [(child, weight) for child, weight, _, _ in rows]
@@ -172,6 +203,7 @@ def roll_up(objective_ids: Iterable[int]) -> dict[int, ObjectiveKept]:
         )
     # written without reading them first: one UPDATE for every objective rolled up
     update_rows(Objective, OBJECTIVE_KEPT, {pk: kept.fields() for pk, kept in result.items()})
+    keep_team_rollups(objectives=result, emptied=False)
     return result
 
 
@@ -199,15 +231,214 @@ def _children_first(affected: set[int], links: dict[int, list[tuple[int, float]]
 
 def refresh(objective_ids: Iterable[int]) -> None:
     """Recompute the kept scores of the objectives' key results from their history, then roll
-    them up: what a bulk write (an import, a copy) calls once at its end."""
+    them up (and their teams' rollups, made first where missing): what a bulk write (an
+    import, a copy) calls once at its end."""
     ids = list(objective_ids)
+    ensure_team_rollups(
+        Objective.objects.filter(pk__in=ids).values_list("team_id", "period_id").distinct()
+    )
     refresh_key_results(KeyResult.objects.filter(objective_id__in=ids))
     roll_up(ids)
 
 
+# --- the teams' rollups, kept in parts (`TeamRollup`) ---------------------------------------
+
+PARTS = (
+    (Reach.PUBLIC, False),
+    (Reach.PUBLIC, True),
+    (Reach.REVIEW, False),  # an objective in review is not archived
+    (Reach.TEAM, False),
+    (Reach.TEAM, True),
+)
+"""The parts of a team's rollup in a period: a reach, and whether archived."""
+
+
+def bucket_filters(path: str = "") -> list[Q]:
+    """`GRADE_BUCKETS` as filters on a key result's kept grade (at `path`): each range includes
+    its lower bound, the last also its upper one (kept grades lie in [0, 1])."""
+    last = len(GRADE_BUCKETS) - 1
+    field = f"{path}kept_grade"
+    return [
+        Q(**{f"{field}__gte": low})
+        if i == last
+        else Q(**{f"{field}__gte": low, f"{field}__lt": high})
+        for i, (low, high) in enumerate(GRADE_BUCKETS)
+    ]
+
+
+def _archived(path: str = "") -> Case:
+    return Case(
+        When(Q(**{f"{path}state": ObjectiveState.ARCHIVED}), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _objective_sums() -> dict[str, Any]:
+    """The `TeamRollup` columns over a part's objectives, as aggregates."""
+    graded = Q(kept_grade__isnull=False)
+    return {
+        "weighted": Sum(F("kept_grade") * F("weight"), filter=graded),
+        "weights": Sum("weight", filter=graded),
+        "low": Min("kept_grade"),
+        "high": Max("kept_grade"),
+        "measured": Coalesce(Sum("kept_measured"), 0),
+        "total": Coalesce(Sum("kept_total"), 0),
+        "objectives": Count("pk"),
+    }
+
+
+def _kr_sums() -> dict[str, Any]:
+    """The `TeamRollup` columns over a part's key results (not archived), as aggregates."""
+    sums: dict[str, Any] = {}
+    for commitment, expected in EXPECTED_FINAL_GRADE.items():
+        of = Q(objective__commitment=commitment.value)
+        sums[f"{commitment.value}_krs"] = Count("pk", filter=of)
+        sums[f"{commitment.value}_graded"] = Count("kept_grade", filter=of)
+        sums[f"{commitment.value}_grades"] = Sum("kept_grade", filter=of)
+        # a hair below: a grade computed as 0.7 may be stored a bit under it
+        sums[f"{commitment.value}_reached"] = Count(
+            "pk", filter=of & Q(kept_grade__gte=expected - 1e-9)
+        )
+    for i, bucket in enumerate(bucket_filters()):
+        sums[f"bucket_{i}"] = Count("pk", filter=bucket)
+    return sums
+
+
+PART_COLUMNS = (*_objective_sums(), *_kr_sums())
+"""The kept columns of a `TeamRollup` part."""
+
+PART_KEY = {"team": "k_team", "period": "k_period", "reach": "k_reach", "archived": "k_archived"}
+"""A part's key (`TeamRollup` field → the column the grouped reads name it)."""
+
+
+def _grouped(rows: QuerySet, path: str, sums: dict[str, Any]) -> QuerySet:
+    """`rows` (objectives, or key results with `path` "objective__") summed per part."""
+    return (
+        rows.order_by()
+        .annotate(
+            k_team=F(f"{path}team_id"),
+            k_period=F(f"{path}period_id"),
+            k_reach=reach(path),
+            k_archived=_archived(path),
+        )
+        .values(*PART_KEY.values())
+        .annotate(**sums)
+    )
+
+
+def _part_sources(where: Q) -> tuple[QuerySet, QuerySet]:
+    """The parts' columns summed from the objectives `where` selects and their key results
+    (not archived): two grouped reads, a row per part that has objectives (or key results)."""
+    objectives = Objective.objects.filter(where)
+    key_results = KeyResult.objects.filter(archived=False, objective__in=objectives)
+    return (
+        _grouped(objectives, "", _objective_sums()),
+        _grouped(key_results, "objective__", _kr_sums()),
+    )
+
+
+def _recomputed_parts() -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Every part's columns aggregated again from the objectives' and key results' kept
+    scores (the two grouped reads): what `verify` compares the kept parts with."""
+    found: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(dict)
+    for rows in _part_sources(Q()):
+        for row in rows:
+            found[tuple(row.pop(column) for column in PART_KEY.values())].update(row)
+    return found
+
+
+def ensure_team_rollups(pairs: Iterable[tuple[int, int]]) -> None:
+    """Make the (empty) parts of each (team, period) in `pairs` where they are missing; what a
+    write that adds an objective to a team's period does before the parts are kept."""
+    TeamRollup.objects.bulk_create(
+        [
+            TeamRollup(team_id=team, period_id=period, reach=part_reach, archived=archived)
+            for team, period in set(pairs)
+            for part_reach, archived in PARTS
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def keep_team_rollups(
+    *,
+    objectives: Iterable[int] = (),
+    pairs: Iterable[tuple[int, int]] = (),
+    teams: Iterable[int] = (),
+    emptied: bool = True,
+) -> int:
+    """Recompute the parts of the teams' rollups of the periods `objectives` (keys) lie in,
+    of the (team, period) `pairs`, and of every period of `teams`, from their objectives' and
+    key results' kept scores: one UPDATE (`rows.update_from`; a check-in's fifth statement).
+    `emptied`: the write may have emptied a part (an objective changed state, visibility or
+    period), so the parts are cleared first, one more UPDATE; a change of scores alone
+    (`roll_up`) moves no objective between parts. Returns the parts written."""
+    ids, pairs, teams = sorted(set(objectives)), set(pairs), list(teams)
+    if not (ids or pairs or teams):
+        return 0
+    if ids and not (pairs or teams or emptied):
+        # a roll-up's (every check-in's): the statement the ORM built once for as many ids
+        sql, template, places = _parts_of_objectives(connection.vendor, len(ids))
+        params = list(template)
+        for i, which in places:
+            params[i] = ids[which]
+        return execute(sql, params)
+    return _write_parts(_of_objectives(ids, pairs, teams), emptied=emptied)
+
+
+def _of_objectives(ids: list[int], pairs: set[tuple[int, int]], teams: list[int]) -> Q:
+    """The objectives (or parts) of the periods of objectives `ids`, of `pairs` and of every
+    period of `teams`: one filter for both, since both have a team and a period."""
+    where = Q(pk__in=[])
+    if ids:
+        where |= Exists(
+            Objective.objects.filter(
+                pk__in=ids, team_id=OuterRef("team_id"), period_id=OuterRef("period_id")
+            )
+        )
+    for team, period in pairs:
+        where |= Q(team_id=team, period_id=period)
+    if teams:
+        where |= Q(team_id__in=teams)
+    return where
+
+
+_SENTINEL = -(2**62)
+
+
+@functools.lru_cache(maxsize=64)
+def _parts_of_objectives(
+    vendor: str, count: int
+) -> tuple[str, list[Any], tuple[tuple[int, int], ...]]:
+    """The UPDATE of the parts of the periods of `count` objectives (`update_from_sql`), as the
+    ORM builds it, with the places of the objectives' keys among its parameters (parameter
+    index, which key). Built once a process for each count: building it took 6.4 ms of a
+    check-in's 8.9 ms of CPU, and a check-in runs it every time (docs/performance.md,
+    fourteenth session). `vendor`: the database's kind, whose SQL it is."""
+    marks = [_SENTINEL + n for n in range(count)]
+    sql, params = update_from_sql(
+        TeamRollup, PART_KEY, *_part_sources(_of_objectives(marks, set(), []))
+    )
+    places = tuple(
+        (i, p - _SENTINEL)
+        for i, p in enumerate(params)
+        if type(p) is int and _SENTINEL <= p < _SENTINEL + count
+    )
+    assert {which for _, which in places} == set(range(count)), "every key has its place"
+    return sql, params, places
+
+
+def _write_parts(where: Q, *, emptied: bool) -> int:
+    if emptied:
+        empty = {name: TeamRollup._meta.get_field(name).get_default() for name in PART_COLUMNS}
+        TeamRollup.objects.filter(where).update(**empty)
+    return update_from(TeamRollup, PART_KEY, *_part_sources(where))
+
+
 @dataclass(frozen=True)
 class Disagreement:
-    kind: str  # "key result" or "objective"
+    kind: str  # "key result", "objective" or "team rollup"
     pk: int
     field: str
     kept: object
@@ -237,7 +468,41 @@ def verify(*, repair: bool = False) -> list[Disagreement]:
         for name, old, value in zip(OBJECTIVE_KEPT, fields, new, strict=True):
             if not _same(old, value):
                 found.append(Disagreement("objective", pk, name, old, value))
+    found.extend(_verify_parts(repair=repair))
     return found
+
+
+def _verify_parts(*, repair: bool) -> list[Disagreement]:
+    """Compare every kept team rollup part with its objectives' and key results' kept scores
+    (already repaired, with `repair`); with `repair`, make the missing parts and write all."""
+    found: list[Disagreement] = []
+    expected = _recomputed_parts()
+    empty = {name: TeamRollup._meta.get_field(name).get_default() for name in PART_COLUMNS}
+    kept = {
+        (row["team_id"], row["period_id"], row["reach"], row["archived"]): row
+        for row in TeamRollup.objects.values(
+            "pk", "team_id", "period_id", "reach", "archived", *PART_COLUMNS
+        )
+    }
+    for part in sorted(set(expected) | set(kept)):
+        row = kept.get(part)
+        if row is None:
+            found.append(Disagreement("team rollup", part[0], f"part {part[1:]}", None, "missing"))
+            continue
+        for name in PART_COLUMNS:
+            value = expected.get(part, empty).get(name, empty[name])
+            if not _same(row[name], value):
+                found.append(Disagreement("team rollup", row["pk"], name, row[name], value))
+    if repair:
+        rebuild_team_rollups()
+    return found
+
+
+def rebuild_team_rollups() -> int:
+    """Make every team's missing parts and write every part: after a bulk load, a repair, or
+    the migration that made them."""
+    ensure_team_rollups(Objective.objects.values_list("team_id", "period_id").distinct().order_by())
+    return _write_parts(Q(), emptied=True)
 
 
 def _recompute_objectives(ids: set[int], *, repair: bool) -> dict[int, ObjectiveKept]:

@@ -1,9 +1,11 @@
 """Reads of goals with their scores, in a fixed number of queries whatever the data size.
 
 Today's scores are kept on write (`okrs.goals.scores`): a page reads the kept scores of the
-objectives and key results it shows, and the team and organization rollups as SQL aggregates
-of the kept objective grades (`team_rollups`); status, which depends on the day, is computed
-per row shown (`okrs.core`). A day before today is graded from the history
+objectives and key results it shows, and the team and organization rollups of the reader's
+whole period from the teams' kept parts (`reader_parts`, `kept_rollups`: a row per part, not
+per objective), or as SQL aggregates of the kept objective grades of any other set of
+objectives (`team_rollups`); status, which depends on the day, is computed per row shown
+(`okrs.core`). A day before today is graded from the history
 (`okrs.goals.history.grades_on`).
 """
 
@@ -22,7 +24,7 @@ from okrs.core.rollup import Measured, mean_of_sums, weighted_mean
 from okrs.core.scoring import KeyResultScore, score_key_result
 from okrs.goals.access import visible_objectives
 from okrs.goals.history import Grades, grades_on
-from okrs.goals.models import CheckIn, KeyResult, Objective, Period
+from okrs.goals.models import CheckIn, KeyResult, Objective, Period, TeamRollup
 from okrs.org.access import User
 from okrs.org.models import Team
 
@@ -225,18 +227,67 @@ TEAM_SUMS = {
 }
 """A team's sums over its objectives' kept scores, from which its rollup is made."""
 
+PART_SUMS = {
+    "weighted": Sum("weighted"),
+    "weights": Sum("weights"),
+    "low": Min("low"),
+    "high": Max("high"),
+    "measured": Sum("measured"),
+    "total": Sum("total"),
+    "count": Sum("objectives"),
+}
+"""The same sums over a team's kept parts (`TeamRollup`): the parts are disjoint, so a team's
+sums are the sums of its parts'."""
+
+TEAM_ORDER = ("team__order", "team__name", "team_id")
+
 
 def team_rollups(objectives: QuerySet[Objective]) -> Rollups:
     """Each team's grade (the weighted mean of its objectives' kept grades, one without a grade
     left out) and "N of M measured", and the organization's: one query, aggregated in SQL, a
-    row per team (in the teams' order: `order`, `name`, key)."""
+    row per team (in the teams' order: `order`, `name`, key). For any set of objectives; a
+    period page reads its reader's whole period from the kept parts (`kept_rollups`)."""
     rows = (
         objectives.order_by()
-        .values("team_id", "team__order", "team__name")
+        .values("team_id", *TEAM_ORDER[:2])
         .annotate(**TEAM_SUMS)
-        .order_by("team__order", "team__name", "team_id")
+        .order_by(*TEAM_ORDER)
     )
-    teams = {
+    teams = _teams(rows)
+    return Rollups(teams=teams, organization=_organization(teams.values()))
+
+
+def reader_parts(user: User, period: Period, *, archived: bool = True) -> QuerySet[TeamRollup]:
+    """The kept parts of `period`'s team rollups that `user` may read (without those of
+    archived objectives unless `archived`): together they sum what `team_rollups` makes of
+    `Objective.objects.visible_to(user).filter(period=period)` (archived ones excluded)."""
+    parts = TeamRollup.objects.visible_to(user).filter(period=period)
+    return parts if archived else parts.filter(archived=False)
+
+
+def kept_rollups(parts: QuerySet[TeamRollup]) -> Rollups:
+    """`team_rollups` read from kept parts (`reader_parts`): one query, a row per team."""
+    teams = kept_team_rollups(parts)
+    return Rollups(teams=teams, organization=_organization(teams.values()))
+
+
+def kept_team_rollups(
+    parts: QuerySet[TeamRollup], teams: Iterable[int] | None = None
+) -> dict[int, Rollup]:
+    """Each team's rollup (of `teams`, keys, when given) from kept parts, in the teams'
+    order."""
+    rows = (
+        parts.order_by()
+        .values("team_id", *TEAM_ORDER[:2])
+        .annotate(**PART_SUMS)
+        .filter(count__gt=0)
+        .order_by(*TEAM_ORDER)
+    )
+    return _teams(rows if teams is None else rows.filter(team_id__in=list(teams)))
+
+
+def _teams(rows: Iterable[dict]) -> dict[int, Rollup]:
+    return {
         row["team_id"]: Rollup(
             grade=mean_of_sums(row["weighted"], row["weights"], row["low"], row["high"]),
             measured=Measured(row["measured"] or 0, row["total"] or 0),
@@ -244,17 +295,19 @@ def team_rollups(objectives: QuerySet[Objective]) -> Rollups:
         )
         for row in rows
     }
-    return Rollups(teams=teams, organization=_organization(teams.values()))
 
 
-def organization_rollup(objectives: QuerySet[Objective]) -> Rollup:
-    """The organization's rollup of `objectives` (the mean of its teams' grades, "N of M
-    measured" over all of them), as `team_rollups` makes it, in one row: the teams' sums are
-    aggregated again in SQL, so a page that shows a few teams does not read every team's."""
+def organization_rollup(rows: QuerySet[Objective] | QuerySet[TeamRollup]) -> Rollup:
+    """The organization's rollup of `rows` (objectives, or kept parts) — the mean of its teams'
+    grades, "N of M measured" over all of them — as `team_rollups` makes it, in one row: the
+    teams' sums are aggregated again in SQL, so a page that shows a few teams does not read
+    every team's."""
+    sums = PART_SUMS if rows.model is TeamRollup else TEAM_SUMS
     teams = (
-        objectives.order_by()
+        rows.order_by()
         .values("team_id")
-        .annotate(**TEAM_SUMS)
+        .annotate(**sums)
+        .filter(count__gt=0)
         # a team without a graded objective has no weights: NULLIF makes its grade NULL
         .annotate(grade=Least(Greatest(F("weighted") / NullIf("weights", 0.0), "low"), "high"))
     )

@@ -10,17 +10,17 @@ from typing import Any
 from django.db.models import QuerySet
 
 from okrs.core.rollup import Measured
-from okrs.goals.models import Objective, Period
+from okrs.goals.models import Objective, Period, TeamRollup
 from okrs.goals.selectors import (
     KeyResultRow,
     ObjectiveRow,
     Rollups,
     TeamRow,
+    kept_team_rollups,
     organization_rollup,
     reads_kept,
     scoreboard,
     scoring_day,
-    team_rollups,
 )
 
 
@@ -36,6 +36,7 @@ def period_score(
     period: Period,
     objectives: QuerySet[Objective],
     *,
+    parts: QuerySet[TeamRollup] | None = None,
     on: dt.date | None = None,
     teams: list[int] | None = None,
 ) -> dict[str, Any]:
@@ -48,10 +49,12 @@ def period_score(
     shown = scope if teams is None else scope.filter(team_id__in=teams)
     day = scoring_day(period, on)
     rollups: Rollups | None = None
-    if reads_kept(period, day):
+    if parts is not None and reads_kept(period, day):
         # the organization's rollup in one row, the teams' only for the teams shown; read the
         # same way when every team is shown (`okrs score`), so both doors give the same grade
-        rollups = Rollups(teams=team_rollups(shown).teams, organization=organization_rollup(scope))
+        rollups = Rollups(
+            teams=kept_team_rollups(parts, teams), organization=organization_rollup(parts)
+        )
     board = scoreboard(period, shown, on=day, scope=scope, rollups=rollups)
     return {
         "period": period.slug,

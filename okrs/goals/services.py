@@ -57,6 +57,8 @@ OBJECTIVE_FIELDS = (
 )
 SCORED_FIELDS = frozenset({"direction", "baseline", "target", "target_high", "stretch", "weight"})
 """The key result fields its kept progress and grade (or its objective's) depend on."""
+TEAM_ROLLUP_FIELDS = frozenset({"period", "commitment", "weight", "visibility"})
+"""The objective fields its team's kept rollup (`TeamRollup`) depends on, beside its scores."""
 
 KEY_RESULT_FIELDS = (
     "code",
@@ -91,9 +93,10 @@ def checkin_create(
     `at` is the moment the value is for (default: now); it must lie inside the key result's
     period, so that no check-in is saved that counts nowhere.
 
-    Five statements whatever it changes (`tests/goals/test_checkin_statements.py`): the
+    Six statements whatever it changes (`tests/goals/test_checkin_statements.py`): the
     insert, the key result's kept scores, the objectives above it (`scores.roll_up`: the graph
-    and what they are scored from in one read, then their kept scores) and the outbox: the
+    and what they are scored from in one read, then their kept scores, then their teams' kept
+    rollups) and the outbox: the
     webhook rows, or when the status changed one worker task that tells everyone
     (`okrs.goals.tasks`). Every rule is checked before the transaction opens, so it needs no
     savepoint of its own inside a caller's: an error inside it is a database error, which rolls
@@ -390,6 +393,8 @@ def objective_create(
     _check_owner(owner, team.pk)
     objective.full_clean()
     objective.save()
+    scores.ensure_team_rollups([(team.pk, period.pk)])
+    scores.keep_team_rollups(objectives=[objective.pk])
     _record(
         objective=objective,
         actor=actor,
@@ -405,6 +410,7 @@ def objective_update(
     *, objective: Objective, actor: Actor, changes: Mapping[str, Any]
 ) -> Objective:
     """Change the given fields of an objective; records what changed (nothing if nothing did)."""
+    before = (objective.team_id, objective.period_id)
     diff = _apply(objective, OBJECTIVE_FIELDS, changes)
     if not diff:
         return objective
@@ -412,6 +418,10 @@ def objective_update(
         _check_owner(objective.owner, objective.team_id)
     objective.full_clean()
     objective.save(update_fields=[*diff, "updated_at"])
+    if TEAM_ROLLUP_FIELDS & set(diff):
+        after = (objective.team_id, objective.period_id)
+        scores.ensure_team_rollups([after])
+        scores.keep_team_rollups(pairs=[before, after])
     _record(objective=objective, actor=actor, action=ChangeAction.UPDATED, diff=diff)
     hook_events.objective_changed(objective)
     return objective
@@ -423,6 +433,7 @@ def _set_state(objective: Objective, *, actor: Actor, state: str, action: str) -
     objective.save(update_fields=["state", "updated_at"])
     if ObjectiveState.ARCHIVED in (old, state):
         scores.roll_up([objective.pk])  # an archived objective no longer contributes
+    scores.keep_team_rollups(objectives=[objective.pk])  # it moved to another part of its team's
     change = _record(objective=objective, actor=actor, action=action, diff={"state": [old, state]})
     hook_events.objective_changed(objective)
     # talk reads goals: imported late

@@ -1,7 +1,7 @@
 """What a check-in that changed its key result's status tells, as a task of the worker: the
 webhooks (`checkin.recorded`, `status.changed`), the team's chat channels and the inbox of the
 key result's followers and owners. The check-in writes one outbox row for all of it
-(`okrs.worker.outbox`), so it stays five statements whatever it changes."""
+(`okrs.worker.outbox`), so it stays six statements whatever it changes."""
 
 from __future__ import annotations
 

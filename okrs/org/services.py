@@ -109,6 +109,11 @@ def team_settings_update(
         setattr(team, field, values[field])
     if changed:
         team.save(update_fields=changed)
+    if "visibility" in changed:
+        # who reads the team's objectives changed: its kept rollups (goals reads org: imported late)
+        from okrs.goals.scores import keep_team_rollups
+
+        keep_team_rollups(teams=[team.pk])
     return team
 
 

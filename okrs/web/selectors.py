@@ -28,6 +28,7 @@ from okrs.goals.models import (
     ObjectiveState,
     Period,
     ReviewComment,
+    TeamRollup,
 )
 from okrs.goals.selectors import (
     ORDER,
@@ -35,7 +36,9 @@ from okrs.goals.selectors import (
     ObjectiveRow,
     Scoreboard,
     history_board,
+    kept_rollups,
     key_results_with_latest,
+    reader_parts,
     reads_kept,
     score_row,
     scoreboard,
@@ -137,6 +140,8 @@ def overview(
         max_objectives=OBJECTIVES_PER_PAGE,
         status=status,
         shown_is_scope=shown_is_scope,
+        # the rollups of the whole period the reader may see, from the kept parts
+        parts=reader_parts(user, period, archived=archived),
     )
     choices = list(visible_teams(user).only("slug", "name")[: TEAM_CHOICES + 1])
     return Overview(
@@ -155,10 +160,12 @@ def board_page(
     max_objectives: int,
     status: str = "",
     shown_is_scope: bool = False,
+    parts: QuerySet[TeamRollup] | None = None,
 ) -> tuple[Scoreboard, GroupPage[int]]:
     """One page of whole teams (`okrs.core.paging`) of the objectives `shown` (optionally only
     those of `status`), scored as of `on`, with the rollups of `scope` (which holds them all;
-    `shown_is_scope` says that `shown` is `scope` unfiltered, so the rollups give the sizes).
+    `shown_is_scope` says that `shown` is `scope` unfiltered, so the rollups give the sizes;
+    `parts`, the reader's kept parts of the period, when they sum `scope`: `reader_parts`).
 
     Today: the teams' sizes and the rollups are aggregates (a row per team), then only the
     page's objectives and key results are read; a `status` filter reads the status of every
@@ -175,7 +182,7 @@ def board_page(
         on_page = set(team_page.groups)
         ids = [pk for pk, team_id in pairs if team_id in on_page]
         return history_board(period, shown.filter(pk__in=ids), graded), team_page
-    rollups = team_rollups(scope.filter(period=period))
+    rollups = team_rollups(scope.filter(period=period)) if parts is None else kept_rollups(parts)
     if status:
         statuses = objective_statuses(period, shown, day)
         pairs = [(pk, t) for pk, (t, s) in statuses.items() if s.value == status]

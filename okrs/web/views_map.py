@@ -31,10 +31,11 @@ from okrs.goals.models import Alignment, KeyResult, Objective, Period
 from okrs.goals.selectors import (
     ORDER,
     current_period,
+    kept_rollups,
     kept_score,
     objective_status,
+    reader_parts,
     scoring_day,
-    team_rollups,
 )
 from okrs.org.access import User, visible_teams
 from okrs.web.paths import path_to
@@ -83,7 +84,7 @@ def build_map(user: User, period: Period, focus: str | None = None) -> Alignment
     """
     visible = Objective.objects.visible_to(user).filter(period=period)
     day = scoring_day(period)
-    rollups = team_rollups(visible)
+    rollups = kept_rollups(reader_parts(user, period))
     map_url = reverse("web:map")
     rows = list(
         visible_teams(user)

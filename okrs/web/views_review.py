@@ -4,9 +4,8 @@ and how the grades are distributed. Scores are taken as of the period's last day
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +14,8 @@ from django.utils.translation import gettext
 
 from okrs.core.charts import GRADE_BUCKETS, HISTOGRAM_NARROW, histogram_svg, responsive
 from okrs.core.pacing import EXPECTED_FINAL_GRADE, Commitment
-from okrs.goals.models import KeyResult, Objective, Period
-from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow
+from okrs.goals.models import Objective, Period, TeamRollup
+from okrs.goals.selectors import KeyResultRow, ObjectiveRow, Scoreboard, TeamRow, reader_parts
 from okrs.web.charts import period_trend
 from okrs.web.selectors import board_page
 from okrs.web.views_map import key_result_href, objective_href
@@ -88,16 +87,6 @@ def bucket_label(low: float, high: float) -> str:
     return f"{low:.1f}–{high:.1f}"
 
 
-def bucket_filters() -> list[Q]:
-    """`GRADE_BUCKETS` as filters on a key result's kept grade, as `grade_buckets` counts: each
-    range includes its lower bound, the last also its upper one (kept grades lie in [0, 1])."""
-    last = len(GRADE_BUCKETS) - 1
-    return [
-        Q(kept_grade__gte=low) if i == last else Q(kept_grade__gte=low, kept_grade__lt=high)
-        for i, (low, high) in enumerate(GRADE_BUCKETS)
-    ]
-
-
 @dataclass(frozen=True)
 class ReviewFigures:
     """The review's summaries of every key result the reader may see: per commitment, and how
@@ -109,45 +98,34 @@ class ReviewFigures:
     graded: int
 
 
-def review_figures(objectives: QuerySet[Objective]) -> ReviewFigures:
-    """`ReviewFigures` of the key results (not archived) of `objectives`, from their kept
-    grades: one query, aggregated in SQL, a row per commitment."""
-    aggregates: dict[str, Any] = {
-        "count": Count("pk"),
-        "graded": Count("kept_grade"),
-        "mean": Avg("kept_grade"),
-    }
-    for commitment, expected in EXPECTED_FINAL_GRADE.items():
-        aggregates[f"reached_{commitment.value}"] = Count(
-            "pk", filter=Q(kept_grade__gte=expected - 1e-9)
-        )
-    for i, bucket in enumerate(bucket_filters()):
-        aggregates[f"bucket_{i}"] = Count("pk", filter=bucket)
-    rows = {
-        row["objective__commitment"]: row
-        for row in KeyResult.objects.filter(objective__in=objectives.values("pk"), archived=False)
-        .order_by()
-        .values("objective__commitment")
-        .annotate(**aggregates)
-    }
+def review_figures(parts: QuerySet[TeamRollup]) -> ReviewFigures:
+    """`ReviewFigures` of the key results (not archived) of the objectives whose kept parts
+    are `parts` (`reader_parts`): one row, the parts' sums added up in SQL."""
+    columns = [
+        f"{commitment.value}_{name}"
+        for commitment in Commitment
+        for name in ("krs", "graded", "grades", "reached")
+    ] + [f"bucket_{i}" for i in range(len(GRADE_BUCKETS))]
+    row = parts.aggregate(**{column: Sum(column) for column in columns})
     summaries = []
     for commitment in Commitment:
-        row = rows.get(commitment.value, {})
+        count, graded, grades, reached = (
+            row[f"{commitment.value}_{name}"] for name in ("krs", "graded", "grades", "reached")
+        )
         summaries.append(
             CommitmentSummary(
                 commitment=commitment,
                 label=commitment.value.title(),
                 expected=EXPECTED_FINAL_GRADE[commitment],
-                count=row.get("count", 0),
-                graded=row.get("graded", 0),
-                mean=row.get("mean"),
-                reached=row.get(f"reached_{commitment.value}", 0),
+                count=count or 0,
+                graded=graded or 0,
+                mean=grades / graded if graded and grades is not None else None,
+                reached=reached or 0,
             )
         )
-    buckets = [sum(row[f"bucket_{i}"] for row in rows.values()) for i in range(len(GRADE_BUCKETS))]
     return ReviewFigures(
         summaries=summaries,
-        buckets=buckets,
+        buckets=[row[f"bucket_{i}"] or 0 for i in range(len(GRADE_BUCKETS))],
         count=sum(s.count for s in summaries),
         graded=sum(s.graded for s in summaries),
     )
@@ -159,7 +137,8 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
     organization's grade over time is read on demand (`period_review_trend`)."""
     period = get_object_or_404(Period, slug=slug)
     scope = Objective.objects.visible_to(request.user).filter(period=period)
-    figures = review_figures(scope)
+    parts = reader_parts(request.user, period)
+    figures = review_figures(parts)
     bars = [
         (bucket_label(low, high), count)
         for (low, high), count in zip(GRADE_BUCKETS, figures.buckets, strict=True)
@@ -173,6 +152,7 @@ def period_review(request: HttpRequest, slug: str) -> HttpResponse:
         max_teams=REVIEW_TEAMS_PER_PAGE,
         max_objectives=REVIEW_OBJECTIVES_PER_PAGE,
         shown_is_scope=True,
+        parts=parts,
     )
     title = gettext("Distribution of final key result grades, %(period)s") % {"period": period}
     words = reader_words()

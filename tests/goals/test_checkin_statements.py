@@ -38,9 +38,10 @@ def test_a_check_in_runs_the_same_statements_at_any_size(
     # every statement counted, transaction statements included (the service opens no savepoint
     # inside the test's transaction): the insert, the key result's kept scores, the graph above
     # it and what those objectives are scored from (one recursive query), their kept scores (one
-    # UPDATE) and the webhook outbox
-    with django_assert_max_num_queries(5):
+    # UPDATE), their teams' kept rollups (one UPDATE) and the webhook outbox
+    with django_assert_max_num_queries(6):
         checkin_create(key_result=kr, value=41, author=None, at=AT)
+    assert scores.verify() == []  # the key result, the objectives and the teams' parts
 
 
 def test_a_check_in_rolls_up_a_deep_chain_in_its_statements(
@@ -52,14 +53,14 @@ def test_a_check_in_rolls_up_a_deep_chain_in_its_statements(
         f.align(child, parent)
     kr = f.key_result(objective=chain[0], baseline=0, target=100)
     kr = KeyResult.objects.select_related("objective__period").get(pk=kr.pk)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         checkin_create(key_result=kr, value=60, author=None, at=AT)
     top = Objective.objects.get(pk=chain[-1].pk)
     assert top.kept_grade == pytest.approx(0.6)  # five levels up, each with no key result
     assert scores.verify() == []
 
 
-def test_a_check_in_that_changes_the_status_writes_one_outbox_row_in_five_statements(
+def test_a_check_in_that_changes_the_status_writes_one_outbox_row_in_six_statements(
     django_assert_max_num_queries: Any,
 ) -> None:
     """The status changes (no value yet → a value): webhooks, chat and inbox are one task row
@@ -80,7 +81,7 @@ def test_a_check_in_that_changes_the_status_writes_one_outbox_row_in_five_statem
         raise RuntimeError("abort")
     assert not DBTaskResult.objects.exists()
     kr = KeyResult.objects.select_related("objective__period").get(pk=kr.pk)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         checkin_create(key_result=kr, value=41, author=None, at=AT)
     [row] = DBTaskResult.objects.all()
     assert row.task_path == "okrs.goals.tasks.tell_status_change"

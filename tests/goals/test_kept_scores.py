@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from okrs.goals import scores
 from okrs.goals import services as goals
-from okrs.goals.models import Alignment, KeyResult, Objective
+from okrs.goals.models import Alignment, KeyResult, Objective, TeamRollup
+from okrs.org.services import team_settings_update
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,9 @@ operations = st.lists(
         st.tuples(st.just("unalign"), index),
         st.tuples(st.just("new_kr"), index),
         st.tuples(st.just("delete"), index),
+        st.tuples(st.just("private"), index),
+        st.tuples(st.just("team_private"), index),
+        st.tuples(st.just("commitment"), index),
     ),
     max_size=14,
 )
@@ -97,6 +101,18 @@ def _apply(operation: tuple[Any, ...], objectives: list[Objective]) -> None:
             goals.alignment_remove(alignment=links[which % len(links)], actor=None)
     elif kind == "delete":
         goals.key_result_delete(key_result=kr, actor=_admin())
+    elif kind == "private":  # who reads it changes: its team's kept parts
+        visibility = "team" if objective.visibility == "private" else "private"
+        goals.objective_update(objective=objective, actor=None, changes={"visibility": visibility})
+    elif kind == "commitment":
+        commitment = "committed" if objective.commitment == "aspirational" else "aspirational"
+        goals.objective_update(objective=objective, actor=None, changes={"commitment": commitment})
+    elif kind == "team_private":
+        team = objective.team
+        team_settings_update(
+            team=team, actor=_admin(), name=team.name, description=team.description,
+            visibility="private" if team.visibility == "public" else "public", parent=team.parent,
+        )  # fmt: skip
     elif kind == "new_kr":
         goals.key_result_create(
             objective=objective, actor=None,
@@ -116,6 +132,7 @@ def test_kept_scores_equal_a_recomputation_after_any_sequence_of_changes(
     KeyResult.objects.all().delete()
     Alignment.objects.all().delete()
     Objective.objects.all().delete()
+    TeamRollup.objects.all().delete()  # the examples' objectives went around the services
     objectives = _world()
     for operation in sequence:
         # refused (a cycle, an archived end, an unchanged state): nothing written

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from okrs.core.charts import grade_buckets
-from okrs.goals.models import Objective
+from okrs.goals.models import TeamRollup
 from okrs.web.views_review import review_figures
 from tests import factories as f
 from tests.web_viz.conftest import World, grow
@@ -97,16 +97,16 @@ def test_review_query_count_does_not_grow(client, world: World) -> None:  # type
 
 
 def test_the_summaries_count_reached_and_ignore_missing_grades_in_sql() -> None:
-    """`review_figures` aggregates the kept grades in SQL: per commitment the count, the graded,
-    the mean and those that reached the expected grade, and the histogram as `grade_buckets`
-    counts."""
+    """`review_figures` adds up the teams' kept parts in SQL: per commitment the count, the
+    graded, the mean and those that reached the expected grade, and the histogram as
+    `grade_buckets` counts (the parts are kept by the check-ins)."""
     period = f.period()
     objective = f.objective(team=f.team(), period=period, commitment="aspirational")
     for value in (70, 69, None, 100):
         kr = f.key_result(objective=objective, baseline=0.0, target=100.0)
         if value is not None:
             f.checkin(kr, value, "2017-02-01T00:00:00")
-    figures = review_figures(Objective.objects.filter(pk=objective.pk))
+    figures = review_figures(TeamRollup.objects.filter(team=objective.team, period=period))
     committed, aspirational = figures.summaries
     assert (aspirational.count, aspirational.graded, aspirational.ungraded) == (4, 3, 1)
     assert aspirational.reached == 2

@@ -69,6 +69,7 @@ from okrs.goals.selectors import (
     ObjectiveListFilter,
     kept_score,
     objective_list,
+    reader_parts,
 )
 from okrs.goals.serializers import period_score as score_document
 from okrs.goals.services import checkin_create
@@ -128,10 +129,12 @@ def period_score(request: HttpRequest, slug: Slug, query: Query[ScoreQuery]) -> 
     json` prints the same document with every team."""
     period = get_period(slug)
     objectives = Objective.objects.visible_to(request.auth).filter(period=period)
-    teams = Team.objects.filter(pk__in=objectives.values("team_id")).values("pk")
-    page_teams, next_cursor = paginate(teams, query.cursor, query.limit)
+    parts = reader_parts(request.auth, period)
+    # the teams with an objective the caller reads: from the kept parts, a row per part
+    teams = Team.objects.filter(pk__in=parts.filter(objectives__gt=0).values("team_id"))
+    page_teams, next_cursor = paginate(teams.values("pk"), query.cursor, query.limit)
     document = score_document(
-        period, objectives, on=query.on, teams=[row["pk"] for row in page_teams]
+        period, objectives, parts=parts, on=query.on, teams=[row["pk"] for row in page_teams]
     )
     return {**document, "next_cursor": next_cursor}
 

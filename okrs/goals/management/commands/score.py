@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from okrs.goals.access import visible_objectives
-from okrs.goals.models import Objective, Period
+from okrs.goals.models import Objective, Period, TeamRollup
 from okrs.goals.serializers import period_score
 
 
@@ -34,10 +34,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"unknown period {options['period']!r} (known: {known})", returncode=2
             )
-        objectives = (
-            Objective.objects.all() if options["all"] else visible_objectives(AnonymousUser())
+        reader = None if options["all"] else AnonymousUser()
+        objectives = Objective.objects.all() if reader is None else visible_objectives(reader)
+        parts = (
+            TeamRollup.objects.all() if reader is None else TeamRollup.objects.visible_to(reader)
         )
-        data = {**period_score(period, objectives, on=options["on"]), "next_cursor": None}
+        data = {
+            **period_score(period, objectives, parts=parts, on=options["on"]),
+            "next_cursor": None,
+        }
         if options["format"] == "json":
             self.stdout.write(json.dumps(data, indent=2))
         else:
