@@ -9,7 +9,8 @@ values as parameters and every name quoted by the backend.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
@@ -82,6 +83,41 @@ def execute(sql: str, params: Sequence[Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+_STAND_IN = -(2**62)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement built once for some number of keys, run again with other keys: its SQL,
+    its parameters, and where the keys go among them (parameter index, which key)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    places: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def build(cls, make: Callable[[list[int]], tuple[str, list[Any]]], count: int) -> Statement:
+        """`make(keys)` (SQL and parameters, by the ORM) built with `count` stand-in keys,
+        which mark their places among the parameters."""
+        marks = [_STAND_IN + n for n in range(count)]
+        sql, params = make(marks)
+        places = tuple(
+            (i, p - _STAND_IN)
+            for i, p in enumerate(params)
+            if type(p) is int and _STAND_IN <= p < _STAND_IN + count
+        )
+        if {which for _, which in places} != set(range(count)):
+            raise ValueError("every key must have a place among the parameters")
+        return cls(sql, tuple(params), places)
+
+    def run(self, keys: Sequence[int]) -> int:
+        """Run it with `keys` in the places of the stand-ins; returns the rows written."""
+        params = list(self.params)
+        for i, which in self.places:
+            params[i] = keys[which]
+        return execute(self.sql, params)
 
 
 def update_from_sql(

@@ -22,7 +22,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     F,
     Max,
     Min,
@@ -51,7 +50,7 @@ from okrs.goals.models import (
     TeamRollup,
     reach,
 )
-from okrs.goals.rows import execute, update_from, update_from_sql, update_rows
+from okrs.goals.rows import Statement, update_from, update_from_sql, update_rows
 
 KR_KEPT = ("kept_value", "kept_confidence", "kept_at", "kept_progress", "kept_grade")
 OBJECTIVE_KEPT = ("kept_grade", "kept_progress", "kept_confidence", "kept_measured", "kept_total")
@@ -379,11 +378,7 @@ def keep_team_rollups(
         return 0
     if ids and not (pairs or teams or emptied):
         # a roll-up's (every check-in's): the statement the ORM built once for as many ids
-        sql, template, places = _parts_of_objectives(connection.vendor, len(ids))
-        params = list(template)
-        for i, which in places:
-            params[i] = ids[which]
-        return execute(sql, params)
+        return _parts_of_objectives(connection.vendor, len(ids)).run(ids)
     return _write_parts(_of_objectives(ids, pairs, teams), emptied=emptied)
 
 
@@ -392,11 +387,10 @@ def _of_objectives(ids: list[int], pairs: set[tuple[int, int]], teams: list[int]
     period of `teams`: one filter for both, since both have a team and a period."""
     where = Q(pk__in=[])
     if ids:
-        where |= Exists(
-            Objective.objects.filter(
-                pk__in=ids, team_id=OuterRef("team_id"), period_id=OuterRef("period_id")
-            )
-        )
+        # their teams in their periods (an index each; a correlated EXISTS had SQLite read
+        # every objective); the objectives of one change lie in one period
+        of = Objective.objects.filter(pk__in=ids)
+        where |= Q(team_id__in=of.values("team_id"), period_id__in=of.values("period_id"))
     for team, period in pairs:
         where |= Q(team_id=team, period_id=period)
     if teams:
@@ -404,29 +398,18 @@ def _of_objectives(ids: list[int], pairs: set[tuple[int, int]], teams: list[int]
     return where
 
 
-_SENTINEL = -(2**62)
-
-
 @functools.lru_cache(maxsize=64)
-def _parts_of_objectives(
-    vendor: str, count: int
-) -> tuple[str, list[Any], tuple[tuple[int, int], ...]]:
-    """The UPDATE of the parts of the periods of `count` objectives (`update_from_sql`), as the
-    ORM builds it, with the places of the objectives' keys among its parameters (parameter
-    index, which key). Built once a process for each count: building it took 6.4 ms of a
-    check-in's 8.9 ms of CPU, and a check-in runs it every time (docs/performance.md,
-    fourteenth session). `vendor`: the database's kind, whose SQL it is."""
-    marks = [_SENTINEL + n for n in range(count)]
-    sql, params = update_from_sql(
-        TeamRollup, PART_KEY, *_part_sources(_of_objectives(marks, set(), []))
+def _parts_of_objectives(vendor: str, count: int) -> Statement:
+    """The UPDATE of the parts of the periods of `count` objectives (`update_from_sql`) as the
+    ORM builds it, to run with their keys. Built once a process for each count: building it
+    took 6.4 ms of a check-in's 8.9 ms of CPU, and a check-in runs it every time
+    (docs/performance.md, fourteenth session). `vendor`: the database's kind, whose SQL it is."""
+    return Statement.build(
+        lambda keys: update_from_sql(
+            TeamRollup, PART_KEY, *_part_sources(_of_objectives(keys, set(), []))
+        ),
+        count,
     )
-    places = tuple(
-        (i, p - _SENTINEL)
-        for i, p in enumerate(params)
-        if type(p) is int and _SENTINEL <= p < _SENTINEL + count
-    )
-    assert {which for _, which in places} == set(range(count)), "every key has its place"
-    return sql, params, places
 
 
 def _write_parts(where: Q, *, emptied: bool) -> int:

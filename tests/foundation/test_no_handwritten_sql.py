@@ -33,7 +33,11 @@ ALLOWED = {
     "bench/generate.py": "the benchmark's bulk generation (COPY)",
     # the kept scores' roll-up writes every objective above a check-in in one UPDATE: bulk_update's
     # CASE expressions cost 2.9 ms of a check-in's 8.8 ms of CPU, UPDATE ... FROM (VALUES) 0.3 ms
-    "goals/rows.py": "one UPDATE of different values to several rows (the roll-up's write)",
+    # and the teams' kept rollups after a check-in: UPDATE ... FROM the two grouped reads the ORM
+    # builds, where the ORM's own UPDATE (a correlated subquery a column) cost 44 ms of CPU to
+    # build and 10 ms in PostgreSQL a check-in; built once a process, a check-in costs 0.3 to
+    # 0.7 ms more than without the team rollups (docs/performance.md, fourteenth session)
+    "goals/rows.py": "UPDATEs of rows a check-in computes (the roll-up's, the team parts')",
     # the alignment graph's recursive walks (WITH RECURSIVE, which the ORM cannot express): down
     # for what grades depend on; up for a check-in's roll-up, whose read composed by the ORM (a
     # query for the graph, then a UNION ALL) cost 1.3 ms of a check-in's 5.0 ms of CPU
