@@ -23,12 +23,26 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+FLOAT_SUMS = {
+    "goals.TeamRollup": ("weighted", "weights", "committed_grades", "aspirational_grades")
+}
+"""Columns that hold sums of floats, written again in whatever order the database adds them
+(PostgreSQL's hash aggregate): a snapshot holds them to 12 significant digits, as `okrs scores
+verify` compares them."""
+
+
 def snapshot() -> Snapshot:
     """Every row of every model (auto-created many-to-many tables included), in pk order."""
-    return {
+    shot = {
         model._meta.label: list(model._default_manager.order_by("pk").values())
         for model in apps.get_models(include_auto_created=True)
     }
+    for label, names in FLOAT_SUMS.items():
+        for row in shot[label]:
+            for name in names:
+                if row[name] is not None:
+                    row[name] = float(f"{row[name]:.12g}")
+    return shot
 
 
 def counts(shot: Snapshot) -> dict[str, int]:

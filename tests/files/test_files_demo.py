@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 
 import pytest
 
@@ -185,15 +184,6 @@ def test_running_the_demo_twice_changes_nothing(demo: str) -> None:
     for shot in (before, after):
         for row in shot["measures.Measurement"]:
             row.pop("computed_at")
-    # the team parts' sums of floats are written again in whatever order the database adds
-    # them (PostgreSQL's hash aggregate): equal to the last bits, as `scores verify` compares
-    sums = ("weighted", "weights", "committed_grades", "aspirational_grades")
-    kept = [[row.pop(name) for name in sums] for row in before["goals.TeamRollup"]]
-    again = [[row.pop(name) for name in sums] for row in after["goals.TeamRollup"]]
-    assert len(again) == len(kept)
-    for new_row, old_row in zip(again, kept, strict=True):
-        for new, old in zip(new_row, old_row, strict=True):
-            assert new == old or (None not in (new, old) and math.isclose(new, old, rel_tol=1e-12))
     assert after == before
 
 
